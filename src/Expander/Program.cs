@@ -1,0 +1,6 @@
+namespace AiGatewayModels.Expander;
+
+internal static class Program
+{
+    public static int Main() => 0;
+}
