@@ -1,0 +1,23 @@
+namespace AiGatewayModels.Engine.Diagnostics;
+
+public enum Severity
+{
+    Error,
+    Warning,
+}
+
+/// <summary>
+/// One finding about the values: a field path in the values' own keys (e.g. <c>models.gpt-4.backends.primary.ref</c>),
+/// and a message that names the bad value (never a secret) and the fix.
+/// </summary>
+public sealed record Diagnostic(Severity Severity, string Path, string Message)
+{
+    public static Diagnostic Error(string path, string message) => new(Severity.Error, path, message);
+
+    public static Diagnostic Warning(string path, string message) => new(Severity.Warning, path, message);
+
+    public bool IsError => Severity == Severity.Error;
+
+    /// <summary>Path first, so that a list of findings reads like compiler output and sorts by place.</summary>
+    public override string ToString() => string.IsNullOrEmpty(Path) ? Message : $"{Path}: {Message}";
+}

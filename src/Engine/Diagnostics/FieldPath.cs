@@ -1,0 +1,26 @@
+using System.Globalization;
+
+namespace AiGatewayModels.Engine.Diagnostics;
+
+/// <summary>
+/// Builds paths the way users wrote their values: keys joined by dots, list indices in brackets.
+/// A key that itself holds a dot or a slash (a label key, say) is written in brackets and quotes so the path stays unambiguous.
+/// </summary>
+public static class FieldPath
+{
+    private static readonly System.Buffers.SearchValues<char> NeedQuoting = System.Buffers.SearchValues.Create(". /[]\"");
+
+    public static string Child(string parent, string key)
+    {
+        var needsQuoting = key.Length == 0 || key.AsSpan().IndexOfAny(NeedQuoting) >= 0;
+        var segment = needsQuoting ? $"[\"{key}\"]" : key;
+        if (parent.Length == 0)
+        {
+            return segment;
+        }
+
+        return needsQuoting ? parent + segment : parent + "." + segment;
+    }
+
+    public static string Index(string parent, int index) => parent + "[" + index.ToString(CultureInfo.InvariantCulture) + "]";
+}

@@ -1,0 +1,29 @@
+using AiGatewayModels.Engine.Rules;
+
+namespace AiGatewayModels.Engine.Diagnostics;
+
+/// <summary>
+/// The one way a user's value enters a message: quoted, shortened, and withheld when it looks like a credential,
+/// so that no error, log line or Event can leak a key someone pasted into the wrong field.
+/// </summary>
+public static class Shown
+{
+    private const int MaxShownLength = 64;
+
+    public static string Value(string? value)
+    {
+        if (value is null)
+        {
+            return "null";
+        }
+
+        if (CredentialDetector.LooksLikeCredential(value))
+        {
+            return "<value withheld: it looks like a credential>";
+        }
+
+        var text = value.Length > MaxShownLength ? value[..MaxShownLength] + "…" : value;
+        return "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)
+            .Replace("\n", "\\n", StringComparison.Ordinal) + "\"";
+    }
+}

@@ -1,0 +1,116 @@
+using AiGatewayModels.Engine.Diagnostics;
+using AiGatewayModels.Engine.Values;
+using AiGatewayModels.Engine.Yaml;
+
+namespace AiGatewayModels.Engine.Policy;
+
+/// <summary>Reads a policy document (a file for the CLI, a ConfigMap's data for the webhook and the expander).</summary>
+public static class PolicyReader
+{
+    /// <summary>The data key that holds the policy in the policy ConfigMap.</summary>
+    public const string DataKey = "policy.yaml";
+
+    private static readonly string[] RootKeys =
+        ["minBackendsPerModel", "hostnames", "allowPlaintext", "allowedSchemas", "allowedGateways", "maxRequestsPerWindow"];
+
+    private static readonly string[] HostnameKeys = ["allowed", "denied", "allowIPLiterals"];
+    private static readonly string[] GrantKeys = ["namespaces", "gateways"];
+
+    public static (ModelsPolicy? Policy, IReadOnlyList<Diagnostic> Diagnostics) Read(string text)
+    {
+        var parsed = BoundedYamlReader.Read(text, "the policy");
+        if (!parsed.Ok)
+        {
+            return (null, parsed.Diagnostics);
+        }
+
+        var bag = new DiagnosticBag();
+        if (parsed.Root is YScalar s && ScalarTyping.IsNull(s))
+        {
+            return (ModelsPolicy.Default, []);
+        }
+
+        var r = MappingReader.Open(parsed.Root, string.Empty, bag, RootKeys);
+        if (r is null)
+        {
+            return (null, bag.Items);
+        }
+
+        var policy = ModelsPolicy.Default;
+        if (r.Integer("minBackendsPerModel") is { } min)
+        {
+            if (min is < 1 or > 16)
+            {
+                bag.Error("minBackendsPerModel", $"must be between 1 and 16 (an HTTPRoute rule holds at most 16 backends), got {min}");
+            }
+
+            policy = policy with { MinBackendsPerModel = (int)Math.Clamp(min, 1, 16) };
+        }
+
+        var hosts = MappingReader.Open(r.Node("hostnames"), "hostnames", bag, HostnameKeys);
+        if (hosts is not null)
+        {
+            policy = policy with
+            {
+                AllowedHostnames = hosts.StringList("allowed") ?? policy.AllowedHostnames,
+                DeniedHostnames = hosts.StringList("denied") ?? policy.DeniedHostnames,
+                AllowIPLiterals = hosts.Bool("allowIPLiterals") ?? policy.AllowIPLiterals,
+            };
+        }
+
+        var maxRequests = r.Integer("maxRequestsPerWindow");
+        if (maxRequests is < 1)
+        {
+            bag.Error("maxRequestsPerWindow", $"must be at least 1, got {maxRequests}");
+        }
+
+        policy = policy with
+        {
+            AllowPlaintext = r.Bool("allowPlaintext") ?? policy.AllowPlaintext,
+            AllowedSchemas = r.StringList("allowedSchemas") ?? policy.AllowedSchemas,
+            MaxRequestsPerWindow = maxRequests,
+            AllowedGateways = ReadGrants(r.Node("allowedGateways"), bag),
+        };
+        foreach (var schema in policy.AllowedSchemas.Where(x => !Rules.BackendRules.Schemas.Contains(x)))
+        {
+            bag.Error("allowedSchemas", $"unknown schema \"{schema}\"{DidYouMean.Suggest(schema, Rules.BackendRules.Schemas)}; known: {string.Join(", ", Rules.BackendRules.Schemas)}");
+        }
+
+        return bag.HasErrors ? (null, bag.Items) : (policy, bag.Items);
+    }
+
+    private static List<GatewayGrant> ReadGrants(YNode? node, DiagnosticBag bag)
+    {
+        var grants = new List<GatewayGrant>();
+        if (node is null || node is YScalar s && ScalarTyping.IsNull(s))
+        {
+            return grants;
+        }
+
+        if (node is not YSequence seq)
+        {
+            bag.Error("allowedGateways", $"expected a list of {{namespaces, gateways}}, got {node.KindName}");
+            return grants;
+        }
+
+        for (var i = 0; i < seq.Items.Count; i++)
+        {
+            var path = FieldPath.Index("allowedGateways", i);
+            var g = MappingReader.Open(seq.Items[i], path, bag, GrantKeys);
+            if (g is null)
+            {
+                continue;
+            }
+
+            var gateways = g.StringList("gateways");
+            if (gateways is null || gateways.Count == 0)
+            {
+                bag.Error(g.ChildPath("gateways"), "list the Gateways (namespace/name patterns) that these namespaces may use");
+            }
+
+            grants.Add(new GatewayGrant(g.String("namespaces") ?? "*", gateways ?? []));
+        }
+
+        return grants;
+    }
+}

@@ -1,0 +1,35 @@
+using System.Text.RegularExpressions;
+
+namespace AiGatewayModels.Engine.Rules;
+
+/// <summary>
+/// Gateway API and Kuadrant durations: one to four groups of up to five digits with h, m, s or ms (<c>1h30m</c>).
+/// Days are not a unit there, which is the most common mistake, so it gets its own hint.
+/// </summary>
+public static partial class Durations
+{
+    public static bool IsValid(string s) => Pattern().IsMatch(s);
+
+    public static string Problem(string s)
+    {
+        var days = Days().Match(s);
+        if (days.Success)
+        {
+            var hours = long.Parse(days.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) * 24;
+            return $"days are not a unit here; use {hours}h";
+        }
+
+        return Number().IsMatch(s)
+            ? $"a duration needs a unit; write {s}s for seconds or {s}m for minutes"
+            : "write a duration like 30s, 1m, 1h or 1h30m (units h, m, s, ms; at most 5 digits per group)";
+    }
+
+    [GeneratedRegex("^([0-9]{1,5}(h|m|s|ms)){1,4}$", RegexOptions.CultureInvariant)]
+    private static partial Regex Pattern();
+
+    [GeneratedRegex("^([0-9]{1,4})d$", RegexOptions.CultureInvariant)]
+    private static partial Regex Days();
+
+    [GeneratedRegex("^[0-9]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex Number();
+}

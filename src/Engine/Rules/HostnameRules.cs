@@ -1,0 +1,89 @@
+using System.Net;
+using AiGatewayModels.Engine.Diagnostics;
+using AiGatewayModels.Engine.Policy;
+using AiGatewayModels.Engine.Values;
+
+namespace AiGatewayModels.Engine.Rules;
+
+/// <summary>
+/// Where a backend sends traffic (and its API key): public DNS names only by default, over TLS, on a real port.
+/// </summary>
+public static class HostnameRules
+{
+    public const int TlsPort = 443;
+
+    /// <summary>A backend talks TLS when it names a TLS hostname or uses port 443, as the chart assumed.</summary>
+    public static bool UsesTls(BackendSpec b) => b.TlsHostname is not null || b.Port == TlsPort;
+
+    public static IEnumerable<Diagnostic> Check(ValuesSpec values, RuleContext context)
+    {
+        foreach (var b in values.Backends)
+        {
+            var fqdnPath = FieldPath.Child(b.Path, "fqdn");
+            if (b.Hostname is { } host)
+            {
+                foreach (var d in CheckHost(FieldPath.Child(fqdnPath, "hostname"), host, context.Policy))
+                {
+                    yield return d;
+                }
+            }
+
+            if (b.Port is { } port && port is < 1 or > 65535)
+            {
+                yield return Diagnostic.Error(FieldPath.Child(fqdnPath, "port"), $"{port} is not a port; use 1 to 65535 (443 for HTTPS)");
+            }
+
+            if (b.TlsHostname is { } tls)
+            {
+                var tlsPath = FieldPath.Child(b.Path, "tlsHostname");
+                if (!KubernetesNames.IsDnsSubdomain(tls))
+                {
+                    yield return Diagnostic.Error(tlsPath, $"{Shown.Value(tls)} is not a valid TLS hostname; use a lowercase DNS name such as api.openai.com");
+                }
+                else if (b.Hostname is { } h && !string.Equals(h, tls, StringComparison.Ordinal))
+                {
+                    yield return Diagnostic.Warning(tlsPath, $"{Shown.Value(tls)} differs from fqdn.hostname {Shown.Value(h)}: the server certificate is checked against {tls}");
+                }
+            }
+
+            if (b.Port is { } p && !UsesTls(b) && !context.Policy.AllowPlaintext)
+            {
+                yield return Diagnostic.Error(fqdnPath, $"backend {b.Key} would send its API key in plaintext (port {p}, no tlsHostname); set tlsHostname to use TLS, or allow plaintext in the policy");
+            }
+        }
+    }
+
+    private static IEnumerable<Diagnostic> CheckHost(string path, string host, ModelsPolicy policy)
+    {
+        if (host.Contains("://", StringComparison.Ordinal) || host.Contains('/', StringComparison.Ordinal))
+        {
+            yield return Diagnostic.Error(path, $"{Shown.Value(host)} is a URL; give the host name only, without scheme or path (put a path prefix into prefix)");
+            yield break;
+        }
+
+        var isIp = IPAddress.TryParse(host.Trim('[', ']'), out _) && (host.Contains(':', StringComparison.Ordinal) || host.Count(c => c == '.') == 3);
+        if (isIp)
+        {
+            if (!policy.AllowIPLiterals)
+            {
+                yield return Diagnostic.Error(path, $"{Shown.Value(host)} is an IP address, which the policy denies: it bypasses DNS-based egress control and certificate name checks; use the provider's DNS name");
+                yield break;
+            }
+        }
+        else if (!KubernetesNames.IsDnsSubdomain(host))
+        {
+            var hint = KubernetesNames.IsDnsSubdomain(host.ToLowerInvariant().TrimEnd('.')) ? $"; write {host.ToLowerInvariant().TrimEnd('.')}" : string.Empty;
+            yield return Diagnostic.Error(path, $"{Shown.Value(host)} is not a valid hostname; use a lowercase DNS name such as api.openai.com{hint}");
+            yield break;
+        }
+
+        if (NamePattern.FirstMatch(policy.DeniedHostnames, host) is { } denied)
+        {
+            yield return Diagnostic.Error(path, $"{Shown.Value(host)} is denied by the policy (matches \"{denied}\"): cluster-internal, loopback and metadata endpoints must not be reachable through the gateway");
+        }
+        else if (policy.AllowedHostnames.Count > 0 && NamePattern.FirstMatch(policy.AllowedHostnames, host) is null)
+        {
+            yield return Diagnostic.Error(path, $"{Shown.Value(host)} is not among the policy's allowed hostnames ({string.Join(", ", policy.AllowedHostnames)}); use an allowed provider or ask the platform team to add it");
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using System.Text.RegularExpressions;
+
+namespace AiGatewayModels.Engine.Rules;
+
+/// <summary>Kubernetes' own name rules (apimachinery's validation package), so that we reject what the apiserver would.</summary>
+public static partial class KubernetesNames
+{
+    public const int DnsLabelMaxLength = 63;
+    public const int DnsSubdomainMaxLength = 253;
+    public const int LabelValueMaxLength = 63;
+
+    public static bool IsDnsLabel(string s) => s.Length is > 0 and <= DnsLabelMaxLength && DnsLabel().IsMatch(s);
+
+    public static bool IsDnsSubdomain(string s) => s.Length is > 0 and <= DnsSubdomainMaxLength && DnsSubdomain().IsMatch(s);
+
+    public static bool IsLabelValue(string s) => s.Length <= LabelValueMaxLength && (s.Length == 0 || QualifiedNamePart().IsMatch(s));
+
+    /// <summary>Label and annotation keys: an optional DNS-subdomain prefix and a slash, then a name of at most 63 characters.</summary>
+    public static bool IsQualifiedName(string s)
+    {
+        var slash = s.IndexOf('/', StringComparison.Ordinal);
+        var name = slash < 0 ? s : s[(slash + 1)..];
+        if (slash >= 0 && !IsDnsSubdomain(s[..slash]))
+        {
+            return false;
+        }
+
+        return name.Length is > 0 and <= 63 && QualifiedNamePart().IsMatch(name);
+    }
+
+    /// <summary>Secret data keys: what <c>IsConfigMapKey</c> accepts.</summary>
+    public static bool IsSecretKey(string s) => s.Length is > 0 and <= DnsSubdomainMaxLength && s != "." && s != ".." && SecretKey().IsMatch(s);
+
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    private static partial Regex DnsLabel();
+
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", RegexOptions.CultureInvariant)]
+    private static partial Regex DnsSubdomain();
+
+    [GeneratedRegex("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", RegexOptions.CultureInvariant)]
+    private static partial Regex QualifiedNamePart();
+
+    [GeneratedRegex(@"^[-._a-zA-Z0-9]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex SecretKey();
+}

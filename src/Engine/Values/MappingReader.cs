@@ -1,0 +1,199 @@
+using AiGatewayModels.Engine.Diagnostics;
+using AiGatewayModels.Engine.Rules;
+using AiGatewayModels.Engine.Yaml;
+
+namespace AiGatewayModels.Engine.Values;
+
+/// <summary>
+/// Reads the fields of one YAML mapping with a fixed set of known keys: reports unknown keys (with a suggestion),
+/// missing required fields and wrong types at their paths, and hands back typed values or null.
+/// </summary>
+internal sealed class MappingReader
+{
+    private readonly YMapping map;
+    private readonly DiagnosticBag bag;
+
+    private MappingReader(YMapping map, string path, DiagnosticBag bag, IReadOnlyList<string> known)
+    {
+        this.map = map;
+        this.bag = bag;
+        Path = path;
+        foreach (var (key, _) in map.Entries)
+        {
+            if (!known.Contains(key.Value))
+            {
+                ReportUnknownKey(FieldPath.Child(path, key.Value), key.Value, known, bag);
+            }
+        }
+    }
+
+    public string Path { get; }
+
+    /// <summary>Opens a node as a mapping; reports and returns null when it is something else. An absent node is null silently.</summary>
+    public static MappingReader? Open(YNode? node, string path, DiagnosticBag bag, IReadOnlyList<string> known)
+    {
+        switch (node)
+        {
+            case null:
+                return null;
+            case YMapping m:
+                return new MappingReader(m, path, bag, known);
+            case YScalar s when ScalarTyping.IsNull(s):
+                return null;
+            default:
+                bag.Error(path, $"expected a mapping with the keys {string.Join(", ", known)}, got {node.KindName}");
+                return null;
+        }
+    }
+
+    /// <summary>Iterates a mapping whose keys are user-chosen names (backends, models, limits, labels).</summary>
+    public static IEnumerable<(string Key, string Path, YNode Value)> Entries(YNode? node, string path, DiagnosticBag bag, string whatKeysAre)
+    {
+        switch (node)
+        {
+            case null:
+                yield break;
+            case YScalar s when ScalarTyping.IsNull(s):
+                yield break;
+            case YMapping m:
+                foreach (var (key, value) in m.Entries)
+                {
+                    yield return (key.Value, FieldPath.Child(path, key.Value), value);
+                }
+
+                break;
+            default:
+                bag.Error(path, $"expected a mapping of {whatKeysAre}, got {node.KindName}");
+                break;
+        }
+    }
+
+    public static void ReportUnknownKey(string path, string key, IReadOnlyList<string> known, DiagnosticBag bag)
+    {
+        if (CredentialDetector.IsCredentialFieldName(key))
+        {
+            bag.Error(path, "a literal credential does not belong in values (the value is withheld here); store it in a Secret and reference it with backends.<name>.apiKeySecretRef {name, key}");
+        }
+        else if (key == "<<")
+        {
+            bag.Error(path, "YAML merge keys (<<) are not supported; write the keys out");
+        }
+        else
+        {
+            bag.Error(path, $"unknown key \"{key}\"{DidYouMean.Suggest(key, known)}; allowed here: {string.Join(", ", known)}");
+        }
+    }
+
+    public YNode? Node(string key) => map.Get(key);
+
+    public string ChildPath(string key) => FieldPath.Child(Path, key);
+
+    public string? String(string key, bool required = false)
+    {
+        var node = map.Get(key);
+        if (node is null || node is YScalar n && ScalarTyping.IsNull(n))
+        {
+            if (required)
+            {
+                bag.Error(ChildPath(key), $"required field {key} is missing");
+            }
+
+            return null;
+        }
+
+        if (node is YScalar s && (s.Quoted || s.KindName == "a string"))
+        {
+            return s.Value;
+        }
+
+        var detail = node is YScalar other ? $" {Shown.Value(other.Value)}; quote it if a string is meant" : string.Empty;
+        bag.Error(ChildPath(key), $"expected a string, got {node.KindName}{detail}");
+        return null;
+    }
+
+    public long? Integer(string key, bool required = false)
+    {
+        var node = map.Get(key);
+        if (node is null || node is YScalar n && ScalarTyping.IsNull(n))
+        {
+            if (required)
+            {
+                bag.Error(ChildPath(key), $"required field {key} is missing");
+            }
+
+            return null;
+        }
+
+        if (node is YScalar s && ScalarTyping.TryInteger(s, out var value))
+        {
+            return value;
+        }
+
+        var hint = node is YScalar { Quoted: true } q && long.TryParse(q.Value, out _) ? $"; write it without quotes: {key}: {q.Value}" : string.Empty;
+        var shown = node is YScalar other ? " " + Shown.Value(other.Value) : string.Empty;
+        bag.Error(ChildPath(key), $"expected an integer, got {node.KindName}{shown}{hint}");
+        return null;
+    }
+
+    public bool? Bool(string key)
+    {
+        var node = map.Get(key);
+        if (node is null || node is YScalar n && ScalarTyping.IsNull(n))
+        {
+            return null;
+        }
+
+        if (node is YScalar s && ScalarTyping.TryBool(s, out var value))
+        {
+            return value;
+        }
+
+        var shown = node is YScalar other ? " " + Shown.Value(other.Value) : string.Empty;
+        bag.Error(ChildPath(key), $"expected true or false, got {node.KindName}{shown}");
+        return null;
+    }
+
+    public IReadOnlyList<long>? IntegerList(string key) => ScalarList(key, (s, path) =>
+    {
+        if (ScalarTyping.TryInteger(s, out var value))
+        {
+            return (true, value);
+        }
+
+        bag.Error(path, $"expected an integer, got {s.KindName} {Shown.Value(s.Value)}");
+        return (false, 0L);
+    });
+
+    public IReadOnlyList<string>? StringList(string key) => ScalarList(key, (s, _) => (true, s.Value));
+
+    private List<T>? ScalarList<T>(string key, Func<YScalar, string, (bool Ok, T Value)> read)
+    {
+        var node = map.Get(key);
+        switch (node)
+        {
+            case null:
+                return null;
+            case YScalar s when ScalarTyping.IsNull(s):
+                return null;
+            case YSequence seq:
+                var items = new List<T>(seq.Items.Count);
+                for (var i = 0; i < seq.Items.Count; i++)
+                {
+                    var itemPath = FieldPath.Index(ChildPath(key), i);
+                    if (seq.Items[i] is not YScalar item)
+                    {
+                        bag.Error(itemPath, $"expected a single value, got {seq.Items[i].KindName}");
+                    }
+                    else if (read(item, itemPath) is (true, var value))
+                    {
+                        items.Add(value);
+                    }
+                }
+
+                return items;
+            default:
+                bag.Error(ChildPath(key), $"expected a list, got {node.KindName}");
+                return null;
+        }
+    }
+}

@@ -1,0 +1,244 @@
+using AiGatewayModels.Engine.Diagnostics;
+using AiGatewayModels.Engine.Yaml;
+
+namespace AiGatewayModels.Engine.Values;
+
+/// <summary>
+/// Turns the values tree into <see cref="ValuesSpec"/>: the chart's keys exactly, plus our documented extensions.
+/// Only shape and types are judged here; meaning is judged by the rules.
+/// </summary>
+public static class ValuesBinder
+{
+    internal static readonly string[] RootKeys = ["gatewayRef", "rateLimitPolicy", "backends", "models"];
+    internal static readonly string[] GatewayRefKeys = ["name", "namespace", "sectionName"];
+    internal static readonly string[] RateLimitPolicyKeys = ["enabled", "labels", "annotations", "defaults"];
+    internal static readonly string[] LimitsHolderKeys = ["limits"];
+    internal static readonly string[] LimitKeys = ["rates"];
+    internal static readonly string[] RateKeys = ["limit", "window"];
+    internal static readonly string[] BackendKeys = ["resourceName", "schema", "prefix", "fqdn", "apiKeySecretRef", "tlsHostname"];
+    internal static readonly string[] FqdnKeys = ["hostname", "port"];
+    internal static readonly string[] SecretRefKeys = ["name", "key"];
+    internal static readonly string[] ModelKeys = ["enabled", "modelMatch", "rateLimit", "backends", "timeout", "failover"];
+    internal static readonly string[] SlotKeys = ["enabled", "ref", "modelNameOverride", "priority", "weight"];
+    internal static readonly string[] FailoverKeys = ["numRetries", "retryOn", "perRetryTimeout", "backOff"];
+    internal static readonly string[] RetryOnKeys = ["httpStatusCodes", "triggers"];
+    internal static readonly string[] BackOffKeys = ["baseInterval", "maxInterval"];
+
+    public static ValuesSpec Bind(YNode root, DiagnosticBag bag)
+    {
+        if (root is not YMapping)
+        {
+            bag.Error(string.Empty, $"the values must be a mapping with the keys {string.Join(", ", RootKeys)}, got {root.KindName}");
+            return new ValuesSpec(null, DefaultRateLimitPolicy(), [], []);
+        }
+
+        var r = MappingReader.Open(root, string.Empty, bag, RootKeys)!;
+        var gatewayRef = BindGatewayRef(r, bag);
+        var rateLimitPolicy = BindRateLimitPolicy(r.Node("rateLimitPolicy"), r.ChildPath("rateLimitPolicy"), bag);
+        var backends = MappingReader.Entries(r.Node("backends"), "backends", bag, "backend names to backend settings")
+            .Select(e => BindBackend(e.Key, e.Path, e.Value, bag))
+            .OfType<BackendSpec>()
+            .ToList();
+        var models = MappingReader.Entries(r.Node("models"), "models", bag, "model names to model settings")
+            .Select(e => BindModel(e.Key, e.Path, e.Value, bag))
+            .OfType<ModelSpec>()
+            .ToList();
+        return new ValuesSpec(gatewayRef, rateLimitPolicy, backends, models);
+    }
+
+    private static RateLimitPolicySpec DefaultRateLimitPolicy() => new("rateLimitPolicy", true, [], [], null);
+
+    private static GatewayRefSpec? BindGatewayRef(MappingReader root, DiagnosticBag bag)
+    {
+        var node = root.Node("gatewayRef");
+        if (node is null)
+        {
+            bag.Error("gatewayRef", "required field gatewayRef is missing; name the Gateway that serves these models: gatewayRef: {name: <gateway>}");
+            return null;
+        }
+
+        var r = MappingReader.Open(node, "gatewayRef", bag, GatewayRefKeys);
+        return r is null ? null : new GatewayRefSpec(r.Path, r.String("name", required: true), r.String("namespace"), r.String("sectionName"));
+    }
+
+    private static RateLimitPolicySpec BindRateLimitPolicy(YNode? node, string path, DiagnosticBag bag)
+    {
+        var r = MappingReader.Open(node, path, bag, RateLimitPolicyKeys);
+        if (r is null)
+        {
+            return DefaultRateLimitPolicy();
+        }
+
+        var defaults = MappingReader.Open(r.Node("defaults"), r.ChildPath("defaults"), bag, LimitsHolderKeys);
+        var defaultLimits = defaults is null ? null : BindLimits(defaults, bag);
+        return new RateLimitPolicySpec(
+            path,
+            r.Bool("enabled") ?? true,
+            BindStringMap(r.Node("labels"), r.ChildPath("labels"), bag, "label keys to label values"),
+            BindStringMap(r.Node("annotations"), r.ChildPath("annotations"), bag, "annotation keys to annotation values"),
+            defaultLimits);
+    }
+
+    private static List<KeyValuePair<string, string>> BindStringMap(YNode? node, string path, DiagnosticBag bag, string what)
+    {
+        var result = new List<KeyValuePair<string, string>>();
+        foreach (var (key, entryPath, value) in MappingReader.Entries(node, path, bag, what))
+        {
+            if (value is YScalar s && !ScalarTyping.IsNull(s))
+            {
+                // Kubernetes stores labels and annotations as strings; a plain 5 or true is what the user meant as text.
+                result.Add(new KeyValuePair<string, string>(key, s.Value));
+            }
+            else
+            {
+                bag.Error(entryPath, $"expected a string value, got {value.KindName}");
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Reads <c>limits</c> under a holder (<c>defaults</c> or a model's <c>rateLimit</c>); null when absent.</summary>
+    private static List<LimitSpec>? BindLimits(MappingReader holder, DiagnosticBag bag)
+    {
+        var node = holder.Node("limits");
+        if (node is null)
+        {
+            bag.Error(holder.ChildPath("limits"), "required field limits is missing; give at least one named limit with rates, or remove the enclosing key");
+            return null;
+        }
+
+        var limits = new List<LimitSpec>();
+        foreach (var (name, path, value) in MappingReader.Entries(node, holder.ChildPath("limits"), bag, "limit names to limits"))
+        {
+            var r = MappingReader.Open(value, path, bag, LimitKeys);
+            if (r is null)
+            {
+                bag.Error(path, "a limit needs rates: [{limit: <requests>, window: <duration>}]");
+                continue;
+            }
+
+            var rates = new List<RateSpec>();
+            switch (r.Node("rates"))
+            {
+                case null:
+                    bag.Error(r.ChildPath("rates"), "required field rates is missing; for example rates: [{limit: 100, window: 1m}]");
+                    break;
+                case YSequence seq:
+                    for (var i = 0; i < seq.Items.Count; i++)
+                    {
+                        var ratePath = FieldPath.Index(r.ChildPath("rates"), i);
+                        var rr = MappingReader.Open(seq.Items[i], ratePath, bag, RateKeys);
+                        if (rr is not null)
+                        {
+                            rates.Add(new RateSpec(ratePath, rr.Integer("limit", required: true), rr.String("window", required: true)));
+                        }
+                    }
+
+                    break;
+                case var other:
+                    bag.Error(r.ChildPath("rates"), $"expected a list of {{limit, window}}, got {other.KindName}");
+                    break;
+            }
+
+            limits.Add(new LimitSpec(name, path, rates));
+        }
+
+        return limits;
+    }
+
+    private static BackendSpec? BindBackend(string key, string path, YNode node, DiagnosticBag bag)
+    {
+        var r = MappingReader.Open(node, path, bag, BackendKeys);
+        if (r is null)
+        {
+            bag.Error(path, "a backend needs resourceName, schema, fqdn and apiKeySecretRef");
+            return null;
+        }
+
+        var fqdn = MappingReader.Open(r.Node("fqdn"), r.ChildPath("fqdn"), bag, FqdnKeys);
+        if (fqdn is null)
+        {
+            bag.Error(r.ChildPath("fqdn"), "required field fqdn is missing; give fqdn: {hostname: <host>, port: 443}");
+        }
+
+        var secretRef = MappingReader.Open(r.Node("apiKeySecretRef"), r.ChildPath("apiKeySecretRef"), bag, SecretRefKeys);
+        if (secretRef is null)
+        {
+            bag.Error(r.ChildPath("apiKeySecretRef"), "required field apiKeySecretRef is missing; reference the Secret that holds the API key: apiKeySecretRef: {name: <secret>, key: apiKey}");
+        }
+
+        return new BackendSpec(
+            key,
+            path,
+            r.String("resourceName", required: true),
+            r.String("schema", required: true),
+            r.String("prefix"),
+            fqdn?.String("hostname", required: true),
+            fqdn?.Integer("port", required: true),
+            secretRef is null ? null : new SecretRefSpec(secretRef.Path, secretRef.String("name", required: true), secretRef.String("key", required: true)),
+            r.String("tlsHostname"));
+    }
+
+    private static ModelSpec? BindModel(string key, string path, YNode node, DiagnosticBag bag)
+    {
+        var r = MappingReader.Open(node, path, bag, ModelKeys);
+        if (r is null)
+        {
+            bag.Error(path, "a model needs backends: {<slot>: {ref: <backend>}} with at least two slots");
+            return null;
+        }
+
+        var rateLimit = MappingReader.Open(r.Node("rateLimit"), r.ChildPath("rateLimit"), bag, LimitsHolderKeys);
+        var slots = MappingReader.Entries(r.Node("backends"), r.ChildPath("backends"), bag, "slot names to backend references")
+            .Select(e => BindSlot(e.Key, e.Path, e.Value, bag))
+            .OfType<SlotSpec>()
+            .ToList();
+        if (r.Node("backends") is null)
+        {
+            bag.Error(r.ChildPath("backends"), "required field backends is missing; list the backends that serve this model: backends: {primary: {ref: <backend>}, failover: {ref: <backend>, priority: 1}}");
+        }
+
+        return new ModelSpec(
+            key,
+            path,
+            r.Bool("enabled") ?? true,
+            r.String("modelMatch"),
+            rateLimit is null ? null : BindLimits(rateLimit, bag),
+            slots,
+            r.String("timeout"),
+            BindFailover(r.Node("failover"), r.ChildPath("failover"), bag));
+    }
+
+    private static SlotSpec? BindSlot(string key, string path, YNode node, DiagnosticBag bag)
+    {
+        var r = MappingReader.Open(node, path, bag, SlotKeys);
+        if (r is null)
+        {
+            bag.Error(path, "a backend slot needs ref: <backend name>");
+            return null;
+        }
+
+        return new SlotSpec(key, path, r.Bool("enabled") ?? true, r.String("ref", required: true), r.String("modelNameOverride"), r.Integer("priority"), r.Integer("weight"));
+    }
+
+    private static FailoverSpec? BindFailover(YNode? node, string path, DiagnosticBag bag)
+    {
+        var r = MappingReader.Open(node, path, bag, FailoverKeys);
+        if (r is null)
+        {
+            return null;
+        }
+
+        var retryOn = MappingReader.Open(r.Node("retryOn"), r.ChildPath("retryOn"), bag, RetryOnKeys);
+        var backOff = MappingReader.Open(r.Node("backOff"), r.ChildPath("backOff"), bag, BackOffKeys);
+        return new FailoverSpec(
+            path,
+            r.Integer("numRetries"),
+            retryOn?.IntegerList("httpStatusCodes"),
+            retryOn?.StringList("triggers"),
+            r.String("perRetryTimeout"),
+            backOff?.String("baseInterval"),
+            backOff?.String("maxInterval"));
+    }
+}

@@ -1,0 +1,65 @@
+namespace AiGatewayModels.Engine.Values;
+
+// The values as the user wrote them, after shape and type checks. Optional or mistyped fields are null here;
+// the binder has already reported what was missing or mistyped, so rules only judge what is present.
+// Every keyed entry carries its field path so that rules can name it.
+
+public sealed record ValuesSpec(
+    GatewayRefSpec? GatewayRef,
+    RateLimitPolicySpec RateLimitPolicy,
+    IReadOnlyList<BackendSpec> Backends,
+    IReadOnlyList<ModelSpec> Models);
+
+public sealed record GatewayRefSpec(string Path, string? Name, string? Namespace, string? SectionName);
+
+public sealed record RateLimitPolicySpec(
+    string Path,
+    bool Enabled,
+    IReadOnlyList<KeyValuePair<string, string>> Labels,
+    IReadOnlyList<KeyValuePair<string, string>> Annotations,
+    IReadOnlyList<LimitSpec>? DefaultLimits);
+
+public sealed record LimitSpec(string Name, string Path, IReadOnlyList<RateSpec> Rates);
+
+public sealed record RateSpec(string Path, long? Limit, string? Window);
+
+public sealed record BackendSpec(
+    string Key,
+    string Path,
+    string? ResourceName,
+    string? Schema,
+    string? Prefix,
+    string? Hostname,
+    long? Port,
+    SecretRefSpec? ApiKeySecretRef,
+    string? TlsHostname);
+
+public sealed record SecretRefSpec(string Path, string? Name, string? Key);
+
+public sealed record ModelSpec(
+    string Key,
+    string Path,
+    bool Enabled,
+    string? ModelMatch,
+    IReadOnlyList<LimitSpec>? RateLimits,
+    IReadOnlyList<SlotSpec> Slots,
+    string? Timeout,
+    FailoverSpec? Failover);
+
+public sealed record SlotSpec(
+    string Key,
+    string Path,
+    bool Enabled,
+    string? Ref,
+    string? ModelNameOverride,
+    long? Priority,
+    long? Weight);
+
+public sealed record FailoverSpec(
+    string Path,
+    long? NumRetries,
+    IReadOnlyList<long>? HttpStatusCodes,
+    IReadOnlyList<string>? Triggers,
+    string? PerRetryTimeout,
+    string? BackOffBaseInterval,
+    string? BackOffMaxInterval);

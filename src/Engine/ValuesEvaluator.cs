@@ -1,0 +1,66 @@
+using AiGatewayModels.Engine.Diagnostics;
+using AiGatewayModels.Engine.Input;
+using AiGatewayModels.Engine.Model;
+using AiGatewayModels.Engine.Policy;
+using AiGatewayModels.Engine.Rules;
+using AiGatewayModels.Engine.Values;
+using AiGatewayModels.Engine.Yaml;
+
+namespace AiGatewayModels.Engine;
+
+/// <summary>The result of judging one set of values: every finding, and the model when there is no error.</summary>
+public sealed record Evaluation(IReadOnlyList<Diagnostic> Diagnostics, ValidatedModel? Model, string? ValuesHash)
+{
+    public bool IsValid => Model is not null;
+
+    public IEnumerable<Diagnostic> Errors => Diagnostics.Where(d => d.IsError);
+
+    public IEnumerable<Diagnostic> Warnings => Diagnostics.Where(d => !d.IsError);
+}
+
+/// <summary>
+/// The one data path that the CLI, the webhook and the expander share: values text → tree → spec → rules → model.
+/// </summary>
+public static class ValuesEvaluator
+{
+    private static readonly Func<ValuesSpec, RuleContext, IEnumerable<Diagnostic>>[] RuleFamilies =
+    [
+        NameRules.Check,
+        GatewayRules.Check,
+        BackendRules.Check,
+        HostnameRules.Check,
+        ModelRules.Check,
+        RateLimitRules.Check,
+    ];
+
+    public static Evaluation Evaluate(ValuesDocument document, ModelsPolicy? policy = null, YamlLimits? limits = null)
+    {
+        var parsed = BoundedYamlReader.Read(document.ValuesYaml, "the values", limits);
+        if (!parsed.Ok)
+        {
+            return new Evaluation(parsed.Diagnostics, null, null);
+        }
+
+        var root = parsed.Root!;
+        var context = new RuleContext(policy ?? ModelsPolicy.Default, document.Namespace, document.Name);
+
+        // Credential findings come first and win their path: the binder's "unknown key apiKey" says less.
+        var credentialFindings = CredentialRules.Check(root).ToList();
+        var bag = new DiagnosticBag();
+        bag.AddRange(credentialFindings);
+        var binderBag = new DiagnosticBag();
+        var spec = ValuesBinder.Bind(root, binderBag);
+        var flagged = credentialFindings.Select(d => d.Path).ToHashSet(StringComparer.Ordinal);
+        bag.AddRange(binderBag.Items.Where(d => !flagged.Contains(d.Path)));
+
+        foreach (var family in RuleFamilies)
+        {
+            bag.AddRange(family(spec, context));
+        }
+
+        var hash = ValuesHash.Compute(root);
+        return bag.HasErrors
+            ? new Evaluation(bag.Items, null, hash)
+            : new Evaluation(bag.Items, ModelNormalizer.Normalize(spec, context), hash);
+    }
+}

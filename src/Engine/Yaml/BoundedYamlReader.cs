@@ -1,0 +1,237 @@
+using System.Globalization;
+using AiGatewayModels.Engine.Diagnostics;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace AiGatewayModels.Engine.Yaml;
+
+/// <summary>The outcome of reading one YAML document: a tree, or the reasons there is none.</summary>
+public sealed record YamlReadResult(YNode? Root, IReadOnlyList<Diagnostic> Diagnostics)
+{
+    public bool Ok => Root is not null && Diagnostics.Count == 0;
+}
+
+/// <summary>
+/// Reads exactly one YAML document into a <see cref="YNode"/> tree under <see cref="YamlLimits"/>.
+/// Duplicate keys, non-scalar keys, custom tags and more than one document are errors, never silently merged.
+/// </summary>
+public static class BoundedYamlReader
+{
+    private const string StandardTagPrefix = "tag:yaml.org,2002:";
+
+    public static YamlReadResult Read(string text, string what, YamlLimits? limits = null)
+    {
+        limits ??= YamlLimits.Default;
+        if (System.Text.Encoding.UTF8.GetByteCount(text) > limits.MaxBytes)
+        {
+            return Fail(string.Empty, $"{what} is larger than {limits.MaxBytes} bytes, the most a ConfigMap can hold; split the values into several ConfigMaps");
+        }
+
+        var state = new State(new Parser(new StringReader(text)), limits, what);
+        try
+        {
+            return state.ReadSingleDocument();
+        }
+        catch (YamlException ex)
+        {
+            return Fail(state.CurrentPath, $"{what} is not valid YAML at line {ex.Start.Line}, column {ex.Start.Column}: {Describe(ex)}");
+        }
+        catch (LimitExceededException ex)
+        {
+            return Fail(ex.Path, ex.Message);
+        }
+    }
+
+    private static YamlReadResult Fail(string path, string message) => new(null, [Diagnostic.Error(path, message)]);
+
+    // YamlDotNet puts the position in front of its message; we give the position ourselves.
+    private static string Describe(YamlException ex)
+    {
+        var message = ex.Message;
+        var cut = message.IndexOf("): ", StringComparison.Ordinal);
+        return cut >= 0 && message.StartsWith("(Line:", StringComparison.Ordinal) ? message[(cut + 3)..] : message;
+    }
+
+    private sealed class LimitExceededException(string path, string message) : Exception(message)
+    {
+        public string Path { get; } = path;
+    }
+
+    private sealed class State(IParser parser, YamlLimits limits, string what)
+    {
+        private readonly Dictionary<string, YNode> anchors = new(StringComparer.Ordinal);
+        private readonly List<Diagnostic> diagnostics = [];
+        private int aliases;
+        private long nodes;
+
+        public string CurrentPath { get; private set; } = string.Empty;
+
+        public YamlReadResult ReadSingleDocument()
+        {
+            parser.Consume<StreamStart>();
+            if (parser.Accept<StreamEnd>(out _))
+            {
+                return Fail(string.Empty, $"{what} is empty; it needs at least gatewayRef, backends and models");
+            }
+
+            parser.Consume<DocumentStart>();
+            var root = ReadNode(string.Empty, 1);
+            parser.Consume<DocumentEnd>();
+            if (!parser.Accept<StreamEnd>(out _))
+            {
+                var next = parser.Current;
+                return Fail(string.Empty, $"{what} holds more than one YAML document (another starts at line {next?.Start.Line}); put all values in one document");
+            }
+
+            return new YamlReadResult(diagnostics.Count == 0 ? root : null, diagnostics);
+        }
+
+        private YNode ReadNode(string path, int depth)
+        {
+            CurrentPath = path;
+            if (depth > limits.MaxDepth)
+            {
+                throw new LimitExceededException(path, $"{what} nests deeper than {limits.MaxDepth} levels; the values format needs far fewer, so this is not a values document");
+            }
+
+            var ev = parser.Current ?? throw new YamlException("unexpected end of input");
+            switch (ev)
+            {
+                case AnchorAlias alias:
+                    parser.MoveNext();
+                    return ResolveAlias(alias, path);
+                case Scalar scalar:
+                    parser.MoveNext();
+                    return Remember(scalar.Anchor, Count(ReadScalar(scalar, path), path));
+                case SequenceStart seq:
+                    parser.MoveNext();
+                    CheckTag(seq.Tag, path, "tag:yaml.org,2002:seq");
+                    return Remember(seq.Anchor, ReadSequence(seq, path, depth));
+                case MappingStart map:
+                    parser.MoveNext();
+                    CheckTag(map.Tag, path, "tag:yaml.org,2002:map");
+                    return Remember(map.Anchor, ReadMapping(map, path, depth));
+                default:
+                    throw new YamlException(ev.Start, ev.End, $"unexpected {ev.GetType().Name}");
+            }
+        }
+
+        private YSequence ReadSequence(SequenceStart start, string path, int depth)
+        {
+            var items = new List<YNode>();
+            long weight = 1;
+            while (!parser.TryConsume<SequenceEnd>(out _))
+            {
+                var item = ReadNode(FieldPath.Index(path, items.Count), depth + 1);
+                items.Add(item);
+                weight += item.Weight;
+            }
+
+            Count(1, path);
+            return new YSequence(items, weight, (int)start.Start.Line, (int)start.Start.Column);
+        }
+
+        private YMapping ReadMapping(MappingStart start, string path, int depth)
+        {
+            var entries = new List<KeyValuePair<YScalar, YNode>>();
+            var seen = new Dictionary<string, long>(StringComparer.Ordinal);
+            long weight = 1;
+            while (!parser.TryConsume<MappingEnd>(out _))
+            {
+                var keyEvent = parser.Current;
+                if (keyEvent is not Scalar keyScalar)
+                {
+                    var line = keyEvent?.Start.Line ?? 0;
+                    throw new LimitExceededException(path, $"a mapping key at line {line} is not a plain string; keys in {what} must be names");
+                }
+
+                parser.MoveNext();
+                var key = ReadScalar(keyScalar, path);
+                var childPath = FieldPath.Child(path, key.Value);
+                if (seen.TryGetValue(key.Value, out var firstLine))
+                {
+                    diagnostics.Add(Diagnostic.Error(childPath,
+                        $"duplicate key \"{key.Value}\" at line {key.Line} (first at line {firstLine}); YAML would silently keep only one, so remove or rename one of them"));
+                }
+                else
+                {
+                    seen[key.Value] = key.Line;
+                }
+
+                var value = ReadNode(childPath, depth + 1);
+                entries.Add(new KeyValuePair<YScalar, YNode>(key, value));
+                weight += value.Weight + 1;
+            }
+
+            CurrentPath = path;
+            Count(1, path);
+            return new YMapping(entries, weight, (int)start.Start.Line, (int)start.Start.Column);
+        }
+
+        private static YScalar ReadScalar(Scalar scalar, string path)
+        {
+            string? tag = null;
+            if (!scalar.Tag.IsEmpty && scalar.Tag.Value != "!")
+            {
+                tag = scalar.Tag.Value;
+                if (!tag.StartsWith(StandardTagPrefix, StringComparison.Ordinal))
+                {
+                    throw new LimitExceededException(path, $"custom YAML tag {tag} at line {scalar.Start.Line} is not allowed; remove the tag");
+                }
+            }
+
+            var quoted = scalar.Style != ScalarStyle.Plain || tag == StandardTagPrefix + "str";
+            return new YScalar(scalar.Value, quoted, quoted ? null : tag, (int)scalar.Start.Line, (int)scalar.Start.Column);
+        }
+
+        private static void CheckTag(TagName tag, string path, string expected)
+        {
+            if (!tag.IsEmpty && tag.Value != expected && tag.Value != "!")
+            {
+                throw new LimitExceededException(path, $"YAML tag {tag.Value} is not allowed here; remove the tag");
+            }
+        }
+
+        private YNode ResolveAlias(AnchorAlias alias, string path)
+        {
+            if (++aliases > limits.MaxAliases)
+            {
+                throw new LimitExceededException(path, $"{what} uses more than {limits.MaxAliases} YAML aliases; write the values out instead");
+            }
+
+            if (!anchors.TryGetValue(alias.Value.Value, out var target))
+            {
+                throw new LimitExceededException(path, $"YAML alias *{alias.Value.Value} at line {alias.Start.Line} refers to no anchor defined before it");
+            }
+
+            Count(target.Weight, path);
+            return target;
+        }
+
+        private YNode Remember(AnchorName anchor, YNode node)
+        {
+            if (!anchor.IsEmpty)
+            {
+                anchors[anchor.Value] = node;
+            }
+
+            return node;
+        }
+
+        private YScalar Count(YScalar scalar, string path)
+        {
+            Count(1, path);
+            return scalar;
+        }
+
+        private void Count(long weight, string path)
+        {
+            nodes += weight;
+            if (nodes > limits.MaxNodes)
+            {
+                throw new LimitExceededException(path, string.Create(CultureInfo.InvariantCulture,
+                    $"{what} expands to more than {limits.MaxNodes} YAML nodes (aliases included); this looks like an alias bomb, not values"));
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace AiGatewayModels.Engine.Yaml;
+
+/// <summary>
+/// Resolves plain scalars by the YAML 1.2 core schema, the schema Helm and Kubernetes users expect:
+/// <c>true</c>/<c>false</c>, integers, floats and <c>null</c>/<c>~</c>/empty are typed; quoted scalars are strings.
+/// </summary>
+public static partial class ScalarTyping
+{
+    public static bool IsNull(YScalar s) =>
+        s.Tag is null && !s.Quoted && s.Value is "" or "~" or "null" or "Null" or "NULL";
+
+    public static bool TryBool(YScalar s, out bool value)
+    {
+        value = false;
+        if (s.Quoted || (s.Tag is not null && s.Tag != "tag:yaml.org,2002:bool"))
+        {
+            return false;
+        }
+
+        switch (s.Value)
+        {
+            case "true" or "True" or "TRUE":
+                value = true;
+                return true;
+            case "false" or "False" or "FALSE":
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    public static bool TryInteger(YScalar s, out long value)
+    {
+        value = 0;
+        if (s.Quoted || (s.Tag is not null && s.Tag != "tag:yaml.org,2002:int"))
+        {
+            return false;
+        }
+
+        var text = s.Value;
+        if (text.StartsWith("0x", StringComparison.Ordinal))
+        {
+            return long.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
+        }
+
+        return IntegerPattern().IsMatch(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+    }
+
+    public static bool IsFloat(YScalar s) => !s.Quoted && s.Tag is null && FloatPattern().IsMatch(s.Value);
+
+    /// <summary>Says what a scalar is, for "expected X, got Y" messages.</summary>
+    public static string Describe(YScalar s)
+    {
+        if (IsNull(s))
+        {
+            return "null";
+        }
+
+        if (TryBool(s, out _))
+        {
+            return "a boolean";
+        }
+
+        if (TryInteger(s, out _) || IntegerPattern().IsMatch(s.Value) && !s.Quoted)
+        {
+            return "an integer";
+        }
+
+        return IsFloat(s) ? "a number" : "a string";
+    }
+
+    [GeneratedRegex("^[-+]?[0-9]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex IntegerPattern();
+
+    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$", RegexOptions.CultureInvariant)]
+    private static partial Regex FloatPattern();
+}
