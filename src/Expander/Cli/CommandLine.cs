@@ -20,15 +20,14 @@ internal static class CommandLine
         var requiredNs = new Option<string>("--namespace", "-n") { Description = "namespace of the ConfigMap", Required = true };
         var requiredName = new Option<string>("--name") { Description = "name of the ConfigMap", Required = true };
 
-        var exit = ExitCodes.Valid;
         var render = new Command("render", "render the gateway resources for values, offline") { file, ns, name, policy, apiVersions, ownerUid };
-        render.SetAction(r => exit = RenderCommand.Run(
+        render.SetAction(r => RenderCommand.Run(
             new RenderCommand.Options(r.GetValue(file)!, r.GetValue(ns), r.GetValue(name), r.GetValue(policy), r.GetValue(apiVersions) ?? [], r.GetValue(ownerUid)),
             stdin, stdout, stderr));
         var validate = new Command("validate", "check values against every rule and the policy; prints findings only") { file, ns, name, policy };
-        validate.SetAction(r => exit = ValidateCommand.Run(new ValidateCommand.Options(r.GetValue(file)!, r.GetValue(ns), r.GetValue(name), r.GetValue(policy)), stdin, stderr));
+        validate.SetAction(r => ValidateCommand.Run(new ValidateCommand.Options(r.GetValue(file)!, r.GetValue(ns), r.GetValue(name), r.GetValue(policy)), stdin, stderr));
         var convert = new Command("convert", "wrap a models chart values.yaml into an annotated values ConfigMap") { file, requiredNs, requiredName, policy };
-        convert.SetAction(r => exit = ConvertCommand.Run(
+        convert.SetAction(r => ConvertCommand.Run(
             new ConvertCommand.Options(r.GetValue(file)!, r.GetValue(requiredNs)!, r.GetValue(requiredName)!, r.GetValue(policy)), stdin, stdout, stderr));
 
         var root = new RootCommand("ai-gateway-models expander: renders and validates models values offline") { render, validate, convert };
@@ -46,8 +45,8 @@ internal static class CommandLine
 
         try
         {
-            var code = parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
-            return code != 0 ? ExitCodes.UsageOrIo : exit;
+            // Each action returns its own exit code; --help and --version return 0.
+            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
         catch (UsageException ex)
         {

@@ -1,0 +1,186 @@
+using AiGatewayModels.TestSupport;
+using Xunit;
+
+namespace AiGatewayModels.Expander.Tests;
+
+public class RenderCommandTests
+{
+    private static readonly string ChartExample = Path.Combine(RepoPaths.RepoRoot, "deploy", "examples", "chart-readme-example.yaml");
+    private static readonly string MultiProvider = Path.Combine(RepoPaths.RepoRoot, "deploy", "examples", "multi-provider.yaml");
+
+    [Fact]
+    public void Renders_the_chart_readme_example_with_exit_0_and_every_kind()
+    {
+        var r = CliRunner.Run("render", "-f", ChartExample);
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(string.Empty, r.Stderr);
+        foreach (var kind in new[] { "Backend", "AIServiceBackend", "BackendSecurityPolicy", "BackendTLSPolicy", "AIGatewayRoute", "BackendTrafficPolicy", "RateLimitPolicy" })
+        {
+            Assert.Contains($"\nkind: {kind}\n", r.Stdout, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Output_is_byte_identical_across_runs()
+    {
+        var first = CliRunner.Run("render", "-f", MultiProvider);
+        var second = CliRunner.Run("render", "-f", MultiProvider);
+
+        Assert.Equal(0, first.ExitCode);
+        Assert.Equal(first.Stdout, second.Stdout);
+    }
+
+    [Fact]
+    public void Projected_secrets_are_announced_on_stderr_without_data()
+    {
+        var r = CliRunner.Run("render", "-f", MultiProvider);
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("note: the expander will project Secret azure-apikey (data key apiKey) from Secret azure-openai-credentials, key AZURE_OPENAI_API_KEY", r.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("kind: Secret", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("name: azure-apikey", r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Raw_values_take_namespace_and_name_from_options()
+    {
+        var values = CliRunner.TempFile(ExtractValues(ChartExample));
+        var r = CliRunner.Run("render", "-f", values, "--namespace", "team-b", "--name", "team-b-models");
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("namespace: team-b\n", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("models.ai-gateway.io/source: team-b-models\n", r.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("namespace: default\n", r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reads_values_from_stdin()
+    {
+        var r = CliRunner.RunWithInput(File.ReadAllText(ChartExample), "render", "-f", "-");
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("kind: AIGatewayRoute", r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Api_versions_select_older_served_versions()
+    {
+        var r = CliRunner.Run("render", "-f", ChartExample, "--api-versions", "aigateway.envoyproxy.io/v1alpha1", "gateway.networking.k8s.io/v1alpha3");
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("apiVersion: aigateway.envoyproxy.io/v1alpha1\nkind: AIGatewayRoute", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("apiVersion: gateway.networking.k8s.io/v1alpha3\nkind: BackendTLSPolicy", r.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("aigateway.envoyproxy.io/v1beta1", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("apiVersion: kuadrant.io/v1\n", r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Owner_uid_adds_a_controller_owner_reference_to_every_object()
+    {
+        var r = CliRunner.Run("render", "-f", ChartExample, "--owner-uid", "0b1c2d3e-1111-2222-3333-444455556666");
+
+        Assert.Equal(0, r.ExitCode);
+        var documents = r.Stdout.Split("---\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(documents);
+        Assert.All(documents, d =>
+        {
+            Assert.Contains("uid: 0b1c2d3e-1111-2222-3333-444455556666", d, StringComparison.Ordinal);
+            Assert.Contains("controller: true", d, StringComparison.Ordinal);
+            Assert.Contains("name: chart-readme-example", d, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public void Invalid_values_exit_1_with_each_error_on_its_own_line_path_first()
+    {
+        var values = CliRunner.TempFile("""
+            gatewayRef: {name: ai-gateway}
+            backends:
+              a: {resourceName: a, schema: OpenAI, fqdn: {hostname: api.openai.com, port: 443}, apiKeySecretRef: {name: s, key: apiKey}}
+            models:
+              gpt-4:
+                backends:
+                  one: {ref: a}
+                  two: {ref: openai}
+            """);
+        var r = CliRunner.Run("render", "-f", values);
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal(string.Empty, r.Stdout);
+        var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.StartsWith("models.gpt-4.backends.two.ref: backend \"openai\" is not defined", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Warnings_go_to_stderr_and_keep_exit_0()
+    {
+        var values = CliRunner.TempFile("""
+            gatewayRef: {name: ai-gateway}
+            backends:
+              a: {resourceName: a, schema: OpenAI, fqdn: {hostname: api.openai.com, port: 443}, apiKeySecretRef: {name: s, key: apiKey}}
+              unused: {resourceName: u, schema: OpenAI, fqdn: {hostname: api.openai.com, port: 443}, apiKeySecretRef: {name: s, key: apiKey}}
+            models:
+              m:
+                backends:
+                  one: {ref: a}
+                  two: {ref: a, priority: 5}
+            """);
+        var r = CliRunner.Run("render", "-f", values);
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("warning: backends.unused: backend unused is not used by any enabled model", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("warning: models.m.backends: priorities 0, 5 have gaps", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("priority: 1\n", r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("render")]
+    [InlineData("render", "-f", "/nonexistent/values.yaml")]
+    [InlineData("render", "-f", "x.yaml", "--bogus")]
+    [InlineData("frobnicate")]
+    public void Usage_and_io_errors_exit_2(params string[] args)
+    {
+        var r = CliRunner.Run(args);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.NotEqual(string.Empty, r.Stderr);
+    }
+
+    [Fact]
+    public void Conflicting_namespace_option_for_a_configmap_is_a_usage_error()
+    {
+        var r = CliRunner.Run("render", "-f", ChartExample, "--namespace", "elsewhere");
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--namespace elsewhere conflicts with the ConfigMap's namespace default", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_broken_policy_file_is_a_usage_error_naming_the_field()
+    {
+        var policy = CliRunner.TempFile("minBackendsPerModel: 0\nallowedSchemas: [OpenAi]\n");
+        var r = CliRunner.Run("render", "-f", ChartExample, "--policy", policy);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("minBackendsPerModel: must be between 1 and 16", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("did you mean \"OpenAI\"", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_policy_file_tightens_the_rules()
+    {
+        var policy = CliRunner.TempFile("minBackendsPerModel: 3\n");
+        var r = CliRunner.Run("render", "-f", ChartExample, "--policy", policy);
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("models.gpt-4.backends: model gpt-4 has 2 enabled backend(s); at least 3 are required", r.Stderr, StringComparison.Ordinal);
+    }
+
+    internal static string ExtractValues(string configMapPath)
+    {
+        var text = File.ReadAllText(configMapPath);
+        var start = text.IndexOf("values.yaml: |\n", StringComparison.Ordinal) + "values.yaml: |\n".Length;
+        return string.Join('\n', text[start..].Split('\n').Select(l => l.Length >= 4 ? l[4..] : l.TrimStart()));
+    }
+}

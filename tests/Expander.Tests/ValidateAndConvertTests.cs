@@ -1,0 +1,88 @@
+using AiGatewayModels.TestSupport;
+using Xunit;
+
+namespace AiGatewayModels.Expander.Tests;
+
+public class ValidateAndConvertTests
+{
+    private static readonly string ChartExample = Path.Combine(RepoPaths.RepoRoot, "deploy", "examples", "chart-readme-example.yaml");
+
+    [Fact]
+    public void Validate_prints_nothing_on_stdout_and_a_summary_on_stderr()
+    {
+        var r = CliRunner.Run("validate", "-f", ChartExample);
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(string.Empty, r.Stdout);
+        Assert.Contains("valid: 2 backend(s), 2 enabled model(s), 13 object(s)", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_reports_every_error_at_once()
+    {
+        var values = CliRunner.TempFile("""
+            gatewayRef: {name: Bad_Gateway}
+            backends:
+              a: {resourceName: a, schema: OpenAl, fqdn: {hostname: localhost, port: 443}, apiKeySecretRef: {name: s, key: apiKey}}
+            models:
+              m:
+                backends:
+                  one: {ref: a, weight: -1}
+            """);
+        var r = CliRunner.Run("validate", "-f", values);
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("gatewayRef.name: ", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("backends.a.schema: unknown schema \"OpenAl\" (did you mean \"OpenAI\"?)", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("backends.a.fqdn.hostname: \"localhost\" is denied by the policy", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("models.m.backends.one.weight: -1 is out of range", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("models.m.backends: model m has 1 enabled backend(s)", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("invalid: 5 error(s)", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Convert_wraps_chart_values_unchanged_and_renders_identically()
+    {
+        var rawValues = RenderCommandTests.ExtractValues(ChartExample);
+        var valuesFile = CliRunner.TempFile(rawValues);
+        var converted = CliRunner.Run("convert", "-f", valuesFile, "--namespace", "default", "--name", "chart-readme-example");
+        Assert.Equal(0, converted.ExitCode);
+        Assert.Contains("models.ai-gateway.io/values: \"true\"", converted.Stdout, StringComparison.Ordinal);
+
+        var configMap = CliRunner.TempFile(converted.Stdout);
+        var fromConfigMap = CliRunner.Run("render", "-f", configMap);
+        var fromValues = CliRunner.Run("render", "-f", valuesFile, "--namespace", "default", "--name", "chart-readme-example");
+        Assert.Equal(0, fromConfigMap.ExitCode);
+        Assert.Equal(fromValues.Stdout, fromConfigMap.Stdout);
+    }
+
+    [Fact]
+    public void Convert_warns_where_the_enabled_default_differs_from_the_chart()
+    {
+        var values = CliRunner.TempFile("""
+            gatewayRef: {name: ai-gateway}
+            backends:
+              a: {resourceName: a, schema: OpenAI, fqdn: {hostname: api.openai.com, port: 443}, apiKeySecretRef: {name: s, key: apiKey}}
+            models:
+              m:
+                backends:
+                  one: {ref: a, enabled: true}
+                  two: {ref: a, modelNameOverride: other}
+            """);
+        var r = CliRunner.Run("convert", "-f", values, "--namespace", "ns", "--name", "x");
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("warning: models.m: enabled is not set: the chart skipped this model", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("warning: models.m.backends.two: enabled is not set", r.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("models.m.backends.one: enabled", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Convert_requires_namespace_and_name()
+    {
+        var r = CliRunner.Run("convert", "-f", ChartExample);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--namespace", r.Stderr, StringComparison.Ordinal);
+    }
+}
