@@ -1,0 +1,230 @@
+using System.Diagnostics;
+using System.Globalization;
+using AiGatewayModels.TestSupport;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Xunit;
+using Xunit.Abstractions;
+using Xunit.Sdk;
+
+namespace AiGatewayModels.Integration.Tests.ControlPlane;
+
+/// <summary>
+/// A real, isolated Kubernetes v1.20 control plane for one test run: etcd, kube-apiserver and kube-controller-manager
+/// (garbage collector on, no leader election) on free loopback ports, in a fresh temporary directory, with every
+/// upstream CRD installed. Tests get an admin <see cref="Client"/>, the <see cref="KubeconfigPath"/> and a namespace
+/// of their own from <see cref="CreateNamespaceAsync"/>. Every process is stopped by its PID on dispose, also when
+/// tests fail or startup fails. Binaries come from hack/control-plane/build.sh; without them, startup fails.
+/// </summary>
+public sealed class ControlPlaneFixture : IAsyncLifetime, IDisposable
+{
+    /// <summary>Set to 1 to keep the work directory (logs, etcd data, kubeconfig) after the run.</summary>
+    public const string KeepDirVariable = "CONTROL_PLANE_KEEP_DIR";
+
+    private static readonly TimeSpan EtcdTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan ApiServerTimeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan ControllerManagerTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly IMessageSink diagnostics;
+    private readonly List<ProcessHandle> processes = []; // in start order; stopped in reverse
+    private Kubernetes? client;
+    private int disposed;
+
+    public ControlPlaneFixture(IMessageSink diagnostics)
+    {
+        this.diagnostics = diagnostics;
+        WorkDir = Directory.CreateTempSubdirectory("kube-control-plane-").FullName;
+        KubeconfigPath = Path.Combine(WorkDir, "kubeconfig");
+        AppDomain.CurrentDomain.ProcessExit += OnProcessExit; // a last resort if the test host exits without disposing
+    }
+
+    /// <summary>An admin client (group system:masters).</summary>
+    public Kubernetes Client => client ?? throw new InvalidOperationException("the control plane is not started");
+
+    /// <summary>An admin kubeconfig for kubectl or child processes (KUBECONFIG=...).</summary>
+    public string KubeconfigPath { get; }
+
+    /// <summary>The temporary directory with the logs (etcd.log, apiserver.log, kcm.log), credentials and etcd data.</summary>
+    public string WorkDir { get; }
+
+    public Uri? ApiServerUrl { get; private set; }
+
+    /// <summary>The names of the CRDs that were installed.</summary>
+    public IReadOnlyList<string> InstalledCrds { get; private set; } = [];
+
+    public TimeSpan StartupTime { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        try
+        {
+            await StartAsync();
+        }
+        catch (Exception e)
+        {
+            var failure = StartupFailure(e); // reads the logs before Dispose deletes them
+            Dispose();
+            throw failure;
+        }
+    }
+
+    /// <summary>Creates a namespace with a unique name for one test and returns its name.</summary>
+    public async Task<string> CreateNamespaceAsync(string prefix = "test")
+    {
+        var name = $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
+        await Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } });
+        return name;
+    }
+
+    public Task DisposeAsync()
+    {
+        Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
+        AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
+        client?.Dispose();
+        var errors = new List<Exception>();
+        for (var i = processes.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                processes[i].Dispose();
+            }
+            catch (Exception e) // keep stopping the others
+            {
+                errors.Add(e);
+            }
+        }
+
+        if (Environment.GetEnvironmentVariable(KeepDirVariable) != "1")
+        {
+            try
+            {
+                Directory.Delete(WorkDir, recursive: true);
+            }
+            catch (IOException e)
+            {
+                errors.Add(e);
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new AggregateException("stopping the control plane failed", errors);
+        }
+    }
+
+    private async Task StartAsync()
+    {
+        var total = Stopwatch.StartNew();
+        var binaries = ControlPlaneBinaries.Locate();
+        var crdsDir = RepoPaths.CrdsDir;
+        var ports = FreePorts.Take(3);
+        var (etcdPort, etcdPeerPort, apiPort) = (ports[0], ports[1], ports[2]);
+        var credentials = ControlPlaneCredentials.Create(Path.Combine(WorkDir, "pki"));
+        ApiServerUrl = new Uri($"https://127.0.0.1:{apiPort}");
+        credentials.WriteKubeconfig(KubeconfigPath, ApiServerUrl);
+        using var probe = new StartupProbe(credentials);
+
+        var etcdUrl = $"http://127.0.0.1:{etcdPort}";
+        var peerUrl = $"http://127.0.0.1:{etcdPeerPort}";
+        var etcd = Start("etcd", binaries.Etcd,
+            "--name=cp", $"--data-dir={Path.Combine(WorkDir, "etcd")}",
+            $"--listen-client-urls={etcdUrl}", $"--advertise-client-urls={etcdUrl}",
+            $"--listen-peer-urls={peerUrl}", $"--initial-advertise-peer-urls={peerUrl}",
+            $"--initial-cluster=cp={peerUrl}", "--log-level=warn");
+        await StartupProbe.WaitAsync(etcd, () => probe.AnswersAsync(new Uri(etcdUrl + "/health"), "{\"health\":\"true\""), EtcdTimeout);
+        var etcdReady = total.Elapsed;
+
+        var apiServer = Start("apiserver", binaries.KubeApiServer,
+            $"--etcd-servers={etcdUrl}",
+            "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", $"--secure-port={apiPort}", "--insecure-port=0",
+            $"--cert-dir={Path.Combine(WorkDir, "certs")}",
+            $"--tls-cert-file={credentials.ServingCertFile}", $"--tls-private-key-file={credentials.ServingKeyFile}",
+            "--service-cluster-ip-range=10.0.0.0/24",
+            $"--service-account-key-file={credentials.ServiceAccountPublicKeyFile}",
+            $"--service-account-signing-key-file={credentials.ServiceAccountPrivateKeyFile}",
+            "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+            $"--token-auth-file={credentials.TokenFile}", "--authorization-mode=RBAC", "--allow-privileged=true");
+        await StartupProbe.WaitAsync(apiServer, () => probe.AnswersAsync(new Uri(ApiServerUrl, "/readyz"), "ok"), ApiServerTimeout);
+        var apiServerReady = total.Elapsed;
+
+        client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(KubeconfigPath));
+        InstalledCrds = await CrdInstaller.InstallAsync(client, crdsDir);
+        var crdsReady = total.Elapsed;
+
+        // started after the CRDs, so that the garbage collector watches the custom resources from its first sync
+        var controllerManager = Start("kcm", binaries.KubeControllerManager,
+            $"--kubeconfig={KubeconfigPath}", "--leader-elect=false",
+            "--bind-address=127.0.0.1", "--port=0", "--secure-port=0",
+            $"--service-account-private-key-file={credentials.ServiceAccountPrivateKeyFile}",
+            $"--root-ca-file={credentials.CaFile}",
+            "--controllers=*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle,-service,-route,-attachdetach,-persistentvolume-binder,-csrsigning");
+        // the service-account controller creating "default" in namespace "default" shows that the controllers run
+        await StartupProbe.WaitAsync(controllerManager, DefaultServiceAccountExistsAsync, ControllerManagerTimeout);
+        StartupTime = total.Elapsed;
+
+        diagnostics.OnMessage(new DiagnosticMessage(string.Create(CultureInfo.InvariantCulture,
+            $"control plane up at {ApiServerUrl} in {StartupTime.TotalSeconds:F1} s (etcd {etcdReady.TotalSeconds:F1} s, " +
+            $"apiserver ready {apiServerReady.TotalSeconds:F1} s, {InstalledCrds.Count} CRDs established {crdsReady.TotalSeconds:F1} s); work dir {WorkDir}")));
+    }
+
+    private ProcessHandle Start(string name, string executable, params string[] arguments)
+    {
+        var process = ProcessHandle.Start(name, executable, arguments, Path.Combine(WorkDir, name + ".log"));
+        processes.Add(process);
+        return process;
+    }
+
+    private async Task<bool> DefaultServiceAccountExistsAsync()
+    {
+        try
+        {
+            await Client.CoreV1.ReadNamespacedServiceAccountAsync("default", "default");
+            return true;
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A startup failure, with the tails of the last started process's log and of apiserver.log.</summary>
+    private InvalidOperationException StartupFailure(Exception cause)
+    {
+        var message = $"Starting the test control plane failed: {cause.Message} " +
+                      $"(work dir {WorkDir}; set {KeepDirVariable}=1 to keep it)";
+        var logs = processes.Select(p => p.LogPath).TakeLast(1).Append(Path.Combine(WorkDir, "apiserver.log")).Distinct();
+        foreach (var log in logs)
+        {
+            var tail = ProcessHandle.LogTail(log);
+            if (tail.Length > 0)
+            {
+                message += $"\n--- tail of {Path.GetFileName(log)} ---\n{tail}";
+            }
+        }
+
+        return new InvalidOperationException(message, cause);
+    }
+
+    private void OnProcessExit(object? sender, EventArgs e)
+    {
+        try
+        {
+            Dispose();
+        }
+        catch (AggregateException)
+        {
+            // nothing left to report to at process exit
+        }
+    }
+}
