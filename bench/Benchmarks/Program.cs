@@ -1,0 +1,43 @@
+using AiGatewayModels.Benchmarks;
+using AiGatewayModels.Engine;
+using AiGatewayModels.Engine.Input;
+using AiGatewayModels.Engine.Rendering;
+using BenchmarkDotNet.Running;
+
+// `generate N FILE` writes generated values for the whole-process measurements ('-' for stdout);
+// `check N` evaluates them in-process and prints the counts; anything else goes to BenchmarkDotNet's switcher
+// (e.g. --filter '*' --job short).
+if (args is ["generate", var count, var path])
+{
+    var text = ValuesGenerator.Generate(int.Parse(count, System.Globalization.CultureInfo.InvariantCulture));
+    if (path == "-")
+    {
+        Console.Out.Write(text);
+    }
+    else
+    {
+        File.WriteAllText(path, text);
+    }
+
+    return 0;
+}
+
+if (args is ["check", var n])
+{
+    var evaluation = ValuesEvaluator.Evaluate(new ValuesDocument("team-a", "models", ValuesGenerator.Generate(int.Parse(n, System.Globalization.CultureInfo.InvariantCulture))));
+    foreach (var d in evaluation.Diagnostics)
+    {
+        Console.Error.WriteLine(d);
+    }
+
+    if (evaluation.Model is not { } model)
+    {
+        return 1;
+    }
+
+    Console.WriteLine($"{n} models: valid, {evaluation.Diagnostics.Count} finding(s), {model.Backends.Count} backends, {Renderer.Render(model).Objects.Count} objects");
+    return 0;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(EngineBenchmarks).Assembly).Run(args);
+return 0;
