@@ -86,3 +86,18 @@ public class ValidateAndConvertTests
         Assert.Contains("--namespace", r.Stderr, StringComparison.Ordinal);
     }
 }
+
+public class UnusableConfigMapTests
+{
+    [Fact]
+    public void A_configmap_without_annotation_and_values_exits_1_naming_both_fields()
+    {
+        var file = CliRunner.TempFile("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {}\n");
+        var r = CliRunner.Run("render", "-f", file);
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal(string.Empty, r.Stdout);
+        Assert.Contains("metadata.annotations[\"models.ai-gateway.io/values\"]: the ConfigMap is not marked as models values", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("data[\"values.yaml\"]: the ConfigMap holds no values", r.Stderr, StringComparison.Ordinal);
+    }
+}

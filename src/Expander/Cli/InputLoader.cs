@@ -1,3 +1,4 @@
+using AiGatewayModels.Engine;
 using AiGatewayModels.Engine.Diagnostics;
 using AiGatewayModels.Engine.Input;
 using AiGatewayModels.Engine.Policy;
@@ -68,6 +69,26 @@ internal static class InputLoader
 
         // Not a manifest (or not even YAML): treat it as raw values, whose evaluation reports any YAML problem with its position.
         return (new ValuesDocument(ns ?? ConfigMapReader.DefaultNamespace, name ?? DefaultName, text), []);
+    }
+
+    /// <summary>
+    /// The path every command takes: read the policy and the input, evaluate, print every finding. Null when the
+    /// input is not even a usable values document.
+    /// </summary>
+    public static (ValuesDocument Document, Evaluation Evaluation)? Evaluate(
+        string file, string? ns, string? name, string? policyPath, TextReader stdin, TextWriter stderr)
+    {
+        var policy = LoadPolicy(policyPath, stdin);
+        var (document, inputDiagnostics) = Load(ReadText(file, stdin), ns, name);
+        DiagnosticPrinter.Print(inputDiagnostics, stderr);
+        if (document is null)
+        {
+            return null;
+        }
+
+        var evaluation = ValuesEvaluator.Evaluate(document, policy);
+        DiagnosticPrinter.Print(evaluation.Diagnostics, stderr);
+        return (document, evaluation);
     }
 
     public static ModelsPolicy LoadPolicy(string? path, TextReader stdin)

@@ -1,4 +1,3 @@
-using AiGatewayModels.Engine;
 using AiGatewayModels.Engine.Rendering;
 
 namespace AiGatewayModels.Expander.Cli;
@@ -10,16 +9,13 @@ internal static class RenderCommand
 
     public static int Run(Options o, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
-        var policy = InputLoader.LoadPolicy(o.Policy, stdin);
-        var (document, inputDiagnostics) = InputLoader.Load(InputLoader.ReadText(o.File, stdin), o.Namespace, o.Name);
-        DiagnosticPrinter.Print(inputDiagnostics, stderr);
-        if (document is null)
+        if (InputLoader.Evaluate(o.File, o.Namespace, o.Name, o.Policy, stdin, stderr) is not { } loaded)
         {
             return ExitCodes.InvalidValues;
         }
 
-        var evaluation = ValuesEvaluator.Evaluate(document, policy);
-        DiagnosticPrinter.Print(evaluation.Diagnostics, stderr);
+        var (document, evaluation) = loaded;
+
         if (evaluation.Model is not { } model)
         {
             return ExitCodes.InvalidValues;
