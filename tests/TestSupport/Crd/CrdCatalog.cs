@@ -67,6 +67,14 @@ public sealed class CrdCatalog
     public IReadOnlyList<string> ServedVersions(string group, string kind) =>
         definitions.TryGetValue((group, kind), out var crd) ? crd.ServedVersions.ToArray() : [];
 
+    /// <summary>The CEL rules (exact text) that are checked by hand-written C# because the Cel package cannot evaluate them.</summary>
+    public static IReadOnlyCollection<string> HandWrittenRuleTexts => HandWrittenRules.ByRuleText.Keys.ToArray();
+
+    /// <summary>Whether some version of some CRD in the catalog has this exact rule.</summary>
+    public bool HasRule(string ruleText) =>
+        definitions.Values.SelectMany(d => d.Versions.Values)
+            .Any(v => RuleProbe.Sites(v.Schema).Any(s => s.Node.Rules.Any(r => r.Rule == ruleText)));
+
     /// <summary>
     /// Tries every CEL rule of a kind's version on synthetic values and lists the rules that neither the Cel
     /// package nor a hand-written check can evaluate; empty when every rule can be evaluated.

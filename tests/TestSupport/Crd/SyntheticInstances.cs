@@ -22,6 +22,60 @@ internal static class SyntheticInstances
         return value;
     }
 
+    /// <summary>
+    /// The values a rule is tried on: the full and the minimal value; for an object also the minimal value plus
+    /// each optional field, the full value without it, and both with each string field set to each string literal
+    /// of the node's rules that the field accepts (so that comparisons in the rules go both ways).
+    /// </summary>
+    public static IEnumerable<(string Name, JsonNode? Value)> Variants(SchemaNode schema)
+    {
+        yield return ("full value", Build(schema, full: true));
+        yield return ("minimal value", Build(schema, full: false));
+        if (schema.Type != "object")
+        {
+            yield break;
+        }
+
+        foreach (var (name, property) in schema.Properties.Where(p => !schema.Required.Contains(p.Key)))
+        {
+            yield return ($"minimal value plus {name}", Edited(schema, full: false, o => o[name] = Synthesize(property, full: true)));
+            yield return ($"full value without {name}", Edited(schema, full: true, o => o.Remove(name)));
+        }
+
+        var literals = schema.Rules.SelectMany(r => StringLiterals(r.Rule)).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var (name, property) in schema.Properties.Where(p => p.Value.Type == "string"))
+        {
+            foreach (var literal in literals.Where(l => Accepts(property, l)))
+            {
+                yield return ($"minimal value plus {name}='{literal}'", Edited(schema, full: false, o => o[name] = literal));
+                yield return ($"full value with {name}='{literal}'", Edited(schema, full: true, o => o[name] = literal));
+            }
+        }
+    }
+
+    private static JsonObject Edited(SchemaNode schema, bool full, Action<JsonObject> edit)
+    {
+        var obj = (JsonObject)Synthesize(schema, full)!;
+        edit(obj);
+        StructuralDefaulter.Apply(obj, schema);
+        return obj;
+    }
+
+    private static IEnumerable<string> StringLiterals(string rule)
+    {
+        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(rule, @"'([^'\\]*)'|""([^""\\]*)"""))
+        {
+            yield return m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value;
+        }
+    }
+
+    private static bool Accepts(SchemaNode schema, string value)
+    {
+        var problems = new List<string>();
+        StructuralValidator.Validate(JsonValue.Create(value), schema, "", strict: false, problems);
+        return problems.Count == 0;
+    }
+
     private static JsonNode? Synthesize(SchemaNode schema, bool full)
     {
         if (schema.Enum is { Count: > 0 } allowed)
