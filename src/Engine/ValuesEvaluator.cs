@@ -35,7 +35,7 @@ public static class ValuesEvaluator
 
     public static Evaluation Evaluate(ValuesDocument document, ModelsPolicy? policy = null, YamlLimits? limits = null)
     {
-        var parsed = BoundedYamlReader.Read(document.ValuesYaml, "the values", limits);
+        var parsed = BoundedYamlReader.Read(document.ValuesYaml, "the values document", limits);
         if (!parsed.Ok)
         {
             return new Evaluation(parsed.Diagnostics, null, null);
@@ -59,8 +59,9 @@ public static class ValuesEvaluator
         }
 
         var hash = ValuesHash.Compute(root);
+        var diagnostics = CredentialRules.Redact(bag.Items, root);
         return bag.HasErrors
-            ? new Evaluation(bag.Items, null, hash)
-            : new Evaluation(bag.Items, ModelNormalizer.Normalize(spec, context), hash);
+            ? new Evaluation(diagnostics, null, hash)
+            : new Evaluation(diagnostics, ModelNormalizer.Normalize(spec, context), hash);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AiGatewayModels.Engine.Rules;
 
 namespace AiGatewayModels.Engine.Diagnostics;
 
@@ -10,10 +11,14 @@ public static class FieldPath
 {
     private static readonly System.Buffers.SearchValues<char> NeedQuoting = System.Buffers.SearchValues.Create(". /[]\"");
 
+    /// <summary>Stands in for a key that looks like a credential: a path is printed as often as a message.</summary>
+    public const string WithheldKey = "[<withheld>]";
+
     public static string Child(string parent, string key)
     {
-        var needsQuoting = key.Length == 0 || key.AsSpan().IndexOfAny(NeedQuoting) >= 0;
-        var segment = needsQuoting ? $"[\"{key}\"]" : key;
+        var withheld = CredentialDetector.LooksLikeCredential(key);
+        var needsQuoting = withheld || key.Length == 0 || key.AsSpan().IndexOfAny(NeedQuoting) >= 0;
+        var segment = withheld ? WithheldKey : needsQuoting ? $"[\"{key}\"]" : key;
         if (parent.Length == 0)
         {
             return segment;

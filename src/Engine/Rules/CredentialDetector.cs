@@ -40,7 +40,30 @@ public static partial class CredentialDetector
             return true;
         }
 
-        return value.Length >= 32 && OpaqueToken().IsMatch(value) && HasMixedClasses(value) && Entropy(value) >= 4.0;
+        return value.Length >= 32 && OpaqueToken().IsMatch(value) && HasMixedClasses(value) && Entropy(value) >= 4.0 && !IsWordStructured(value);
+    }
+
+    /// <summary>
+    /// Model ids such as <c>NousResearch/Nous-Hermes-2-Mixtral-8x7B-DPO</c> are short words joined by '-', '_' or '/':
+    /// mixed case, digits and high entropy like a token, but a token has long unbroken runs.
+    /// </summary>
+    private static bool IsWordStructured(string value)
+    {
+        int separators = 0, run = 0, longest = 0;
+        foreach (var c in value)
+        {
+            if (c is '-' or '_' or '/')
+            {
+                separators++;
+                run = 0;
+            }
+            else
+            {
+                longest = Math.Max(longest, ++run);
+            }
+        }
+
+        return separators >= 3 && longest < 16;
     }
 
     private static bool HasMixedClasses(string value)

@@ -18,6 +18,67 @@ public static class CredentialRules
         return found;
     }
 
+    /// <summary>
+    /// The last line of defence: any key or value of the tree that looks like a credential is cut out of every message,
+    /// whichever rule quoted it (a backend's key in "backend … is not used", say).
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> Redact(IReadOnlyList<Diagnostic> diagnostics, YNode root)
+    {
+        if (diagnostics.Count == 0)
+        {
+            return diagnostics;
+        }
+
+        var secrets = new HashSet<string>(StringComparer.Ordinal);
+        Collect(root, secrets);
+        if (secrets.Count == 0)
+        {
+            return diagnostics;
+        }
+
+        // Longest first, so that a secret containing another is cut whole; in any case, since hints lower-case names.
+        var ordered = secrets.OrderByDescending(x => x.Length).ToList();
+        return diagnostics.Select(d =>
+        {
+            var message = d.Message;
+            foreach (var secret in ordered)
+            {
+                message = message.Replace(secret, "<withheld>", StringComparison.OrdinalIgnoreCase);
+            }
+
+            return message == d.Message ? d : d with { Message = message };
+        }).ToList();
+    }
+
+    private static void Collect(YNode node, HashSet<string> secrets)
+    {
+        switch (node)
+        {
+            case YScalar s when CredentialDetector.LooksLikeCredential(s.Value):
+                secrets.Add(s.Value);
+                break;
+            case YMapping m:
+                foreach (var (key, value) in m.Entries)
+                {
+                    if (CredentialDetector.LooksLikeCredential(key.Value))
+                    {
+                        secrets.Add(key.Value);
+                    }
+
+                    Collect(value, secrets);
+                }
+
+                break;
+            case YSequence seq:
+                foreach (var item in seq.Items)
+                {
+                    Collect(item, secrets);
+                }
+
+                break;
+        }
+    }
+
     private static void Scan(YNode node, string path, List<Diagnostic> found, int depth)
     {
         switch (node)
@@ -28,6 +89,11 @@ public static class CredentialRules
             case YMapping m:
                 foreach (var (key, value) in m.Entries)
                 {
+                    if (CredentialDetector.LooksLikeCredential(key.Value))
+                    {
+                        found.Add(Diagnostic.Error(FieldPath.Child(path, key.Value), "this key looks like a literal credential (withheld); " + Fix));
+                    }
+
                     Scan(value, FieldPath.Child(path, key.Value), found, depth + 1);
                 }
 

@@ -46,7 +46,8 @@ public static class HostnameRules
                 }
             }
 
-            if (b.Port is { } p && !UsesTls(b) && !context.Policy.AllowPlaintext)
+            // An impossible port is reported above; calling it plaintext as well would only confuse.
+            if (b.Port is { } p and >= 1 and <= 65535 && !UsesTls(b) && !context.Policy.AllowPlaintext)
             {
                 yield return Diagnostic.Error(fqdnPath, $"backend {b.Key} would send its API key in plaintext (port {p}, no tlsHostname); set tlsHostname to use TLS, or allow plaintext in the policy");
             }
@@ -72,7 +73,8 @@ public static class HostnameRules
         }
         else if (!KubernetesNames.IsDnsSubdomain(host))
         {
-            var hint = KubernetesNames.IsDnsSubdomain(host.ToLowerInvariant().TrimEnd('.')) ? $"; write {host.ToLowerInvariant().TrimEnd('.')}" : string.Empty;
+            var fixedHost = host.ToLowerInvariant().TrimEnd('.');
+            var hint = KubernetesNames.IsDnsSubdomain(fixedHost) && !CredentialDetector.LooksLikeCredential(host) ? $"; write {fixedHost}" : string.Empty;
             yield return Diagnostic.Error(path, $"{Shown.Value(host)} is not a valid hostname; use a lowercase DNS name such as api.openai.com{hint}");
             yield break;
         }

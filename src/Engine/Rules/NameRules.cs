@@ -24,7 +24,7 @@ public static class NameRules
             if (!KubernetesNames.IsDnsLabel(key))
             {
                 var fixedKey = key.ToLowerInvariant().Replace('_', '-').Replace('.', '-');
-                var hint = KubernetesNames.IsDnsLabel(fixedKey) ? $", e.g. {fixedKey}" : string.Empty;
+                var hint = KubernetesNames.IsDnsLabel(fixedKey) && !CredentialDetector.LooksLikeCredential(key) ? $", e.g. {fixedKey}" : string.Empty;
                 yield return Diagnostic.Error(path, $"{what} name {Shown.Value(key)} must be a DNS label (lowercase letters, digits and '-', at most 63 characters) because resource names are derived from it{hint}");
             }
         }

@@ -10,6 +10,9 @@ namespace AiGatewayModels.Engine.Values;
 /// </summary>
 internal sealed class MappingReader
 {
+    private const string MergeKey = "<<";
+    private const string MergeKeyMessage = "YAML merge keys (<<) are not supported; write the keys out";
+
     private readonly YMapping map;
     private readonly DiagnosticBag bag;
 
@@ -58,6 +61,13 @@ internal sealed class MappingReader
             case YMapping m:
                 foreach (var (key, value) in m.Entries)
                 {
+                    if (key.Value == MergeKey)
+                    {
+                        // Not a name the user chose: a merge key, which would otherwise be judged as a backend or model called "<<".
+                        bag.Error(FieldPath.Child(path, key.Value), MergeKeyMessage);
+                        continue;
+                    }
+
                     yield return (key.Value, FieldPath.Child(path, key.Value), value);
                 }
 
@@ -74,13 +84,13 @@ internal sealed class MappingReader
         {
             bag.Error(path, "a literal credential does not belong in values (the value is withheld here); store it in a Secret and reference it with backends.<name>.apiKeySecretRef {name, key}");
         }
-        else if (key == "<<")
+        else if (key == MergeKey)
         {
-            bag.Error(path, "YAML merge keys (<<) are not supported; write the keys out");
+            bag.Error(path, MergeKeyMessage);
         }
         else
         {
-            bag.Error(path, $"unknown key \"{key}\"{DidYouMean.Suggest(key, known)}; allowed here: {string.Join(", ", known)}");
+            bag.Error(path, $"unknown key {Shown.Value(key)}{DidYouMean.Suggest(key, known)}; allowed here: {string.Join(", ", known)}");
         }
     }
 
@@ -109,6 +119,21 @@ internal sealed class MappingReader
         var detail = node is YScalar other ? $" {Shown.Value(other.Value)}; quote it if a string is meant" : string.Empty;
         bag.Error(ChildPath(key), $"expected a string, got {node.KindName}{detail}");
         return null;
+    }
+
+    /// <summary>
+    /// A duration (<c>1m</c>, <c>30s</c>) is a string; a bare number is the usual slip, and "quote it" would be the wrong
+    /// advice for it, so the duration's own hint (add a unit) is given instead.
+    /// </summary>
+    public string? Duration(string key, bool required = false)
+    {
+        if (map.Get(key) is YScalar { Quoted: false, Tag: null } s && (ScalarTyping.TryInteger(s, out _) || ScalarTyping.IsFloat(s)))
+        {
+            bag.Error(ChildPath(key), $"expected a duration, got {s.KindName} {Shown.Value(s.Value)}: {Durations.Problem(s.Value)}");
+            return null;
+        }
+
+        return String(key, required);
     }
 
     public long? Integer(string key, bool required = false)

@@ -37,7 +37,6 @@ public static class ValuesBinder
         var rateLimitPolicy = BindRateLimitPolicy(r.Node("rateLimitPolicy"), r.ChildPath("rateLimitPolicy"), bag);
         var backends = MappingReader.Entries(r.Node("backends"), "backends", bag, "backend names to backend settings")
             .Select(e => BindBackend(e.Key, e.Path, e.Value, bag))
-            .OfType<BackendSpec>()
             .ToList();
         var models = MappingReader.Entries(r.Node("models"), "models", bag, "model names to model settings")
             .Select(e => BindModel(e.Key, e.Path, e.Value, bag))
@@ -51,7 +50,7 @@ public static class ValuesBinder
     private static GatewayRefSpec? BindGatewayRef(MappingReader root, DiagnosticBag bag)
     {
         var node = root.Node("gatewayRef");
-        if (node is null)
+        if (node is null || node is YScalar s && ScalarTyping.IsNull(s))
         {
             bag.Error("gatewayRef", "required field gatewayRef is missing; name the Gateway that serves these models: gatewayRef: {name: <gateway>}");
             return null;
@@ -114,7 +113,8 @@ public static class ValuesBinder
             var r = MappingReader.Open(value, path, bag, LimitKeys);
             if (r is null)
             {
-                bag.Error(path, "a limit needs rates: [{limit: <requests>, window: <duration>}]");
+                // Kept, without rates, so that the rules say "no rates" here rather than "no limits" for the whole map.
+                limits.Add(new LimitSpec(name, path, []));
                 continue;
             }
 
@@ -131,7 +131,7 @@ public static class ValuesBinder
                         var rr = MappingReader.Open(seq.Items[i], ratePath, bag, RateKeys);
                         if (rr is not null)
                         {
-                            rates.Add(new RateSpec(ratePath, rr.Integer("limit", required: true), rr.String("window", required: true)));
+                            rates.Add(new RateSpec(ratePath, rr.Integer("limit", required: true), rr.Duration("window", required: true)));
                         }
                     }
 
@@ -147,13 +147,15 @@ public static class ValuesBinder
         return limits;
     }
 
-    private static BackendSpec? BindBackend(string key, string path, YNode node, DiagnosticBag bag)
+    private static BackendSpec BindBackend(string key, string path, YNode node, DiagnosticBag bag)
     {
         var r = MappingReader.Open(node, path, bag, BackendKeys);
         if (r is null)
         {
             bag.Error(path, "a backend needs resourceName, schema, fqdn and apiKeySecretRef");
-            return null;
+
+            // Kept, empty, so that models referring to it are not told it is undefined.
+            return new BackendSpec(key, path, null, null, null, null, null, null, null);
         }
 
         var fqdn = MappingReader.Open(r.Node("fqdn"), r.ChildPath("fqdn"), bag, FqdnKeys);
@@ -192,7 +194,6 @@ public static class ValuesBinder
         var rateLimit = MappingReader.Open(r.Node("rateLimit"), r.ChildPath("rateLimit"), bag, LimitsHolderKeys);
         var slots = MappingReader.Entries(r.Node("backends"), r.ChildPath("backends"), bag, "slot names to backend references")
             .Select(e => BindSlot(e.Key, e.Path, e.Value, bag))
-            .OfType<SlotSpec>()
             .ToList();
         if (r.Node("backends") is null)
         {
@@ -206,17 +207,19 @@ public static class ValuesBinder
             r.String("modelMatch"),
             rateLimit is null ? null : BindLimits(rateLimit, bag),
             slots,
-            r.String("timeout"),
+            r.Duration("timeout"),
             BindFailover(r.Node("failover"), r.ChildPath("failover"), bag));
     }
 
-    private static SlotSpec? BindSlot(string key, string path, YNode node, DiagnosticBag bag)
+    private static SlotSpec BindSlot(string key, string path, YNode node, DiagnosticBag bag)
     {
         var r = MappingReader.Open(node, path, bag, SlotKeys);
         if (r is null)
         {
             bag.Error(path, "a backend slot needs ref: <backend name>");
-            return null;
+
+            // Kept, empty, so that the model is not also told it has too few backends.
+            return new SlotSpec(key, path, true, null, null, null, null);
         }
 
         return new SlotSpec(key, path, r.Bool("enabled") ?? true, r.String("ref", required: true), r.String("modelNameOverride"), r.Integer("priority"), r.Integer("weight"));
@@ -237,8 +240,8 @@ public static class ValuesBinder
             r.Integer("numRetries"),
             retryOn?.IntegerList("httpStatusCodes"),
             retryOn?.StringList("triggers"),
-            r.String("perRetryTimeout"),
-            backOff?.String("baseInterval"),
-            backOff?.String("maxInterval"));
+            r.Duration("perRetryTimeout"),
+            backOff?.Duration("baseInterval"),
+            backOff?.Duration("maxInterval"));
     }
 }

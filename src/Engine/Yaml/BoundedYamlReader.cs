@@ -151,7 +151,7 @@ public static class BoundedYamlReader
                 if (seen.TryGetValue(key.Value, out var firstLine))
                 {
                     diagnostics.Add(Diagnostic.Error(childPath,
-                        $"duplicate key \"{key.Value}\" at line {key.Line} (first at line {firstLine}); YAML would silently keep only one, so remove or rename one of them"));
+                        $"duplicate key {Shown.Value(key.Value)} at line {key.Line} (first at line {firstLine}); YAML would silently keep only one, so remove or rename one of them"));
                 }
                 else
                 {
