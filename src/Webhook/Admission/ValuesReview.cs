@@ -1,0 +1,232 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using AiGatewayModels.Engine;
+using AiGatewayModels.Engine.Diagnostics;
+using AiGatewayModels.Engine.Input;
+using AiGatewayModels.Engine.Model;
+using AiGatewayModels.Engine.Rendering;
+using AiGatewayModels.Webhook.Cluster;
+
+namespace AiGatewayModels.Webhook.Admission;
+
+/// <summary>
+/// Values ConfigMaps: the engine judges them (every rule, the current policy); the webhook adds only what needs the
+/// cluster: collisions with other values ConfigMaps and references to objects that do not exist.
+/// </summary>
+internal sealed class ValuesReview(PolicyStore policy, IClusterView cluster)
+{
+    public const string ValuesHashAnnotation = "models.ai-gateway.io/values-hash";
+
+    private readonly ConcurrentDictionary<string, Footprint?> footprints = new(StringComparer.Ordinal);
+
+    /// <summary>The scope filter, on metadata only: other ConfigMaps are never parsed.</summary>
+    public static bool IsValuesConfigMap(JsonElement? obj) => ObjectJson.Annotation(obj, WellKnown.ValuesAnnotation) == "true";
+
+    public async Task<AdmissionResponse> ValidateAsync(AdmissionRequest request, string uid, CancellationToken cancellationToken)
+    {
+        if (request.Operation is not ("CREATE" or "UPDATE") || !IsValuesConfigMap(request.Object))
+        {
+            return Verdicts.Allow(uid);
+        }
+
+        var (evaluation, readFindings, display) = Evaluate(request);
+        var findings = readFindings.Concat(evaluation?.Diagnostics ?? []).ToList();
+        var warnings = findings.Where(d => !d.IsError).Select(d => d.ToString()).ToList();
+        var errors = findings.Where(d => d.IsError).ToList();
+        if (errors.Count > 0 || evaluation?.Model is not { } model)
+        {
+            return Verdicts.Deny(uid, DenialMessage(display, errors), 403, warnings);
+        }
+
+        if (cluster.Available)
+        {
+            if (Collision(model) is { } collision)
+            {
+                return Verdicts.Deny(uid, $"ConfigMap {display}: {collision}", 403, warnings);
+            }
+
+            await MissingReferencesAsync(model, warnings, cancellationToken);
+        }
+
+        return Verdicts.Allow(uid, warnings);
+    }
+
+    /// <summary>Labels the values ConfigMap and records its values hash; no patch when both are already right.</summary>
+    public AdmissionResponse Mutate(AdmissionRequest request, string uid)
+    {
+        if (request.Operation is not ("CREATE" or "UPDATE") || !IsValuesConfigMap(request.Object))
+        {
+            return Verdicts.Allow(uid);
+        }
+
+        var (evaluation, _, _) = Evaluate(request);
+        var obj = request.Object;
+        var buffer = new ArrayBufferWriter<byte>();
+        var ops = 0;
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartArray();
+            var labels = ObjectJson.Property(ObjectJson.Metadata(obj), "labels");
+            if (labels is not { ValueKind: JsonValueKind.Object })
+            {
+                w.WriteStartObject();
+                w.WriteString("op", "add");
+                w.WriteString("path", "/metadata/labels");
+                w.WritePropertyName("value");
+                w.WriteStartObject();
+                w.WriteString(WellKnown.ValuesAnnotation, "true");
+                w.WriteEndObject();
+                w.WriteEndObject();
+                ops++;
+            }
+            else if (ObjectJson.String(labels, WellKnown.ValuesAnnotation) != "true")
+            {
+                Add(w, "/metadata/labels/" + PointerSegment(WellKnown.ValuesAnnotation), "true");
+                ops++;
+            }
+
+            if (evaluation?.ValuesHash is { } hash && ObjectJson.Annotation(obj, ValuesHashAnnotation) != hash)
+            {
+                // the values annotation is there (the scope filter saw it), so the annotations map exists
+                Add(w, "/metadata/annotations/" + PointerSegment(ValuesHashAnnotation), hash);
+                ops++;
+            }
+
+            w.WriteEndArray();
+        }
+
+        return ops == 0 ? Verdicts.Allow(uid) : Verdicts.Patch(uid, buffer.WrittenSpan.ToArray());
+    }
+
+    /// <summary>RFC 6901: "~" becomes "~0" and "/" becomes "~1", in that order.</summary>
+    public static string PointerSegment(string key) =>
+        key.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+
+    private static void Add(Utf8JsonWriter w, string path, string value)
+    {
+        w.WriteStartObject();
+        w.WriteString("op", "add");
+        w.WriteString("path", path);
+        w.WriteString("value", value);
+        w.WriteEndObject();
+    }
+
+    private (Evaluation? Evaluation, IReadOnlyList<Diagnostic> ReadFindings, string Display) Evaluate(AdmissionRequest request)
+    {
+        var tree = ObjectJson.ConfigMapTree(request.Object!.Value, request.Namespace);
+        var (document, readFindings) = ConfigMapReader.Read(tree);
+        var display = document is null
+            ? $"{request.Namespace}/{ObjectJson.String(ObjectJson.Metadata(request.Object), "name") ?? request.Name}"
+            : $"{document.Namespace}/{document.Name}";
+        if (document is null)
+        {
+            return (null, readFindings, display);
+        }
+
+        return (ValuesEvaluator.Evaluate(document, policy.Current), readFindings, display);
+    }
+
+    private static string DenialMessage(string display, List<Diagnostic> errors)
+    {
+        var sb = new StringBuilder();
+        sb.Append("ConfigMap ").Append(display).Append(": ").Append(errors.Count).Append(errors.Count == 1 ? " error" : " errors")
+            .Append(" in the models values (paths inside data.\"").Append(WellKnown.ValuesDataKey).Append("\" unless they start with metadata or data):");
+        foreach (var e in errors)
+        {
+            sb.Append('\n').Append(e.ToString());
+        }
+
+        return sb.ToString();
+    }
+
+    private string? Collision(ValidatedModel model)
+    {
+        var mine = Footprint.Of(model);
+        foreach (var other in cluster.ValuesConfigMaps.OrderBy(o => o.Document.Namespace, StringComparer.Ordinal).ThenBy(o => o.Document.Name, StringComparer.Ordinal))
+        {
+            if (other.Document.Namespace == model.Namespace && other.Document.Name == model.SourceName)
+            {
+                continue;
+            }
+
+            if (FootprintOf(other) is not { } theirs)
+            {
+                continue;
+            }
+
+            var otherName = $"{other.Document.Namespace}/{other.Document.Name}";
+            if (theirs.Namespace == mine.Namespace && mine.Objects.FirstOrDefault(theirs.Objects.Contains) is { } clash)
+            {
+                return $"the generated {clash} would also be generated by ConfigMap {otherName}; rename the backend or model (or its resourceName)";
+            }
+
+            if (theirs.Gateway == mine.Gateway && (theirs.Section is null || mine.Section is null || theirs.Section == mine.Section) &&
+                mine.ModelMatches.FirstOrDefault(theirs.ModelMatches.Contains) is { } match)
+            {
+                return $"modelMatch \"{match}\" on Gateway {mine.Gateway} is already routed by ConfigMap {otherName}; use another modelMatch or Gateway";
+            }
+        }
+
+        return null;
+    }
+
+    private Footprint? FootprintOf(StoredValues other)
+    {
+        var key = $"{other.Document.Namespace}/{other.Document.Name}@{other.ResourceVersion}#{policy.Generation}";
+        if (footprints.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var evaluation = ValuesEvaluator.Evaluate(other.Document, policy.Current);
+        var footprint = evaluation.Model is { } m ? Footprint.Of(m) : null;
+        if (footprints.Count > 10_000)
+        {
+            footprints.Clear();
+        }
+
+        footprints[key] = footprint;
+        return footprint;
+    }
+
+    private async Task MissingReferencesAsync(ValidatedModel model, List<string> warnings, CancellationToken cancellationToken)
+    {
+        var projected = model.SecretProjections.Select(p => p.BackendKey).ToHashSet(StringComparer.Ordinal);
+        var secrets = model.SecretProjections.Select(p => p.SourceName)
+            .Concat(model.Backends.Where(b => !projected.Contains(b.Key)).Select(b => b.PolicySecretName))
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        foreach (var secret in secrets)
+        {
+            if (await cluster.SecretExistsAsync(model.Namespace, secret, cancellationToken) == false)
+            {
+                warnings.Add($"Secret {model.Namespace}/{secret} (apiKeySecretRef.name) does not exist yet");
+            }
+        }
+
+        var gatewayNs = model.Gateway.Namespace ?? model.Namespace;
+        if (await cluster.GatewayExistsAsync(gatewayNs, model.Gateway.Name, cancellationToken) == false)
+        {
+            warnings.Add($"Gateway {gatewayNs}/{model.Gateway.Name} (gatewayRef) does not exist yet");
+        }
+    }
+
+    /// <summary>What a values ConfigMap claims: the objects it generates, and the model names it routes on a Gateway.</summary>
+    private sealed record Footprint(string Namespace, HashSet<string> Objects, string Gateway, string? Section, HashSet<string> ModelMatches)
+    {
+        public static Footprint Of(ValidatedModel model)
+        {
+            var rendered = Renderer.Render(model);
+            var objects = rendered.Objects.Select(o => $"{o.Kind.Kind} {o.Name}")
+                .Concat(rendered.SecretProjections.Select(p => $"{ResourceKind.Secret.Kind} {p.TargetName}"))
+                .ToHashSet(StringComparer.Ordinal);
+            return new Footprint(
+                model.Namespace,
+                objects,
+                $"{model.Gateway.Namespace ?? model.Namespace}/{model.Gateway.Name}",
+                model.Gateway.SectionName,
+                model.Models.Select(m => m.ModelMatch).ToHashSet(StringComparer.Ordinal));
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using AiGatewayModels.Webhook.Admission;
+using AiGatewayModels.Webhook.Cluster;
+using AiGatewayModels.Webhook.Observability;
+using AiGatewayModels.Webhook.Tls;
+using k8s;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AiGatewayModels.Webhook;
+
+/// <summary>Builds the webhook service; Program runs it, tests start it in-process on 127.0.0.1:0.</summary>
+public static class WebhookApp
+{
+    /// <summary>The largest AdmissionReview read: a ConfigMap holds at most 1 MiB, and a review carries object and oldObject.</summary>
+    public const long MaxRequestBodyBytes = 3 * 1024 * 1024;
+
+    public const string DefaultUrls = "https://0.0.0.0:8443";
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        var settings = WebhookSettings.From(builder.Configuration);
+        var urls = builder.Configuration["urls"] is { Length: > 0 } u ? u : DefaultUrls;
+        if (urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Any(x => !x.StartsWith("https://", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new ArgumentException($"--urls {urls}: the webhook serves HTTPS only");
+        }
+
+        builder.WebHost.UseUrls(urls);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
+        var metrics = new WebhookMetrics();
+        using var startupLoggers = LoggerFactory.Create(l => l.AddJsonConsole());
+        var certificates = new CertificateReloader(settings.TlsCertFile, settings.TlsKeyFile, startupLoggers.CreateLogger<CertificateReloader>(), metrics);
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
+            kestrel.ConfigureHttpsDefaults(https => https.ServerCertificateSelector = (_, _) => certificates.Current);
+        });
+
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(metrics);
+        builder.Services.AddSingleton(certificates);
+        builder.Services.AddSingleton<PolicyStore>();
+        builder.Services.AddSingleton<ValuesReview>();
+        builder.Services.AddSingleton<DriftGuard>();
+        builder.Services.AddSingleton<AdmissionEndpoint>();
+        if (KubernetesConfiguration(settings) is { } k8sConfig)
+        {
+            builder.Services.AddSingleton<IKubernetes>(_ => new Kubernetes(k8sConfig));
+            builder.Services.AddSingleton<KubernetesCluster>();
+            builder.Services.AddSingleton<IClusterView>(s => s.GetRequiredService<KubernetesCluster>());
+            builder.Services.AddHostedService(s => s.GetRequiredService<KubernetesCluster>());
+        }
+        else
+        {
+            builder.Services.AddSingleton<IClusterView, NoCluster>();
+        }
+
+        var app = builder.Build();
+        app.Use(async (context, next) =>
+        {
+            // the global guard: whatever escapes an endpoint becomes a 4xx with no detail, and is logged by type only
+            try
+            {
+                await next(context);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                metrics.InternalError();
+                var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("AiGatewayModels.Webhook.Guard");
+                Log.Unhandled(logger, context.Request.Path.Value ?? "", e.GetType().FullName ?? "?");
+                if (!context.Response.HasStarted)
+                {
+                    context.Response.Clear();
+                    context.Response.StatusCode = e is BadHttpRequestException b ? b.StatusCode : 400;
+                    context.Response.ContentType = "application/json";
+                    await context.Response.WriteAsync("{\"error\":\"the request could not be processed\"}");
+                }
+            }
+        });
+
+        var admission = app.Services.GetRequiredService<AdmissionEndpoint>();
+        app.MapPost("/validate", context => admission.HandleAsync(context, mutate: false));
+        app.MapPost("/mutate", context => admission.HandleAsync(context, mutate: true));
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/readyz", (IClusterView cluster, PolicyStore policy) =>
+        {
+            var detail = $"policy: {policy.Source}\n" + (policy.Problem is { } p ? $"policy problem: {p}\n" : string.Empty);
+            return cluster.Synced
+                ? Results.Text("ok\n" + detail)
+                : Results.Text("not ready: the policy and values ConfigMaps are not listed yet\n" + detail, statusCode: 503);
+        });
+        app.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
+        app.Lifetime.ApplicationStopped.Register(certificates.Dispose);
+        return app;
+    }
+
+    private static KubernetesClientConfiguration? KubernetesConfiguration(WebhookSettings settings)
+    {
+        if (settings.ClusterDisabled)
+        {
+            return null;
+        }
+
+        if (settings.Kubeconfig is { } path)
+        {
+            return KubernetesClientConfiguration.BuildConfigFromConfigFile(path);
+        }
+
+        return KubernetesClientConfiguration.IsInCluster() ? KubernetesClientConfiguration.InClusterConfig() : null;
+    }
+}
+
+internal static partial class Log
+{
+    [LoggerMessage(Level = LogLevel.Error, Message = "unhandled error on {Path}: {ErrorType}")]
+    public static partial void Unhandled(ILogger logger, string path, string errorType);
+}
