@@ -23,6 +23,10 @@ public sealed class CelRuleErrorTests
             RateLimitPolicy, o => o.Set("spec.targetRef.group", "aigateway.envoyproxy.io"), "spec.targetRef: Invalid targetRef.group"),
         ["RateLimitPolicy with both defaults and limits"] = new(
             RateLimitPolicy, o => o.Set("spec.defaults", new JsonObject { ["limits"] = o.At("spec.limits").DeepClone() }), "spec: Implicit and explicit defaults are mutually exclusive"),
+        ["RateLimitPolicy with defaults and an empty limits map (has() is true for an empty map)"] = new(
+            RateLimitPolicy,
+            o => { o.Set("spec.defaults", new JsonObject { ["limits"] = o.At("spec.limits").DeepClone() }); o.Set("spec.limits", new JsonObject()); },
+            "spec: Implicit and explicit defaults are mutually exclusive"),
         ["RateLimitPolicy without limits"] = new(RateLimitPolicy, o => o.Delete("spec.limits"), "spec: At least one spec.limits must be defined"),
         ["AIGatewayRoute backendRef with a group but no kind"] = new(
             AIGatewayRoute, o => o.Set("spec.rules[0].backendRefs[0].group", "gateway.envoyproxy.io"), "spec.rules[0].backendRefs[0]: group and kind must be specified together"),
@@ -31,7 +35,7 @@ public sealed class CelRuleErrorTests
             o => o.Set("spec.rules[0].backendRefs[0].group", "inference.networking.k8s.io"),
             "spec.rules[0].backendRefs[0]: group and kind must be specified together",
             "spec.rules[0].backendRefs[0]: only InferencePool from inference.networking.k8s.io group is supported"),
-        ["AIGatewayRoute backendRef with an empty group and kind (has() is true for empty strings)"] = new(
+        ["AIGatewayRoute backendRef with an empty group and kind"] = new(
             AIGatewayRoute,
             o => { o.Set("spec.rules[0].backendRefs[0].group", ""); o.Set("spec.rules[0].backendRefs[0].kind", ""); },
             "spec.rules[0].backendRefs[0]: only InferencePool from inference.networking.k8s.io group is supported"),
