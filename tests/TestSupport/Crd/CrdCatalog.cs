@@ -10,8 +10,6 @@ namespace AiGatewayModels.TestSupport;
 /// </summary>
 public sealed class CrdCatalog
 {
-    public const string ExperimentalSubdirectory = "experimental";
-
     private static readonly ConcurrentDictionary<(string Dir, bool Experimental), Lazy<CrdCatalog>> Loaded = new();
 
     private readonly Dictionary<(string Group, string Kind), CrdDefinition> definitions;
@@ -40,7 +38,7 @@ public sealed class CrdCatalog
     public static CrdCatalog Load(string dir, bool experimentalChannel = false)
     {
         var full = Path.GetFullPath(dir);
-        return Loaded.GetOrAdd((full, experimentalChannel), key => new Lazy<CrdCatalog>(() => Read(key.Dir, key.Experimental))).Value;
+        return Loaded.GetOrAdd((full, experimentalChannel), key => new Lazy<CrdCatalog>(() => new CrdCatalog(CrdLoader.Read(key.Dir, key.Experimental), key.Experimental))).Value;
     }
 
     /// <summary>The errors in <paramref name="obj"/>, each starting with its JSON path; empty when it is valid.</summary>
@@ -190,54 +188,4 @@ public sealed class CrdCatalog
         var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
         return slash < 0 ? ("", apiVersion) : (apiVersion[..slash], apiVersion[(slash + 1)..]);
     }
-
-    private static CrdCatalog Read(string dir, bool experimentalChannel)
-    {
-        if (!Directory.Exists(dir))
-        {
-            throw new DirectoryNotFoundException($"CRD directory not found: {dir}");
-        }
-
-        var byName = new Dictionary<string, CrdDefinition>(StringComparer.Ordinal);
-        var standard = Directory.EnumerateDirectories(dir)
-            .Where(d => Path.GetFileName(d) != ExperimentalSubdirectory)
-            .Prepend(dir)
-            .SelectMany(YamlFiles);
-        foreach (var crd in standard.SelectMany(ReadDefinitions))
-        {
-            if (!byName.TryAdd(crd.Name, crd))
-            {
-                throw new InvalidDataException($"CRD {crd.Name} is defined twice: {byName[crd.Name].Source} and {crd.Source}");
-            }
-        }
-
-        var experimentalDir = Path.Combine(dir, ExperimentalSubdirectory);
-        if (experimentalChannel && Directory.Exists(experimentalDir))
-        {
-            foreach (var crd in YamlFiles(experimentalDir).SelectMany(ReadDefinitions))
-            {
-                byName[crd.Name] = crd;
-            }
-        }
-
-        var definitions = new Dictionary<(string Group, string Kind), CrdDefinition>();
-        foreach (var crd in byName.Values)
-        {
-            if (!definitions.TryAdd((crd.Group, crd.Kind), crd))
-            {
-                throw new InvalidDataException($"kind {crd.Kind} in group {crd.Group} is defined twice: {definitions[(crd.Group, crd.Kind)].Source} and {crd.Source}");
-            }
-        }
-
-        return new CrdCatalog(definitions, experimentalChannel);
-    }
-
-    private static IEnumerable<string> YamlFiles(string dir) =>
-        Directory.EnumerateFiles(dir).Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal);
-
-    private static IEnumerable<CrdDefinition> ReadDefinitions(string file) =>
-        YamlJson.ReadObjectsFromFile(file)
-            .Where(o => JsonScalars.TryString(o["kind"], out var kind) && kind == "CustomResourceDefinition")
-            .Select(o => CrdDefinition.Parse(o, file));
 }

@@ -46,6 +46,17 @@ internal static class JsonScalars
         return kind is JsonValueKind.True or JsonValueKind.False;
     }
 
+    /// <summary>JSON equality where numbers compare by value (1 equals 1.0).</summary>
+    public static bool JsonEquals(JsonNode? a, JsonNode? b)
+    {
+        if (JsonScalars.TryNumber(a, out var x) && JsonScalars.TryNumber(b, out var y))
+        {
+            return x.Equals(y);
+        }
+
+        return JsonNode.DeepEquals(a, b);
+    }
+
     /// <summary>A short rendering of a value for an error message.</summary>
     public static string Show(JsonNode? node)
     {

@@ -11,7 +11,7 @@ internal static class RuleProbe
     {
         if (schema.Rules.Count > 0)
         {
-            yield return (path.Length == 0 ? "<root>" : path, schema);
+            yield return (JsonPaths.Root(path), schema);
         }
 
         foreach (var (name, property) in schema.Properties)
@@ -21,7 +21,7 @@ internal static class RuleProbe
                 continue;
             }
 
-            foreach (var site in Sites(property, StructuralValidator.Join(path, name)))
+            foreach (var site in Sites(property, JsonPaths.Join(path, name)))
             {
                 yield return site;
             }

@@ -41,7 +41,7 @@ internal sealed class RuleWalker(CelRuleEvaluator cel, IReadOnlyList<string> sch
 
                     if (schema.Properties.TryGetValue(key, out var property))
                     {
-                        Walk(child, property, StructuralValidator.Join(path, key));
+                        Walk(child, property, JsonPaths.Join(path, key));
                     }
                     else if (schema.AdditionalProperties is { } values)
                     {
@@ -63,7 +63,7 @@ internal sealed class RuleWalker(CelRuleEvaluator cel, IReadOnlyList<string> sch
     private void RunRules(JsonNode value, SchemaNode schema, string path, bool isRoot)
     {
         object? self = null;
-        var where = path.Length == 0 ? "<root>" : path;
+        var where = JsonPaths.Root(path);
         foreach (var rule in schema.Rules)
         {
             if (rule.IsTransitionRule)
@@ -126,10 +126,10 @@ internal sealed class RuleWalker(CelRuleEvaluator cel, IReadOnlyList<string> sch
     {
         if (string.IsNullOrEmpty(fieldPath))
         {
-            return path.Length == 0 ? "<root>" : path;
+            return JsonPaths.Root(path);
         }
 
         var relative = fieldPath.StartsWith('.') ? fieldPath[1..] : fieldPath;
-        return relative.StartsWith('[') ? path + relative : StructuralValidator.Join(path, relative);
+        return relative.StartsWith('[') ? path + relative : JsonPaths.Join(path, relative);
     }
 }

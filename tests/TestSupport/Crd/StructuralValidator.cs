@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -50,7 +49,7 @@ internal static class StructuralValidator
             return;
         }
 
-        if (schema.Enum is { } allowed && !allowed.Any(a => JsonEquals(a, value)))
+        if (schema.Enum is { } allowed && !allowed.Any(a => JsonScalars.JsonEquals(a, value)))
         {
             errors.Add($"{path}: must be one of [{string.Join(", ", allowed.Select(JsonScalars.Show))}], got {JsonScalars.Show(value)}");
         }
@@ -72,18 +71,18 @@ internal static class StructuralValidator
                 CheckArray(array, schema, path, strict, errors);
                 break;
             default:
-                CheckScalar(value, schema, path, errors);
+                ScalarConstraints.Check(value, schema, path, errors);
                 break;
         }
 
-        CheckCombinators(value, schema, path, errors);
+        SchemaCombinators.Check(value, schema, path, errors);
     }
 
     private static void ValidateProperty(SchemaNode schema, string key, JsonNode? child, string path, bool strict, List<string> errors)
     {
         if (schema.Properties.TryGetValue(key, out var property))
         {
-            Validate(child, property, Join(path, key), strict, errors);
+            Validate(child, property, JsonPaths.Join(path, key), strict, errors);
         }
         else if (schema.AdditionalProperties is { } values)
         {
@@ -92,7 +91,7 @@ internal static class StructuralValidator
         else if (strict && !schema.PreserveUnknownFields && !schema.AdditionalPropertiesAllowed)
         {
             var known = schema.Properties.Count == 0 ? "no fields are declared" : "declared: " + string.Join(", ", schema.Properties.Keys.Order(StringComparer.Ordinal));
-            errors.Add($"{Join(path, key)}: unknown field \"{key}\" ({known})");
+            errors.Add($"{JsonPaths.Join(path, key)}: unknown field \"{key}\" ({known})");
         }
     }
 
@@ -116,17 +115,17 @@ internal static class StructuralValidator
     {
         foreach (var required in schema.Required.Where(r => !obj.ContainsKey(r)))
         {
-            errors.Add($"{Join(path, required)}: Required value");
+            errors.Add($"{JsonPaths.Join(path, required)}: Required value");
         }
 
         if (schema.MinProperties is { } min && obj.Count < min)
         {
-            errors.Add($"{Root(path)}: must have at least {min} properties (has {obj.Count})");
+            errors.Add($"{JsonPaths.Root(path)}: must have at least {min} properties (has {obj.Count})");
         }
 
         if (schema.MaxProperties is { } max && obj.Count > max)
         {
-            errors.Add($"{Root(path)}: must have at most {max} properties (has {obj.Count})");
+            errors.Add($"{JsonPaths.Root(path)}: must have at most {max} properties (has {obj.Count})");
         }
     }
 
@@ -153,95 +152,6 @@ internal static class StructuralValidator
         ListUniqueness.Check(array, schema, path, errors);
     }
 
-    private static void CheckScalar(JsonNode value, SchemaNode schema, string path, List<string> errors)
-    {
-        if (JsonScalars.TryString(value, out var text))
-        {
-            var runes = text.EnumerateRunes().Count();
-            if (schema.MinLength is { } minLength && runes < minLength)
-            {
-                errors.Add($"{path}: must be at least {minLength} characters long (is {runes})");
-            }
-
-            if (schema.MaxLength is { } maxLength && runes > maxLength)
-            {
-                errors.Add($"{path}: may not be longer than {maxLength} characters (is {runes})");
-            }
-
-            if (schema.Pattern is { } pattern && !Re2Regex.Get(pattern).IsMatch(text))
-            {
-                errors.Add($"{path}: {JsonScalars.Show(value)} must match pattern {pattern}");
-            }
-        }
-        else if (JsonScalars.TryNumber(value, out var number))
-        {
-            CheckBounds(number, schema, path, errors);
-        }
-
-        if (schema.Format is { } format && SchemaFormats.Check(format, value) is { } problem)
-        {
-            errors.Add($"{path}: {problem}");
-        }
-    }
-
-    private static void CheckBounds(double number, SchemaNode schema, string path, List<string> errors)
-    {
-        if (schema.Minimum is { } min && (schema.ExclusiveMinimum ? number <= min : number < min))
-        {
-            errors.Add($"{path}: must be {(schema.ExclusiveMinimum ? ">" : ">=")} {Format(min)}");
-        }
-
-        if (schema.Maximum is { } max && (schema.ExclusiveMaximum ? number >= max : number > max))
-        {
-            errors.Add($"{path}: must be {(schema.ExclusiveMaximum ? "<" : "<=")} {Format(max)}");
-        }
-
-        if (schema.MultipleOf is { } factor && factor != 0 && Math.Abs(Math.IEEERemainder(number, factor)) > 1e-9)
-        {
-            errors.Add($"{path}: must be a multiple of {Format(factor)}");
-        }
-    }
-
-    private static void CheckCombinators(JsonNode value, SchemaNode schema, string path, List<string> errors)
-    {
-        foreach (var part in schema.AllOf)
-        {
-            Validate(value, part, path, strict: false, errors);
-        }
-
-        if (schema.AnyOf.Count > 0)
-        {
-            var outcomes = schema.AnyOf.Select(part => Attempt(value, part, path)).ToList();
-            if (outcomes.All(o => o.Count > 0))
-            {
-                errors.Add($"{Root(path)}: must match at least one schema in anyOf ({string.Join("; or ", outcomes.Select(o => o[0]))})");
-            }
-        }
-
-        if (schema.OneOf.Count > 0)
-        {
-            var outcomes = schema.OneOf.Select(part => Attempt(value, part, path)).ToList();
-            var matching = outcomes.Count(o => o.Count == 0);
-            if (matching != 1)
-            {
-                var why = matching == 0 ? ": " + string.Join("; or ", outcomes.Select(o => o[0])) : "";
-                errors.Add($"{Root(path)}: must match exactly one schema in oneOf (matches {matching}){why}");
-            }
-        }
-
-        if (schema.Not is { } not && Attempt(value, not, path).Count == 0)
-        {
-            errors.Add($"{Root(path)}: must not match the schema in 'not', got {JsonScalars.Show(value)}");
-        }
-    }
-
-    private static List<string> Attempt(JsonNode value, SchemaNode part, string path)
-    {
-        var attempt = new List<string>();
-        Validate(value, part, path, strict: false, attempt);
-        return attempt;
-    }
-
     private static bool HasExpectedType(JsonNode value, SchemaNode schema)
     {
         var kind = value.GetValueKind();
@@ -263,16 +173,6 @@ internal static class StructuralValidator
         };
     }
 
-    internal static bool JsonEquals(JsonNode? a, JsonNode? b)
-    {
-        if (JsonScalars.TryNumber(a, out var x) && JsonScalars.TryNumber(b, out var y))
-        {
-            return x.Equals(y);
-        }
-
-        return JsonNode.DeepEquals(a, b);
-    }
-
     private static string Expected(SchemaNode schema) => schema.IntOrString ? "integer or string" : schema.Type ?? "any";
 
     private static string Describe(JsonNode value) => value.GetValueKind() switch
@@ -285,9 +185,4 @@ internal static class StructuralValidator
         _ => "null",
     };
 
-    private static string Format(double number) => number.ToString(CultureInfo.InvariantCulture);
-
-    internal static string Join(string path, string key) => path.Length == 0 ? key : path + "." + key;
-
-    private static string Root(string path) => path.Length == 0 ? "<root>" : path;
 }
