@@ -12,7 +12,6 @@ internal sealed class SchemaNode
     public bool Nullable { get; private init; }
     public bool IntOrString { get; private init; }
     public bool PreserveUnknownFields { get; private init; }
-    public bool EmbeddedResource { get; private init; }
     public IReadOnlyDictionary<string, SchemaNode> Properties { get; private init; } = new Dictionary<string, SchemaNode>();
     public IReadOnlyList<string> Required { get; private init; } = [];
     public SchemaNode? Items { get; private init; }
@@ -56,7 +55,6 @@ internal sealed class SchemaNode
             Nullable = Flag(json, "nullable"),
             IntOrString = Flag(json, "x-kubernetes-int-or-string"),
             PreserveUnknownFields = Flag(json, "x-kubernetes-preserve-unknown-fields"),
-            EmbeddedResource = Flag(json, "x-kubernetes-embedded-resource"),
             Properties = json["properties"] is JsonObject props
                 ? props.ToDictionary(p => p.Key, p => Parse(AsObject(p.Value, p.Key)), StringComparer.Ordinal)
                 : new Dictionary<string, SchemaNode>(),
