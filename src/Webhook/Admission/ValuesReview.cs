@@ -19,6 +19,9 @@ internal sealed class ValuesReview(PolicyStore policy, IClusterView cluster)
 {
     public const string ValuesHashAnnotation = "models.ai-gateway.io/values-hash";
 
+    /// <summary>kubectl prints the whole denial: past this many errors, the rest are counted, not listed.</summary>
+    private const int MaxListedErrors = 50;
+
     private readonly ConcurrentDictionary<string, Footprint?> footprints = new(StringComparer.Ordinal);
 
     /// <summary>The scope filter, on metadata only: other ConfigMaps are never parsed.</summary>
@@ -133,9 +136,14 @@ internal sealed class ValuesReview(PolicyStore policy, IClusterView cluster)
         var sb = new StringBuilder();
         sb.Append("ConfigMap ").Append(display).Append(": ").Append(errors.Count).Append(errors.Count == 1 ? " error" : " errors")
             .Append(" in the models values (paths inside data.\"").Append(WellKnown.ValuesDataKey).Append("\" unless they start with metadata or data):");
-        foreach (var e in errors)
+        foreach (var e in errors.Take(MaxListedErrors))
         {
             sb.Append('\n').Append(e.ToString());
+        }
+
+        if (errors.Count > MaxListedErrors)
+        {
+            sb.Append("\n… and ").Append(errors.Count - MaxListedErrors).Append(" more errors; run the CLI's validate to see them all");
         }
 
         return sb.ToString();
