@@ -18,6 +18,12 @@ public static class PolicyReader
 
     public static (ModelsPolicy? Policy, IReadOnlyList<Diagnostic> Diagnostics) Read(string text)
     {
+        // A policy only needs the settings it changes, so one that changes nothing (blank, or only comments) is the default.
+        if (text.Split('\n').All(line => line.Trim().Length == 0 || line.TrimStart().StartsWith('#')))
+        {
+            return (ModelsPolicy.Default, []);
+        }
+
         var parsed = BoundedYamlReader.Read(text, "the policy");
         if (!parsed.Ok)
         {

@@ -19,6 +19,10 @@ public static class BoundedYamlReader
 {
     private const string StandardTagPrefix = "tag:yaml.org,2002:";
 
+    /// <summary>The scalar tags of the core schema; any other (<c>!!binary</c>, <c>!!python/object:…</c>, <c>!secret</c>) is refused.</summary>
+    private static readonly HashSet<string> CoreScalarTags =
+        new[] { "str", "int", "bool", "null", "float" }.Select(t => StandardTagPrefix + t).ToHashSet(StringComparer.Ordinal);
+
     public static YamlReadResult Read(string text, string what, YamlLimits? limits = null)
     {
         limits ??= YamlLimits.Default;
@@ -174,7 +178,7 @@ public static class BoundedYamlReader
             if (!scalar.Tag.IsEmpty && scalar.Tag.Value != "!")
             {
                 tag = scalar.Tag.Value;
-                if (!tag.StartsWith(StandardTagPrefix, StringComparison.Ordinal))
+                if (!CoreScalarTags.Contains(tag))
                 {
                     throw new LimitExceededException(path, $"custom YAML tag {tag} at line {scalar.Start.Line} is not allowed; remove the tag");
                 }
