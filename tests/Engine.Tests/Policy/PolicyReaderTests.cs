@@ -1,0 +1,80 @@
+using AiGatewayModels.Engine.Policy;
+using Xunit;
+
+namespace AiGatewayModels.Engine.Tests.Policy;
+
+public sealed class PolicyReaderTests
+{
+    [Theory]
+    [InlineData("")]
+    [InlineData("\n  \n")]
+    [InlineData("# the defaults are fine\n")]
+    [InlineData("~\n")]
+    public void A_policy_that_sets_nothing_is_the_default(string text)
+    {
+        var (policy, diagnostics) = PolicyReader.Read(text);
+        Assert.Same(ModelsPolicy.Default, policy);
+        Assert.Empty(diagnostics);
+    }
+
+    [Fact]
+    public void Every_setting_is_read()
+    {
+        var (policy, diagnostics) = PolicyReader.Read("""
+            minBackendsPerModel: 3
+            hostnames:
+              allowed: [api.openai.com, "*.openai.azure.com"]
+              denied: [localhost]
+              allowIPLiterals: true
+            allowPlaintext: true
+            allowedSchemas: [OpenAI, AzureOpenAI]
+            allowedGateways:
+              - namespaces: "team-*"
+                gateways: ["gateway-system/*"]
+              - gateways: [shared]
+            maxRequestsPerWindow: 5000
+            """);
+        Assert.Empty(diagnostics);
+        Assert.NotNull(policy);
+        Assert.Equal(3, policy.MinBackendsPerModel);
+        Assert.Equal(["api.openai.com", "*.openai.azure.com"], policy.AllowedHostnames);
+        Assert.Equal(["localhost"], policy.DeniedHostnames);
+        Assert.True(policy.AllowIPLiterals);
+        Assert.True(policy.AllowPlaintext);
+        Assert.Equal(["OpenAI", "AzureOpenAI"], policy.AllowedSchemas);
+        Assert.Equal(2, policy.AllowedGateways.Count);
+        Assert.Equal("team-*", policy.AllowedGateways[0].Namespaces);
+        Assert.Equal("*", policy.AllowedGateways[1].Namespaces);
+        Assert.Equal(5000, policy.MaxRequestsPerWindow);
+    }
+
+    [Fact]
+    public void Unset_settings_keep_their_safe_defaults()
+    {
+        var (policy, _) = PolicyReader.Read("allowPlaintext: false\n");
+        Assert.NotNull(policy);
+        Assert.Equal(2, policy.MinBackendsPerModel);
+        Assert.Equal(ModelsPolicy.DefaultDeniedHostnames, policy.DeniedHostnames);
+        Assert.False(policy.AllowIPLiterals);
+        Assert.Null(policy.MaxRequestsPerWindow);
+    }
+
+    [Theory]
+    [InlineData("minBackendsPerModel: 0\n", "minBackendsPerModel", "must be between 1 and 16")]
+    [InlineData("minBackendsPerModel: 17\n", "minBackendsPerModel", "must be between 1 and 16")]
+    [InlineData("maxRequestsPerWindow: 0\n", "maxRequestsPerWindow", "must be at least 1")]
+    [InlineData("allowedSchemas: [OpenAi]\n", "allowedSchemas", "unknown schema \"OpenAi\" (did you mean \"OpenAI\"?)")]
+    [InlineData("allowedGateways: {namespaces: a}\n", "allowedGateways", "expected a list of {namespaces, gateways}")]
+    [InlineData("allowedGateways: [{namespaces: a}]\n", "allowedGateways[0].gateways", "list the Gateways")]
+    [InlineData("allowPlaintxt: true\n", "allowPlaintxt", "unknown key \"allowPlaintxt\" (did you mean \"allowPlaintext\"?)")]
+    [InlineData("hostnames: {allow: [x]}\n", "hostnames.allow", "(did you mean \"allowed\"?)")]
+    [InlineData("allowPlaintext: yes\n", "allowPlaintext", "expected true or false")]
+    public void Mistakes_are_reported_and_yield_no_policy(string text, string path, string fragment)
+    {
+        var (policy, diagnostics) = PolicyReader.Read(text);
+        Assert.Null(policy);
+        var error = Assert.Single(diagnostics);
+        Assert.Equal(path, error.Path);
+        Assert.Contains(fragment, error.Message, StringComparison.Ordinal);
+    }
+}

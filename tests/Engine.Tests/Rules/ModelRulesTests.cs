@@ -1,0 +1,172 @@
+using AiGatewayModels.Engine.Diagnostics;
+using AiGatewayModels.Engine.Policy;
+using AiGatewayModels.Engine.Rules;
+using AiGatewayModels.Engine.Tests.Support;
+using Xunit;
+
+namespace AiGatewayModels.Engine.Tests.Rules;
+
+public sealed class ModelRulesTests
+{
+    private static string WithModel(string body) => Specs.Gateway + Specs.Backends + "models:\n  gpt-4o:\n" + body;
+
+    private static string WithSlots(params string[] slots) =>
+        WithModel("    backends:\n" + string.Concat(slots.Select(s => "      " + s + "\n")));
+
+    private static List<Diagnostic> Check(string yaml, ModelsPolicy? policy = null) => Specs.Run(ModelRules.Check, yaml, policy);
+
+    private static List<Diagnostic> Warnings(List<Diagnostic> diagnostics) => diagnostics.Where(d => !d.IsError).ToList();
+
+    [Fact]
+    public void A_model_with_a_fallback_is_fine() => Specs.NoDiagnostics(Check(Specs.Valid));
+
+    [Fact]
+    public void A_model_needs_two_enabled_backends()
+    {
+        Specs.SingleError(Check(WithSlots("a: {ref: openai}")), "models.gpt-4o.backends", "model gpt-4o has 1 enabled backend(s); at least 2 are required");
+        Specs.SingleError(Check(WithSlots("a: {ref: openai}", "b: {ref: anthropic, enabled: false}")), "models.gpt-4o.backends", "has 1 enabled backend(s)");
+    }
+
+    [Fact]
+    public void A_disabled_model_may_have_fewer() =>
+        Specs.NoErrors(Check(WithModel("    enabled: false\n    backends:\n      a: {ref: openai}\n")));
+
+    [Fact]
+    public void The_policy_sets_the_minimum()
+    {
+        var three = ModelsPolicy.Default with { MinBackendsPerModel = 3 };
+        Specs.SingleError(Check(Specs.Valid, three), "models.gpt-4o.backends", "at least 3 are required");
+        var one = ModelsPolicy.Default with { MinBackendsPerModel = 1 };
+        Specs.NoErrors(Check(WithSlots("a: {ref: openai}"), one));
+    }
+
+    [Fact]
+    public void Sixteen_backends_fit_and_seventeen_do_not()
+    {
+        string[] Slots(int n) => Enumerable.Range(1, n).Select(i => $"s{i}: {{ref: openai, modelNameOverride: m{i}}}").ToArray();
+        Specs.NoErrors(Check(WithSlots(Slots(16))));
+        Specs.SingleError(Check(WithSlots(Slots(17))), "models.gpt-4o.backends", "has 17 enabled backends; an HTTPRoute rule takes at most 16");
+    }
+
+    [Fact]
+    public void A_reference_to_an_undefined_backend_suggests_the_closest()
+    {
+        Specs.SingleError(Check(WithSlots("a: {ref: openai}", "b: {ref: antropic}")), "models.gpt-4o.backends.b.ref",
+            "backend \"antropic\" is not defined under backends (did you mean \"anthropic\"?); defined: openai, anthropic");
+        Specs.SingleError(Check(WithSlots("a: {ref: openai}", "b: {ref: mistral}")), "models.gpt-4o.backends.b.ref", "backend \"mistral\" is not defined under backends; defined:");
+    }
+
+    [Fact]
+    public void Each_model_id_belongs_to_one_enabled_model()
+    {
+        var second = "  gpt-4o-copy:\n    modelMatch: gpt-4o\n    backends:\n      a: {ref: openai}\n      b: {ref: anthropic, priority: 1}\n";
+        Specs.SingleError(Check(Specs.Valid + second), "models.gpt-4o-copy.modelMatch", "model id \"gpt-4o\" is already matched by models.gpt-4o");
+        Specs.NoErrors(Check(Specs.Valid + second.Replace("    modelMatch", "    enabled: false\n    modelMatch", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("\"\"")]
+    [InlineData("\"gpt-4o\\u0000\"")]
+    [InlineData("\"gpt\\t4o\"")]
+    public void A_model_id_must_be_printable_and_not_empty(string modelMatch) =>
+        Specs.SingleError(Check(WithModel($"    modelMatch: {modelMatch}\n    backends:\n      a: {{ref: openai}}\n      b: {{ref: anthropic}}\n")), "models.gpt-4o.modelMatch", "cannot be matched");
+
+    [Fact]
+    public void A_model_id_may_be_4096_characters_long_but_not_more()
+    {
+        string Body(int n) => $"    modelMatch: {new string('x', n)}\n    backends:\n      a: {{ref: openai}}\n      b: {{ref: anthropic}}\n";
+        Specs.NoErrors(Check(WithModel(Body(4096))));
+        Specs.SingleError(Check(WithModel(Body(4097))), "models.gpt-4o.modelMatch", "1 to 4096 printable characters");
+    }
+
+    [Theory]
+    [InlineData("priority: -1", "priority", "-1 is negative")]
+    [InlineData("weight: -1", "weight", "-1 is out of range; use 0 to 1,000,000")]
+    [InlineData("weight: 1000001", "weight", "1000001 is out of range; use 0 to 1,000,000")]
+    public void Priorities_and_weights_have_ranges(string field, string name, string fragment) =>
+        Specs.SingleError(Check(WithSlots($"a: {{ref: openai, {field}}}", "b: {ref: anthropic, priority: 1}")), "models.gpt-4o.backends.a." + name, fragment);
+
+    [Fact]
+    public void Weights_0_and_1000000_are_in_range() =>
+        Specs.NoErrors(Check(WithSlots("a: {ref: openai, weight: 1000000}", "b: {ref: anthropic, weight: 0}", "c: {ref: anthropic, priority: 1}")));
+
+    [Fact]
+    public void Priority_gaps_are_a_warning_that_names_the_compacted_levels()
+    {
+        var warning = Assert.Single(Warnings(Check(WithSlots("a: {ref: openai}", "b: {ref: anthropic, priority: 2}", "c: {ref: anthropic, priority: 7, modelNameOverride: x}"))));
+        Assert.Equal("models.gpt-4o.backends", warning.Path);
+        Assert.Contains("priorities 0, 2, 7 have gaps; Envoy needs contiguous levels, so they are applied as 0, 1, 2", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_level_of_zero_weights_is_a_warning()
+    {
+        var warning = Assert.Single(Warnings(Check(WithSlots("a: {ref: openai, weight: 0}", "b: {ref: anthropic, weight: 0}", "c: {ref: anthropic, priority: 1, modelNameOverride: x}"))));
+        Assert.Contains("every backend at priority 0 has weight 0", warning.Message, StringComparison.Ordinal);
+        Assert.Empty(Warnings(Check(WithSlots("a: {ref: openai, weight: 0}", "b: {ref: anthropic, weight: 1}"))));
+    }
+
+    [Fact]
+    public void Two_slots_doing_the_same_thing_are_a_warning()
+    {
+        var warning = Assert.Single(Warnings(Check(WithSlots("a: {ref: openai}", "b: {ref: openai}", "c: {ref: anthropic, priority: 1}"))));
+        Assert.Contains("slots a, b send the same model to the same backend at the same priority", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_backend_no_enabled_model_uses_is_a_warning()
+    {
+        var warning = Assert.Single(Warnings(Check(WithSlots("a: {ref: openai}", "b: {ref: openai, modelNameOverride: x, priority: 1}"))));
+        Assert.Equal("backends.anthropic", warning.Path);
+        Assert.Contains("backend anthropic is not used by any enabled model", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1d", "days are not a unit here; use 24h")]
+    [InlineData("2d", "days are not a unit here; use 48h")]
+    [InlineData("\"300\"", "a duration needs a unit; write 300s for seconds or 300m for minutes")]
+    [InlineData("5 minutes", "write a duration like 30s")]
+    [InlineData("1.5h", "write a duration like 30s")]
+    public void A_timeout_is_a_Gateway_API_duration(string timeout, string fragment) =>
+        Specs.SingleError(Check(WithModel($"    timeout: {timeout}\n    backends:\n      a: {{ref: openai}}\n      b: {{ref: anthropic, priority: 1}}\n")), "models.gpt-4o.timeout", fragment);
+
+    [Theory]
+    [InlineData("300s")]
+    [InlineData("1h30m")]
+    [InlineData("500ms")]
+    public void Valid_timeouts_pass(string timeout) =>
+        Specs.NoDiagnostics(Check(WithModel($"    timeout: {timeout}\n    backends:\n      a: {{ref: openai}}\n      b: {{ref: anthropic, priority: 1}}\n")));
+
+    private static string WithFailover(string failover) =>
+        WithModel("    failover:\n" + failover + "    backends:\n      a: {ref: openai}\n      b: {ref: anthropic, priority: 1}\n");
+
+    [Theory]
+    [InlineData("      numRetries: 11\n", "models.gpt-4o.failover.numRetries", "11 is out of range; use 0 to 10")]
+    [InlineData("      numRetries: -1\n", "models.gpt-4o.failover.numRetries", "-1 is out of range")]
+    [InlineData("      retryOn: {httpStatusCodes: [99]}\n", "models.gpt-4o.failover.retryOn.httpStatusCodes[0]", "99 is not an HTTP status code")]
+    [InlineData("      retryOn: {httpStatusCodes: [429, 600]}\n", "models.gpt-4o.failover.retryOn.httpStatusCodes[1]", "600 is not an HTTP status code")]
+    [InlineData("      retryOn: {triggers: [reset, retriable-4XX]}\n", "models.gpt-4o.failover.retryOn.triggers[1]", "unknown retry trigger \"retriable-4XX\" (did you mean \"retriable-4xx\"?)")]
+    [InlineData("      perRetryTimeout: 1d\n", "models.gpt-4o.failover.perRetryTimeout", "use 24h")]
+    [InlineData("      backOff: {baseInterval: soon}\n", "models.gpt-4o.failover.backOff.baseInterval", "is not a duration")]
+    [InlineData("      backOff: {maxInterval: 1m30}\n", "models.gpt-4o.failover.backOff.maxInterval", "is not a duration")]
+    public void Failover_settings_are_checked(string failover, string path, string fragment) =>
+        Specs.SingleError(Check(WithFailover(failover)), path, fragment);
+
+    [Fact]
+    public void Every_known_trigger_and_the_edges_of_the_ranges_pass()
+    {
+        var triggers = string.Join(", ", FailoverDefaults.Triggers);
+        Specs.NoDiagnostics(Check(WithFailover($"      numRetries: 10\n      retryOn: {{httpStatusCodes: [100, 599], triggers: [{triggers}]}}\n")));
+        Specs.NoDiagnostics(Check(WithFailover("      numRetries: 0\n")));
+    }
+
+    [Fact]
+    public void Failover_with_a_single_priority_is_a_warning()
+    {
+        var findings = Check(WithModel("    failover: {numRetries: 2}\n    backends:\n      a: {ref: openai}\n      b: {ref: anthropic}\n"));
+        var warning = Assert.Single(findings);
+        Assert.False(warning.IsError);
+        Assert.Equal("models.gpt-4o.failover", warning.Path);
+        Assert.Contains("failover settings have no effect", warning.Message, StringComparison.Ordinal);
+    }
+}
