@@ -36,7 +36,7 @@ public static class HostnameRules
             if (b.TlsHostname is { } tls)
             {
                 var tlsPath = FieldPath.Child(b.Path, "tlsHostname");
-                if (!KubernetesNames.IsDnsSubdomain(tls))
+                if (!KubernetesNames.IsDnsHostname(tls))
                 {
                     yield return Diagnostic.Error(tlsPath, $"{Shown.Value(tls)} is not a valid TLS hostname; use a lowercase DNS name such as api.openai.com");
                 }
@@ -54,6 +54,22 @@ public static class HostnameRules
         }
     }
 
+    /// <summary>
+    /// IPv6, dotted IPv4 and the shorthand forms resolvers also accept (<c>127.1</c>, <c>2130706433</c>, <c>0x7f000001</c>):
+    /// no top-level domain is numeric, so a numeric last label means an address.
+    /// </summary>
+    public static bool LooksLikeIpLiteral(string host)
+    {
+        var bare = host.Trim('[', ']');
+        if (bare.Contains(':', StringComparison.Ordinal))
+        {
+            return IPAddress.TryParse(bare, out _);
+        }
+
+        var last = bare[(bare.LastIndexOf('.') + 1)..];
+        return last.Length > 0 && (last.All(char.IsAsciiDigit) || last.StartsWith("0x", StringComparison.OrdinalIgnoreCase));
+    }
+
     private static IEnumerable<Diagnostic> CheckHost(string path, string host, ModelsPolicy policy)
     {
         if (host.Contains("://", StringComparison.Ordinal) || host.Contains('/', StringComparison.Ordinal))
@@ -62,8 +78,7 @@ public static class HostnameRules
             yield break;
         }
 
-        var isIp = IPAddress.TryParse(host.Trim('[', ']'), out _) && (host.Contains(':', StringComparison.Ordinal) || host.Count(c => c == '.') == 3);
-        if (isIp)
+        if (LooksLikeIpLiteral(host))
         {
             if (!policy.AllowIPLiterals)
             {
@@ -71,7 +86,7 @@ public static class HostnameRules
                 yield break;
             }
         }
-        else if (!KubernetesNames.IsDnsSubdomain(host))
+        else if (!KubernetesNames.IsDnsHostname(host))
         {
             var fixedHost = host.ToLowerInvariant().TrimEnd('.');
             var hint = KubernetesNames.IsDnsSubdomain(fixedHost) && !CredentialDetector.LooksLikeCredential(host) ? $"; write {fixedHost}" : string.Empty;

@@ -13,6 +13,9 @@ public static partial class KubernetesNames
 
     public static bool IsDnsSubdomain(string s) => s.Length is > 0 and <= DnsSubdomainMaxLength && DnsSubdomain().IsMatch(s);
 
+    /// <summary>A DNS host name: a subdomain whose every label also fits DNS's 63-octet limit (Kubernetes checks only the total).</summary>
+    public static bool IsDnsHostname(string s) => IsDnsSubdomain(s) && s.Split('.').All(label => label.Length <= DnsLabelMaxLength);
+
     public static bool IsLabelValue(string s) => s.Length <= LabelValueMaxLength && (s.Length == 0 || QualifiedNamePart().IsMatch(s));
 
     /// <summary>Label and annotation keys: an optional DNS-subdomain prefix and a slash, then a name of at most 63 characters.</summary>
