@@ -44,6 +44,13 @@ public static class BoundedYamlReader
         {
             return Fail(ex.Path, ex.Message);
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this instead of a YamlException for some broken flow collections
+            // (aaubry/YamlDotNet#541), e.g. "{a: 1, b: 2" followed by "c: 3" on the next line.
+            var at = state.LastGoodPosition;
+            return Fail(state.CurrentPath, $"{what} is not valid YAML after line {at.Line}, column {at.Column}: the parser could not go on; an unclosed [ or {{ or a missing comma is the usual cause");
+        }
     }
 
     private static YamlReadResult Fail(string path, string message) => new(null, [Diagnostic.Error(path, message)]);
@@ -69,6 +76,9 @@ public static class BoundedYamlReader
         private long nodes;
 
         public string CurrentPath { get; private set; } = string.Empty;
+
+        /// <summary>Where the last event the parser produced ended.</summary>
+        public Mark LastGoodPosition => parser.Current?.End ?? Mark.Empty;
 
         public YamlReadResult ReadSingleDocument()
         {
@@ -149,9 +159,12 @@ public static class BoundedYamlReader
                     throw new LimitExceededException(path, $"a mapping key at line {line} is not a plain string; keys in {what} must be names");
                 }
 
-                parser.MoveNext();
                 var key = ReadScalar(keyScalar, path);
                 var childPath = FieldPath.Child(path, key.Value);
+
+                // A parse error while fetching the value belongs to this key, not to the value read before it.
+                CurrentPath = childPath;
+                parser.MoveNext();
                 if (seen.TryGetValue(key.Value, out var firstLine))
                 {
                     diagnostics.Add(Diagnostic.Error(childPath,
