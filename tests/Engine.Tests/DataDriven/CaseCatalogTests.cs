@@ -14,7 +14,7 @@ public sealed class CaseCatalogTests
     private static readonly string[] ErrorFamilies =
     [
         // YAML reading
-        "is not valid YAML at line", "duplicate key", "expands to more than", "uses more than 64 YAML aliases", "refers to no anchor defined before it",
+        "is not valid YAML at line", "the parser could not go on", "duplicate key", "expands to more than", "uses more than 64 YAML aliases", "refers to no anchor defined before it",
         "nests deeper than", "holds more than one YAML document", "custom YAML tag", "is not allowed here; remove the tag", "YAML merge keys (<<)",
         "the values document is empty", "is not a plain string", "the values must be a mapping",
 

@@ -145,12 +145,23 @@ public sealed class BoundedYamlReaderTests
     [InlineData("a: *nowhere\n", "a", "YAML alias *nowhere at line 1 refers to no anchor defined before it")]
     [InlineData("? [a]\n: 1\n", "", "a mapping key at line 1 is not a plain string")]
     [InlineData("a: [1, 2\n", "a[1]", "is not valid YAML at line 2, column 1")]
-    [InlineData("a: b: c\n", "", "is not valid YAML at line 1, column 5")]
+    [InlineData("a: b: c\n", "a", "is not valid YAML at line 1, column 5")]
     public void Unsafe_or_broken_documents_are_refused(string text, string path, string fragment)
     {
         var error = SingleFailure(BoundedYamlReader.Read(text, "the values"));
         Assert.Equal(path, error.Path);
         Assert.Contains(fragment, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("x: {a: 1, b: 2, c: 3\nz: 1\n", "after line 1, column 18")]
+    [InlineData("x: [a, b\nz: 1\n", "after line 1, column 6")]
+    public void Input_that_trips_the_parser_itself_is_reported_not_thrown(string text, string position)
+    {
+        // YamlDotNet throws InvalidOperationException, not a YamlException, for these (aaubry/YamlDotNet#541).
+        var error = SingleFailure(BoundedYamlReader.Read(text, "the values"));
+        Assert.StartsWith("x", error.Path, StringComparison.Ordinal);
+        Assert.Equal($"the values is not valid YAML {position}: the parser could not go on; an unclosed [ or {{ or a missing comma is the usual cause", error.Message);
     }
 
     [Fact]
