@@ -19,11 +19,6 @@ public static class ModelRules
     {
         var backendKeys = values.Backends.Select(b => b.Key).ToList();
         var matchOwners = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (values.Models.Count == 0)
-        {
-            yield return Diagnostic.Warning("models", "no models are defined, so nothing will be routed");
-        }
-
         foreach (var m in values.Models)
         {
             var match = m.ModelMatch ?? m.Key;

@@ -42,6 +42,11 @@ public static class ValuesBinder
             .Select(e => BindModel(e.Key, e.Path, e.Value, bag))
             .OfType<ModelSpec>()
             .ToList();
+        if (r.Node("models") is not YMapping { Entries.Count: > 0 })
+        {
+            bag.Warning("models", "no models are defined, so nothing will be routed");
+        }
+
         return new ValuesSpec(gatewayRef, rateLimitPolicy, backends, models);
     }
 
