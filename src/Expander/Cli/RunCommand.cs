@@ -1,0 +1,82 @@
+using System.Runtime.InteropServices;
+using AiGatewayModels.Expander.Controller;
+using AiGatewayModels.Expander.Controller.Kube;
+
+namespace AiGatewayModels.Expander.Cli;
+
+/// <summary><c>run</c>: the controller. Stops gracefully on SIGTERM or SIGINT (in-flight reconciles end, the Lease is released).</summary>
+internal static class RunCommand
+{
+    public sealed record Options(
+        string? Kubeconfig,
+        string? Namespace,
+        string? WatchNamespace,
+        string MetricsBindAddress,
+        bool LeaderElect,
+        string PolicyConfigMap,
+        int Workers,
+        int ResyncSeconds);
+
+    public static int Run(Options o, TextWriter stderr)
+    {
+        var ns = o.Namespace ?? (Environment.GetEnvironmentVariable("POD_NAMESPACE") is { Length: > 0 } env ? env : null);
+        if (o.LeaderElect && ns is null)
+        {
+            throw new UsageException("leader election needs the expander's namespace: --namespace or POD_NAMESPACE (or --leader-elect=false for a single replica)");
+        }
+
+        if (o.Workers < 1 || o.ResyncSeconds < 1)
+        {
+            throw new UsageException("--workers and --resync-period must be at least 1");
+        }
+
+        KubeConnection connection;
+        try
+        {
+            connection = KubeConnection.Resolve(o.Kubeconfig);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or FormatException or System.Security.Cryptography.CryptographicException or UriFormatException)
+        {
+            throw new UsageException("cannot connect: " + e.Message);
+        }
+
+        var log = new ControllerLog(stderr);
+        using var stop = new CancellationTokenSource();
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true; // we exit on our own, after the graceful stop
+            log.Info($"{context.Signal}: stopping");
+            stop.Cancel();
+        }
+
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var client = new KubeClient(connection);
+        var options = new ControllerOptions
+        {
+            Namespace = ns,
+            WatchNamespace = o.WatchNamespace,
+            MetricsBindAddress = o.MetricsBindAddress,
+            LeaderElect = o.LeaderElect,
+            PolicyConfigMap = o.PolicyConfigMap,
+            Workers = o.Workers,
+            ResyncPeriod = TimeSpan.FromSeconds(o.ResyncSeconds),
+            Identity = Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod ? pod : new ControllerOptions().Identity,
+        };
+        try
+        {
+            using var controller = new ExpanderController(client, options, log);
+            log.Info($"expander run: apiserver {connection.Server}, metrics on {controller.MetricsEndpoint?.ToString() ?? "(off)"}, identity {options.Identity}");
+            controller.RunAsync(stop.Token).GetAwaiter().GetResult();
+            return ExitCodes.Valid;
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            throw new UsageException($"--metrics-bind-address {o.MetricsBindAddress}: {e.Message}");
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using AiGatewayModels.Engine;
+using AiGatewayModels.Expander.Controller.Kube;
+
+namespace AiGatewayModels.Expander.Controller;
+
+/// <summary>A values ConfigMap as the controller keeps it: what the engine reads, plus our own status annotation.</summary>
+internal sealed record ValuesConfigMap(string Namespace, string Name, string Uid, string? ValuesYaml, bool Marked, string ContentHash, string? Status)
+{
+    public string Key => Namespace + "/" + Name;
+}
+
+/// <summary>
+/// List+watch of the ConfigMaps labelled <c>models.ai-gateway.io/values=true</c> (the mutating webhook adds the label).
+/// ConfigMaps have no generation, so a change is a change of content: the values, the UID and the values annotation.
+/// Our own status annotation (and any other metadata) is not content, so writing it does not queue the ConfigMap again.
+/// </summary>
+internal sealed class ConfigMapWatcher : IListWatchHandler
+{
+    public static readonly string Selector = WellKnown.ValuesAnnotation + "=true";
+
+    private readonly ConcurrentDictionary<string, ValuesConfigMap> cache = new(StringComparer.Ordinal);
+    private readonly Action<string> enqueue;
+    private readonly ListWatcher watcher;
+
+    public ConfigMapWatcher(KubeClient client, string? watchNamespace, Action<string> enqueue, ControllerLog log)
+    {
+        this.enqueue = enqueue;
+        watcher = new ListWatcher(client, KubePaths.Collection(string.Empty, "v1", "configmaps", watchNamespace), Selector, null, this, log, "values ConfigMaps");
+    }
+
+    public bool Synced => watcher.Synced;
+
+    public IEnumerable<string> Keys => cache.Keys;
+
+    public int Count => cache.Count;
+
+    public Task RunAsync(CancellationToken ct) => watcher.RunAsync(ct);
+
+    public ValuesConfigMap? Get(string key) => cache.TryGetValue(key, out var v) ? v : null;
+
+    /// <summary>Records the status annotation we wrote, so that the next comparison sees it without waiting for the watch.</summary>
+    public void StatusWritten(string key, string uid, string status)
+    {
+        if (cache.TryGetValue(key, out var v) && v.Uid == uid)
+        {
+            cache.TryUpdate(key, v with { Status = status }, v);
+        }
+    }
+
+    public void Relisted(IReadOnlyList<JsonObject> items)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            seen.Add(Store(item));
+        }
+
+        foreach (var key in cache.Keys.Where(k => !seen.Contains(k)).ToList())
+        {
+            cache.TryRemove(key, out _);
+        }
+    }
+
+    public void Event(string type, JsonObject item)
+    {
+        if (type == "DELETED")
+        {
+            // the garbage collector removes what it owned; nothing to reconcile
+            cache.TryRemove(item.Namespace() + "/" + item.Name(), out _);
+            return;
+        }
+
+        Store(item);
+    }
+
+    private string Store(JsonObject item)
+    {
+        var values = item.Obj("data").Str(WellKnown.ValuesDataKey);
+        var marked = item.Annotation(WellKnown.ValuesAnnotation) == "true";
+        var uid = item.Uid() ?? string.Empty;
+        var next = new ValuesConfigMap(item.Namespace() ?? string.Empty, item.Name() ?? string.Empty, uid, values, marked,
+            ContentHash(uid, marked, values), item.Annotation(StatusAnnotation.Key));
+        var changed = true;
+        cache.AddOrUpdate(next.Key, next, (_, old) =>
+        {
+            changed = old.ContentHash != next.ContentHash;
+            return next;
+        });
+        if (changed)
+        {
+            enqueue(next.Key);
+        }
+
+        return next.Key;
+    }
+
+    private static string ContentHash(string uid, bool marked, string? values)
+    {
+        var text = uid + "\n" + (marked ? "1" : "0") + "\n" + (values ?? "\u0000");
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+}

@@ -1,0 +1,41 @@
+namespace AiGatewayModels.Expander.Controller;
+
+/// <summary>Settings of <c>expander run</c>; tests build them directly.</summary>
+internal sealed record ControllerOptions
+{
+    /// <summary>The expander's own namespace: the Lease and the policy ConfigMap live there. Null: no policy ConfigMap, and no leader election.</summary>
+    public string? Namespace { get; init; }
+
+    /// <summary>Only this namespace's values ConfigMaps (null: the whole cluster).</summary>
+    public string? WatchNamespace { get; init; }
+
+    public string PolicyConfigMap { get; init; } = PolicySource.DefaultName;
+
+    public string LeaseName { get; init; } = "ai-gateway-models-expander";
+
+    public string Identity { get; init; } = Environment.MachineName + "-" + Guid.NewGuid().ToString("N")[..8];
+
+    public bool LeaderElect { get; init; } = true;
+
+    /// <summary>Release the Lease on a graceful stop (tests turn this off to play a killed leader).</summary>
+    public bool ReleaseLeaseOnStop { get; init; } = true;
+
+    public LeaseTimings Lease { get; init; } = LeaseTimings.Default;
+
+    public int Workers { get; init; } = 4;
+
+    /// <summary>Concurrent writes within one reconcile.</summary>
+    public int ApplyParallelism { get; init; } = 16;
+
+    public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(10);
+
+    public TimeSpan MinRetry { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan MaxRetry { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>host:port for /metrics and /healthz; null: no server.</summary>
+    public string? MetricsBindAddress { get; init; } = "127.0.0.1:8081";
+
+    /// <summary>Replaces API discovery (tests: a kind "missing" without touching the shared control plane's CRDs).</summary>
+    public IDiscovery? Discovery { get; init; }
+}

@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+using AiGatewayModels.Engine.Rendering;
+using AiGatewayModels.Expander.Controller.Kube;
+
+namespace AiGatewayModels.Expander.Controller;
+
+/// <summary>What the cluster serves, as <c>group/version/Kind</c> entries for <see cref="ApiVersionSelection.From"/>.</summary>
+internal interface IDiscovery
+{
+    Task<IReadOnlyList<string>> ServedAsync(CancellationToken ct);
+}
+
+/// <summary>
+/// Asks the apiserver which versions of our groups it serves and which of our kinds each version has (a group can be
+/// installed with one of its CRDs missing). Cached for <see cref="CacheFor"/>: every reconcile asks, the apiserver rarely.
+/// </summary>
+internal sealed class ApiDiscovery(KubeClient client) : IDiscovery, IDisposable
+{
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private IReadOnlyList<string>? cached;
+    private DateTime cachedAt;
+
+    public async Task<IReadOnlyList<string>> ServedAsync(CancellationToken ct)
+    {
+        await gate.WaitAsync(ct);
+        try
+        {
+            if (cached is not null && DateTime.UtcNow - cachedAt < CacheFor)
+            {
+                return cached;
+            }
+
+            var groups = ResourceKind.All.Where(k => k.Group.Length > 0).Select(k => k.Group).ToHashSet(StringComparer.Ordinal);
+            var apis = await client.GetAsync("/apis", ct) ?? [];
+            var served = new List<string>();
+            foreach (var group in (apis["groups"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                if (group.Str("name") is not { } name || !groups.Contains(name))
+                {
+                    continue;
+                }
+
+                foreach (var version in (group["versions"] as JsonArray ?? []).OfType<JsonObject>())
+                {
+                    if (version.Str("version") is not { } v)
+                    {
+                        continue;
+                    }
+
+                    var resources = await client.GetAsync($"/apis/{name}/{v}", ct);
+                    foreach (var resource in (resources?["resources"] as JsonArray ?? []).OfType<JsonObject>())
+                    {
+                        if (resource.Str("kind") is { } kind && resource.Str("name") is { } plural && !plural.Contains('/', StringComparison.Ordinal))
+                        {
+                            served.Add($"{name}/{v}/{kind}");
+                        }
+                    }
+                }
+            }
+
+            cached = served;
+            cachedAt = DateTime.UtcNow;
+            return served;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public void Dispose() => gate.Dispose();
+}
+
+/// <summary>A fixed answer: for tests (a kind "missing" without deleting a CRD from a shared control plane).</summary>
+internal sealed class FixedDiscovery(IReadOnlyList<string> served) : IDiscovery
+{
+    public Task<IReadOnlyList<string>> ServedAsync(CancellationToken ct) => Task.FromResult(served);
+}

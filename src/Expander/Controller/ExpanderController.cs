@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using AiGatewayModels.Engine.Rendering;
+using AiGatewayModels.Expander.Controller.Kube;
+
+namespace AiGatewayModels.Expander.Controller;
+
+/// <summary>
+/// <c>expander run</c>: leader election, then the watches (values ConfigMaps, the policy, generated objects), the work
+/// queue with its workers, and the periodic resync. /metrics and /healthz are served whether or not this instance leads.
+/// </summary>
+internal sealed class ExpanderController : IDisposable
+{
+    private readonly KubeClient client;
+    private readonly ControllerOptions options;
+    private readonly ControllerLog log;
+    private readonly MetricsServer? metricsServer;
+    private LeaderElection? election;
+    private volatile WorkQueue? activeQueue;
+    private volatile bool leading;
+
+    public ExpanderController(KubeClient client, ControllerOptions options, ControllerLog log)
+    {
+        this.client = client;
+        this.options = options;
+        this.log = log;
+        Metrics = new ControllerMetrics
+        {
+            IsLeader = () => leading,
+            ApiCalls = () => (client.Calls.Reads, client.Calls.Writes),
+            QueueDepth = () => activeQueue?.Depth ?? 0,
+        };
+        if (options.MetricsBindAddress is { } address)
+        {
+            metricsServer = new MetricsServer(MetricsServer.Parse(address), Metrics, () => true, log);
+            metricsServer.Start();
+        }
+    }
+
+    public ControllerMetrics Metrics { get; }
+
+    public System.Net.IPEndPoint? MetricsEndpoint => metricsServer?.LocalEndpoint;
+
+    public bool IsLeader => leading;
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var serving = metricsServer?.RunAsync(ct) ?? Task.CompletedTask;
+        if (options.LeaderElect)
+        {
+            if (options.Namespace is null)
+            {
+                throw new ArgumentException("leader election needs the expander's namespace: --namespace or POD_NAMESPACE (or --leader-elect=false)");
+            }
+
+            election = new LeaderElection(client, options.Namespace, options.LeaseName, options.Identity, options.Lease, log);
+            await election.RunAsync(LeadAsync, options.ReleaseLeaseOnStop, ct);
+        }
+        else
+        {
+            await LeadAsync(ct);
+        }
+
+        await serving;
+        log.Info("expander stopped");
+    }
+
+    public void Dispose() => metricsServer?.Dispose();
+
+    private async Task LeadAsync(CancellationToken ct)
+    {
+        leading = true;
+        try
+        {
+            await ReconcileLoopAsync(ct);
+        }
+        finally
+        {
+            leading = false;
+        }
+    }
+
+    private async Task ReconcileLoopAsync(CancellationToken ct)
+    {
+        var queue = new WorkQueue(options.MinRetry, options.MaxRetry);
+        activeQueue = queue;
+        var configMaps = new ConfigMapWatcher(client, options.WatchNamespace, queue.Add, log);
+        Metrics.ConfigMaps = () => configMaps.Count;
+        var policy = new PolicySource(client, options.Namespace, options.PolicyConfigMap, () =>
+        {
+            foreach (var key in configMaps.Keys)
+            {
+                queue.Add(key);
+            }
+        }, log);
+        var discovery = options.Discovery ?? new ApiDiscovery(client);
+        var applier = new Applier(client, options.ApplyParallelism);
+        var reconciler = new Reconciler(client, configMaps, policy, discovery, applier, new Pruner(client), new SecretProjector(client),
+            new EventRecorder(client, log, options.Identity), Metrics, log);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var policyTask = policy.RunAsync(stop.Token);
+        // the policy first, so that the first reconciles judge by it
+        while (!policy.Synced && !stop.IsCancellationRequested)
+        {
+            await Delay(TimeSpan.FromMilliseconds(50), stop.Token);
+        }
+
+        IReadOnlyList<string> served = [];
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                served = await discovery.ServedAsync(stop.Token);
+                break;
+            }
+            catch (Exception e) when (e is KubeApiException or HttpRequestException or IOException || (e is OperationCanceledException && !stop.IsCancellationRequested))
+            {
+                log.Warn($"discovery failed ({e.Message}); retrying");
+                await Delay(TimeSpan.FromSeconds(2), stop.Token);
+            }
+        }
+
+        var drift = new DriftWatcher(client, options.WatchNamespace, ApiVersionSelection.From(served, unmentionedAreServed: false),
+            key => configMaps.Get(key) is not null, (key, delay) => queue.AddAfter(key, delay, stop.Token), log);
+        var tasks = new List<Task>
+        {
+            policyTask,
+            configMaps.RunAsync(stop.Token),
+            drift.RunAsync(stop.Token),
+            ResyncAsync(configMaps, queue, stop.Token),
+        };
+        tasks.AddRange(Enumerable.Range(0, Math.Max(1, options.Workers)).Select(_ => WorkerAsync(queue, reconciler, stop.Token)));
+        log.Info($"reconciling values ConfigMaps in {options.WatchNamespace ?? "all namespaces"} with {options.Workers} workers, resync every {options.ResyncPeriod.TotalSeconds:F0} s");
+        await Task.WhenAll(tasks);
+        activeQueue = null;
+    }
+
+    private async Task WorkerAsync(WorkQueue queue, Reconciler reconciler, CancellationToken ct)
+    {
+        while (await queue.TakeAsync(ct) is { } key)
+        {
+            var watch = Stopwatch.StartNew();
+            try
+            {
+                var result = await reconciler.ReconcileAsync(key, ct);
+                Metrics.Reconciled(result == ReconcileResult.Done ? "done" : "retry", watch.Elapsed.TotalSeconds);
+                if (result == ReconcileResult.Done)
+                {
+                    queue.Forget(key);
+                }
+                else
+                {
+                    queue.AddRateLimited(key, ct);
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // stopping: an in-flight reconcile is abandoned; the next leader starts from the cluster's state
+            }
+            catch (Exception e) when (e is KubeApiException or HttpRequestException or IOException or OperationCanceledException or System.Text.Json.JsonException)
+            {
+                Metrics.Error();
+                Metrics.Reconciled("error", watch.Elapsed.TotalSeconds);
+                var delay = queue.AddRateLimited(key, ct);
+                log.Warn($"reconcile {key} failed ({e.GetType().Name}: {e.Message}); retrying in {delay.TotalSeconds:F1} s");
+            }
+            finally
+            {
+                queue.Done(key);
+            }
+        }
+    }
+
+    private async Task ResyncAsync(ConfigMapWatcher configMaps, WorkQueue queue, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            await Delay(options.ResyncPeriod, ct);
+            foreach (var key in configMaps.Keys)
+            {
+                queue.Add(key);
+            }
+        }
+    }
+
+    private static async Task Delay(TimeSpan delay, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(delay, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+    }
+}

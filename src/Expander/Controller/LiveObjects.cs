@@ -1,0 +1,40 @@
+using System.Text.Json.Nodes;
+using AiGatewayModels.Engine;
+using AiGatewayModels.Engine.Rendering;
+using AiGatewayModels.Expander.Controller.Kube;
+
+namespace AiGatewayModels.Expander.Controller;
+
+/// <summary>
+/// The objects of each served kind in the ConfigMap's namespace that carry our labels for this ConfigMap: one LIST per
+/// kind per reconcile. A label proves nothing (AI Gateway copies our labels onto the HTTPRoutes it makes), so the
+/// applier and the pruner also check the controller owner reference's UID.
+/// </summary>
+internal sealed class LiveObjects
+{
+    private readonly Dictionary<ResourceKind, Dictionary<string, JsonObject>> byKind = [];
+
+    public IReadOnlyDictionary<ResourceKind, Dictionary<string, JsonObject>> ByKind => byKind;
+
+    public static async Task<LiveObjects> ListAsync(KubeClient client, ValuesConfigMap cm, IEnumerable<(ResourceKind Kind, string ApiVersion)> kinds, CancellationToken ct)
+    {
+        var selector = $"{WellKnown.ManagedByLabel}={WellKnown.ManagedByValue},{WellKnown.SourceLabel}={cm.Name}";
+        var result = new LiveObjects();
+        var lists = await Task.WhenAll(kinds.Select(async k =>
+        {
+            var (group, version) = KubePaths.Split(k.ApiVersion);
+            var list = await client.ListAsync(KubePaths.Collection(group, version, k.Kind.Plural, cm.Namespace), selector, null, ct);
+            var items = (list["items"] as JsonArray ?? []).OfType<JsonObject>().Where(i => i.Name() is not null).ToDictionary(i => i.Name()!, StringComparer.Ordinal);
+            return (k.Kind, items);
+        }));
+        foreach (var (kind, items) in lists)
+        {
+            result.byKind[kind] = items;
+        }
+
+        return result;
+    }
+
+    public JsonObject? Find(ResourceKind kind, string name) =>
+        byKind.TryGetValue(kind, out var items) && items.TryGetValue(name, out var o) ? o : null;
+}
