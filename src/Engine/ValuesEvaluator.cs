@@ -9,8 +9,20 @@ using AiGatewayModels.Engine.Yaml;
 namespace AiGatewayModels.Engine;
 
 /// <summary>The result of judging one set of values: every finding, and the model when there is no error.</summary>
-public sealed record Evaluation(IReadOnlyList<Diagnostic> Diagnostics, ValidatedModel? Model, string? ValuesHash)
+public sealed class Evaluation(IReadOnlyList<Diagnostic> diagnostics, ValidatedModel? model, YNode? root)
 {
+    private string? valuesHash;
+
+    public IReadOnlyList<Diagnostic> Diagnostics { get; } = diagnostics;
+
+    public ValidatedModel? Model { get; } = model;
+
+    /// <summary>
+    /// The hash of the normalised values, null when they are not even YAML. Computed on first use: validation alone
+    /// (the webhook's hottest path) never needs it, mutation and reconciliation do.
+    /// </summary>
+    public string? ValuesHash => root is null ? null : valuesHash ??= Engine.ValuesHash.Compute(root);
+
     public bool IsValid => Model is not null;
 
     public IEnumerable<Diagnostic> Errors => Diagnostics.Where(d => d.IsError);
@@ -58,10 +70,9 @@ public static class ValuesEvaluator
             bag.AddRange(family(spec, context));
         }
 
-        var hash = ValuesHash.Compute(root);
         var diagnostics = CredentialRules.Redact(bag.Items, root);
         return bag.HasErrors
-            ? new Evaluation(diagnostics, null, hash)
-            : new Evaluation(diagnostics, ModelNormalizer.Normalize(spec, context), hash);
+            ? new Evaluation(diagnostics, null, root)
+            : new Evaluation(diagnostics, ModelNormalizer.Normalize(spec, context), root);
     }
 }

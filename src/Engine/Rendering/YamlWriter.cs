@@ -72,7 +72,7 @@ public static class YamlWriter
     {
         // A string that a YAML reader would type as a number, boolean or null must be quoted to stay a string.
         var plain = new YScalar(text, quoted: false, tag: null, 0, 0);
-        var mustQuote = ScalarTyping.Describe(plain) != "a string";
+        var mustQuote = !ScalarTyping.IsString(plain);
 
         // Multi-line text (values.yaml inside a ConfigMap) stays readable as a literal block.
         var style = mustQuote ? ScalarStyle.DoubleQuoted : text.Contains('\n', StringComparison.Ordinal) ? ScalarStyle.Literal : ScalarStyle.Any;

@@ -111,7 +111,7 @@ internal sealed class MappingReader
             return null;
         }
 
-        if (node is YScalar s && (s.Quoted || s.KindName == "a string"))
+        if (node is YScalar s && ScalarTyping.IsString(s))
         {
             return s.Value;
         }

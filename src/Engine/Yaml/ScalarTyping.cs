@@ -51,6 +51,26 @@ public static partial class ScalarTyping
 
     public static bool IsFloat(YScalar s) => !s.Quoted && s.Tag is null && FloatPattern().IsMatch(s.Value);
 
+    /// <summary>
+    /// True when the scalar is a string. Most values start with a letter that no null, boolean or number starts with,
+    /// so they are answered without running the number patterns: binding reads thousands of them per document.
+    /// </summary>
+    public static bool IsString(YScalar s)
+    {
+        if (s.Quoted)
+        {
+            return true;
+        }
+
+        var v = s.Value;
+        if (s.Tag is null && v.Length > 0 && char.IsAsciiLetter(v[0]) && v[0] is not ('n' or 'N' or 't' or 'T' or 'f' or 'F'))
+        {
+            return true;
+        }
+
+        return Describe(s) == "a string";
+    }
+
     /// <summary>Says what a scalar is, for "expected X, got Y" messages.</summary>
     public static string Describe(YScalar s)
     {
