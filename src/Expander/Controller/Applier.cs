@@ -21,7 +21,7 @@ internal sealed record ApplyOutcome(DesiredObject Desired, ApplyStatus Status, s
 /// name that this ConfigMap does not own is never touched (a conflict). <c>force</c> is set only for objects we own,
 /// to take back fields that someone edited by hand.
 /// </summary>
-internal sealed class Applier(KubeClient client, int parallelism)
+internal sealed class Applier(KubeClient client, int parallelism, ControllerLog log)
 {
     // The resourceVersion each of our applies produced, by UID: an object whose server-side form differs from what we
     // sent (a field the schema prunes or normalises) is still in sync when nobody wrote it after us.
@@ -57,6 +57,7 @@ internal sealed class Applier(KubeClient client, int parallelism)
                 return new ApplyOutcome(d, ApplyStatus.Unchanged, null);
             }
 
+            log.Debug($"apply {d.Kind.Kind} {cm.Namespace}/{d.Name}: {(current is null ? "new" : "differs from the live object")}");
             var result = await client.ApplyAsync(path, d.Manifest, force: current is not null, ct);
             if (result.Uid() is { } uid && result.ResourceVersion() is { } rv)
             {

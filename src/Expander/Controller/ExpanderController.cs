@@ -93,7 +93,7 @@ internal sealed class ExpanderController : IDisposable
             }
         }, log);
         var discovery = options.Discovery ?? new ApiDiscovery(client);
-        var applier = new Applier(client, options.ApplyParallelism);
+        var applier = new Applier(client, options.ApplyParallelism, log);
         var reconciler = new Reconciler(client, configMaps, policy, discovery, applier, new Pruner(client), new SecretProjector(client),
             new EventRecorder(client, log, options.Identity), Metrics, log);
 

@@ -25,6 +25,13 @@ internal sealed class LiveObjects
             var (group, version) = KubePaths.Split(k.ApiVersion);
             var list = await client.ListAsync(KubePaths.Collection(group, version, k.Kind.Plural, cm.Namespace), selector, null, ct);
             var items = (list["items"] as JsonArray ?? []).OfType<JsonObject>().Where(i => i.Name() is not null).ToDictionary(i => i.Name()!, StringComparer.Ordinal);
+            foreach (var item in items.Values)
+            {
+                // items of a core list come without apiVersion and kind
+                item["apiVersion"] ??= k.ApiVersion;
+                item["kind"] ??= k.Kind.Kind;
+            }
+
             return (k.Kind, items);
         }));
         foreach (var (kind, items) in lists)

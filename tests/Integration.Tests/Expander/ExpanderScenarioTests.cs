@@ -1,0 +1,342 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using AiGatewayModels.Engine;
+using AiGatewayModels.Engine.Input;
+using AiGatewayModels.Engine.Rendering;
+using AiGatewayModels.Expander.Controller;
+using AiGatewayModels.Expander.Controller.Kube;
+using AiGatewayModels.Integration.Tests.ControlPlane;
+using AiGatewayModels.Integration.Tests.Support;
+using k8s;
+using k8s.Models;
+using Xunit;
+
+namespace AiGatewayModels.Integration.Tests.Expander;
+
+/// <summary>
+/// <c>expander run</c> on the real apiserver with the garbage collector: each scenario in its own namespace, with its
+/// own controller instance (scoped to that namespace) that is stopped at the end.
+/// </summary>
+[Collection(ControlPlaneCollectionDefinition.Name)]
+public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private const string SecretValue = "azure-test-key-0001-do-not-print";
+
+    private Kubernetes Cluster => controlPlane.Client;
+
+    [Fact]
+    public async Task Creating_values_applies_every_object_the_engine_renders_owned_by_the_ConfigMap()
+    {
+        var ns = await controlPlane.CreateNamespaceAsync("exp-create");
+        await ValuesFixtures.CreateSourceSecretAsync(Cluster, ns, SecretValue);
+        await using var expander = RunningExpander.Start(controlPlane, ns);
+        var cm = await ValuesFixtures.CreateValuesAsync(Cluster, ns, ValuesFixtures.Values());
+        var expected = await ValuesFixtures.ExpectedAsync(expander.Client, cm);
+        Assert.Equal(12, expected.Count);
+
+        await Eventually.UntilAsync(() => ValuesFixtures.AllMatchAsync(expander.Client, expected, ns), Timeout, "every rendered object exists and matches");
+        var projected = await Cluster.CoreV1.ReadNamespacedSecretAsync("azure-apikey", ns);
+        Assert.Equal(SecretValue, Encoding.UTF8.GetString(projected.Data["apiKey"]));
+        Assert.Contains(projected.Metadata.OwnerReferences, r => r.Uid == cm.Metadata.Uid && r.Controller == true && r.BlockOwnerDeletion == true);
+        foreach (var o in expected)
+        {
+            var live = await expander.Client.GetAsync(ValuesFixtures.PathOf(o, ns), default);
+            Assert.Contains("\"manager\":\"ai-gateway-models\"", live!.ToJsonString(), StringComparison.Ordinal);
+        }
+
+        await Eventually.UntilAsync(async () => (await ValuesFixtures.StatusAsync(Cluster, ns))?["ready"]?.GetValue<bool>() == true, Timeout, "status ready");
+        var status = (await ValuesFixtures.StatusAsync(Cluster, ns))!;
+        var hash = ValuesEvaluator.Evaluate(new ValuesDocument(ns, ValuesFixtures.Name, ValuesFixtures.Values())).ValuesHash;
+        Assert.Equal(hash, status["observedValuesHash"]!.GetValue<string>());
+        Assert.Equal(13, status["objects"]!["desired"]!.GetValue<int>());
+        Assert.Equal(13, status["objects"]!["inSync"]!.GetValue<int>());
+        Assert.NotEmpty(await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.Applied));
+
+        Assert.Equal("ok\n", await expander.HealthAsync());
+        var metrics = await expander.MetricsAsync();
+        Assert.True(metrics.Contains("expander_objects_applied_total 13\n", StringComparison.Ordinal), metrics + expander.Log);
+        Assert.Contains("expander_reconcile_duration_seconds_count", metrics, StringComparison.Ordinal);
+        Assert.Contains("expander_leader 1", metrics, StringComparison.Ordinal);
+        await AssertNoSecretValueAsync(expander, ns, SecretValue);
+    }
+
+    [Fact]
+    public async Task Editing_values_updates_changed_objects_and_prunes_removed_ones()
+    {
+        var ns = await controlPlane.CreateNamespaceAsync("exp-edit");
+        await ValuesFixtures.CreateSourceSecretAsync(Cluster, ns, SecretValue);
+        await using var expander = RunningExpander.Start(controlPlane, ns);
+        var cm = await ValuesFixtures.CreateValuesAsync(Cluster, ns, ValuesFixtures.Values());
+        var before = await ValuesFixtures.ExpectedAsync(expander.Client, cm);
+        await Eventually.UntilAsync(() => ValuesFixtures.AllMatchAsync(expander.Client, before, ns), Timeout, "the first version is applied");
+
+        var edited = ValuesFixtures.Values(gpt4oWeight: 60, includeMini: false, rateLimiting: false);
+        await ValuesFixtures.UpdateValuesAsync(Cluster, ns, edited);
+        cm.Data[WellKnown.ValuesDataKey] = edited;
+        var after = await ValuesFixtures.ExpectedAsync(expander.Client, cm);
+        Assert.DoesNotContain(after, o => o.Kind == ResourceKind.RateLimitPolicy);
+        Assert.DoesNotContain(after, o => o.Name == "gpt-4o-mini");
+
+        var gone = before.Where(b => !after.Any(a => a.Kind == b.Kind && a.Name == b.Name)).ToList();
+        Assert.Equal(3, gone.Count); // the mini route and both RateLimitPolicies
+        await Eventually.UntilAsync(async () =>
+        {
+            foreach (var o in gone)
+            {
+                if (await expander.Client.GetAsync(ValuesFixtures.PathOf(o, ns), default) is not null)
+                {
+                    return false;
+                }
+            }
+
+            return await ValuesFixtures.AllMatchAsync(expander.Client, after, ns);
+        }, Timeout, "the weight is updated, and the removed model's route and the RateLimitPolicies are pruned");
+        var route = await expander.Client.GetAsync(ValuesFixtures.PathOf(after.Single(o => o.Name == "gpt-4o"), ns), default);
+        Assert.Contains("60", route!["spec"]!.ToJsonString(), StringComparison.Ordinal);
+        await Eventually.UntilAsync(async () => (await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.Pruned)).Count > 0, Timeout, "a Pruned Event");
+    }
+
+    [Fact]
+    public async Task Deleting_the_ConfigMap_garbage_collects_everything_it_owned()
+    {
+        var ns = await controlPlane.CreateNamespaceAsync("exp-gc");
+        await ValuesFixtures.CreateSourceSecretAsync(Cluster, ns, SecretValue);
+        await using var expander = RunningExpander.Start(controlPlane, ns);
+        var cm = await ValuesFixtures.CreateValuesAsync(Cluster, ns, ValuesFixtures.Values());
+        var expected = await ValuesFixtures.ExpectedAsync(expander.Client, cm);
+        await Eventually.UntilAsync(() => ValuesFixtures.AllMatchAsync(expander.Client, expected, ns), Timeout, "applied");
+        Assert.NotNull(await expander.Client.GetAsync($"/api/v1/namespaces/{ns}/secrets/azure-apikey", default));
+
+        await Cluster.CoreV1.DeleteNamespacedConfigMapAsync(ValuesFixtures.Name, ns);
+
+        await Eventually.UntilAsync(async () =>
+        {
+            foreach (var o in expected)
+            {
+                if (await expander.Client.GetAsync(ValuesFixtures.PathOf(o, ns), default) is not null)
+                {
+                    return false;
+                }
+            }
+
+            return await expander.Client.GetAsync($"/api/v1/namespaces/{ns}/secrets/azure-apikey", default) is null;
+        }, TimeSpan.FromSeconds(90), "the garbage collector deletes every generated object and the projected Secret");
+        Assert.NotNull(await expander.Client.GetAsync($"/api/v1/namespaces/{ns}/secrets/{ValuesFixtures.AzureSecret}", default));
+    }
+
+    [Fact]
+    public async Task A_generated_object_edited_by_hand_is_restored_and_a_deleted_one_recreated()
+    {
+        var ns = await controlPlane.CreateNamespaceAsync("exp-drift");
+        await ValuesFixtures.CreateSourceSecretAsync(Cluster, ns, SecretValue);
+        await using var expander = RunningExpander.Start(controlPlane, ns);
+        var cm = await ValuesFixtures.CreateValuesAsync(Cluster, ns, ValuesFixtures.Values());
+        var expected = await ValuesFixtures.ExpectedAsync(expander.Client, cm);
+        await Eventually.UntilAsync(() => ValuesFixtures.AllMatchAsync(expander.Client, expected, ns), Timeout, "applied");
+
+        // a hand edit by another field manager (like kubectl edit): the Backend's hostname
+        var backend = expected.Single(o => o.Kind == ResourceKind.Backend && o.Name == "openai");
+        var path = ValuesFixtures.PathOf(backend, ns);
+        var live = (await expander.Client.GetAsync(path, default))!;
+        live["spec"]!["endpoints"]![0]!["fqdn"]!["hostname"] = "evil.example.com";
+        await Cluster.CustomObjects.ReplaceNamespacedCustomObjectAsync(live, "gateway.envoyproxy.io", "v1alpha1", ns, "backends", "openai", fieldManager: "kubectl-edit");
+        await Eventually.UntilAsync(async () =>
+        {
+            var now = await expander.Client.GetAsync(path, default);
+            return now is not null && DesiredObject.Contains(now, backend.Manifest);
+        }, Timeout, "the hand-edited Backend is restored");
+
+        var route = expected.Single(o => o.Kind == ResourceKind.AIGatewayRoute && o.Name == "gpt-4o");
+        var routePath = ValuesFixtures.PathOf(route, ns);
+        var uid = (await expander.Client.GetAsync(routePath, default))!.Uid();
+        var (group, version) = AiGatewayModels.Expander.Controller.Kube.KubePaths.Split(route.ApiVersion);
+        await Cluster.CustomObjects.DeleteNamespacedCustomObjectAsync(group, version, ns, "aigatewayroutes", "gpt-4o");
+        await Eventually.UntilAsync(async () =>
+        {
+            var now = await expander.Client.GetAsync(routePath, default);
+            return now is not null && now.Uid() != uid && DesiredObject.Contains(now, route.Manifest);
+        }, Timeout, "the deleted AIGatewayRoute is recreated");
+    }
+
+    [Fact]
+    public async Task An_unowned_object_with_a_desired_name_is_left_untouched_and_reported_as_a_Conflict()
+    {
+        var ns = await controlPlane.CreateNamespaceAsync("exp-conflict");
+        await ValuesFixtures.CreateSourceSecretAsync(Cluster, ns, SecretValue);
+        var foreign = new JsonObject
+        {
+            ["apiVersion"] = "gateway.envoyproxy.io/v1alpha1",
+            ["kind"] = "Backend",
+            ["metadata"] = new JsonObject { ["name"] = "openai", ["labels"] = new JsonObject { ["owner"] = "someone-else" } },
+            ["spec"] = new JsonObject
+            {
+                ["endpoints"] = new JsonArray(new JsonObject { ["fqdn"] = new JsonObject { ["hostname"] = "other.example.com", ["port"] = 8443 } }),
+            },
+        };
+        await Cluster.CustomObjects.CreateNamespacedCustomObjectAsync(foreign, "gateway.envoyproxy.io", "v1alpha1", ns, "backends");
+        var path = $"/apis/gateway.envoyproxy.io/v1alpha1/namespaces/{ns}/backends/openai";
+        await using var expander = RunningExpander.Start(controlPlane, ns);
+        var before = (await expander.Client.GetAsync(path, default))!;
+
+        var cm = await ValuesFixtures.CreateValuesAsync(Cluster, ns, ValuesFixtures.Values());
+        await Eventually.UntilAsync(async () => (await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.Conflict)).Count > 0, Timeout, "a Conflict Event");
+        var expected = await ValuesFixtures.ExpectedAsync(expander.Client, cm);
+        var others = expected.Where(o => !(o.Kind == ResourceKind.Backend && o.Name == "openai")).ToList();
+        await Eventually.UntilAsync(() => ValuesFixtures.AllMatchAsync(expander.Client, others, ns), Timeout, "every other object is applied");
+
+        var after = (await expander.Client.GetAsync(path, default))!;
+        Assert.Equal(before.ResourceVersion(), after.ResourceVersion());
+        Assert.Null(after.ControllerConfigMapUid());
+        Assert.Equal("other.example.com", after["spec"]!["endpoints"]![0]!["fqdn"]!["hostname"]!.GetValue<string>());
+        var conflict = (await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.Conflict))[0];
+        Assert.Contains("Backend openai", conflict.Message, StringComparison.Ordinal);
+        Assert.Equal("Warning", conflict.Type);
+        var status = (await ValuesFixtures.StatusAsync(Cluster, ns))!;
+        Assert.False(status["ready"]!.GetValue<bool>());
+        Assert.Equal(1, status["objects"]!["conflicts"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Rotating_the_source_Secret_updates_the_projected_Secret()
+    {
+        var ns = await controlPlane.CreateNamespaceAsync("exp-rotate");
+        await ValuesFixtures.CreateSourceSecretAsync(Cluster, ns, SecretValue);
+        await using var expander = RunningExpander.Start(controlPlane, ns, o => o with { ResyncPeriod = TimeSpan.FromSeconds(1) });
+        await ValuesFixtures.CreateValuesAsync(Cluster, ns, ValuesFixtures.Values());
+        await Eventually.UntilAsync(async () => await ProjectedValueAsync(ns) == SecretValue, Timeout, "the projected Secret");
+
+        const string rotated = "azure-test-key-0002-rotated";
+        var source = await Cluster.CoreV1.ReadNamespacedSecretAsync(ValuesFixtures.AzureSecret, ns);
+        source.Data[ValuesFixtures.AzureKey] = Encoding.UTF8.GetBytes(rotated);
+        await Cluster.CoreV1.ReplaceNamespacedSecretAsync(source, ValuesFixtures.AzureSecret, ns);
+
+        await Eventually.UntilAsync(async () => await ProjectedValueAsync(ns) == rotated, Timeout, "the projected Secret carries the rotated key");
+        await AssertNoSecretValueAsync(expander, ns, SecretValue);
+        await AssertNoSecretValueAsync(expander, ns, rotated);
+    }
+
+    [Fact]
+    public async Task A_missing_source_Secret_is_reported_and_the_projection_appears_once_it_exists()
+    {
+        var ns = await controlPlane.CreateNamespaceAsync("exp-nosecret");
+        await using var expander = RunningExpander.Start(controlPlane, ns);
+        await ValuesFixtures.CreateValuesAsync(Cluster, ns, ValuesFixtures.Values());
+        await Eventually.UntilAsync(async () => (await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.SecretMissing)).Count > 0, Timeout, "a SecretMissing Event");
+        Assert.Contains(ValuesFixtures.AzureSecret, (await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.SecretMissing))[0].Message, StringComparison.Ordinal);
+        Assert.Null(await expander.Client.GetAsync($"/api/v1/namespaces/{ns}/secrets/azure-apikey", default));
+        Assert.False((await ValuesFixtures.StatusAsync(Cluster, ns))!["ready"]!.GetValue<bool>());
+
+        await ValuesFixtures.CreateSourceSecretAsync(Cluster, ns, SecretValue);
+        await Eventually.UntilAsync(async () => await ProjectedValueAsync(ns) == SecretValue, Timeout, "the projected Secret, after the retry");
+        await Eventually.UntilAsync(async () => (await ValuesFixtures.StatusAsync(Cluster, ns))?["ready"]?.GetValue<bool>() == true, Timeout, "status ready");
+    }
+
+    [Fact]
+    public async Task Invalid_values_leave_existing_objects_untouched_and_are_reported()
+    {
+        var ns = await controlPlane.CreateNamespaceAsync("exp-invalid");
+        await ValuesFixtures.CreateSourceSecretAsync(Cluster, ns, SecretValue);
+        await using var expander = RunningExpander.Start(controlPlane, ns);
+        var cm = await ValuesFixtures.CreateValuesAsync(Cluster, ns, ValuesFixtures.Values());
+        var expected = await ValuesFixtures.ExpectedAsync(expander.Client, cm);
+        await Eventually.UntilAsync(() => ValuesFixtures.AllMatchAsync(expander.Client, expected, ns), Timeout, "applied");
+        var versions = new Dictionary<string, string?>();
+        foreach (var o in expected)
+        {
+            versions[o.Kind.Kind + "/" + o.Name] = (await expander.Client.GetAsync(ValuesFixtures.PathOf(o, ns), default))!.ResourceVersion();
+        }
+
+        // as if applied while the webhook was down: a model whose slot names a backend that does not exist
+        var broken = ValuesFixtures.Values(gpt4oWeight: 50) + "\n  broken:\n    backends:\n      x:\n        ref: nowhere\n";
+        await ValuesFixtures.UpdateValuesAsync(Cluster, ns, broken);
+
+        await Eventually.UntilAsync(async () => (await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.Invalid)).Count > 0, Timeout, "an Invalid Event");
+        var invalid = (await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.Invalid))[0];
+        Assert.Contains("existing objects are kept", invalid.Message, StringComparison.Ordinal);
+        Assert.Contains("models.broken.backends.x.ref", invalid.Message, StringComparison.Ordinal);
+        await Eventually.UntilAsync(async () => (await ValuesFixtures.StatusAsync(Cluster, ns))?["ready"]?.GetValue<bool>() == false, Timeout, "status not ready");
+        foreach (var o in expected)
+        {
+            var live = (await expander.Client.GetAsync(ValuesFixtures.PathOf(o, ns), default))!;
+            Assert.Equal(versions[o.Kind.Kind + "/" + o.Name], live.ResourceVersion());
+        }
+    }
+
+    [Fact]
+    public async Task A_kind_the_cluster_does_not_serve_is_skipped_with_KindMissing_and_the_rest_is_applied()
+    {
+        var ns = await controlPlane.CreateNamespaceAsync("exp-kind");
+        await ValuesFixtures.CreateSourceSecretAsync(Cluster, ns, SecretValue);
+        // Kuadrant "not installed": the discovery answer without kuadrant.io (the shared control plane keeps its CRDs)
+        IReadOnlyList<string> served;
+        using (var probe = new AiGatewayModels.Expander.Controller.Kube.KubeClient(AiGatewayModels.Expander.Controller.Kube.KubeConnection.FromKubeconfig(controlPlane.KubeconfigPath)))
+        using (var discovery = new ApiDiscovery(probe))
+        {
+            served = (await discovery.ServedAsync(default)).Where(s => !s.StartsWith("kuadrant.io/", StringComparison.Ordinal)).ToList();
+        }
+
+        await using var expander = RunningExpander.Start(controlPlane, ns, o => o with { Discovery = new FixedDiscovery(served) });
+        var cm = await ValuesFixtures.CreateValuesAsync(Cluster, ns, ValuesFixtures.Values());
+        await Eventually.UntilAsync(async () => (await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.KindMissing)).Count > 0, Timeout, "a KindMissing Event");
+        Assert.Contains("RateLimitPolicy", (await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.KindMissing))[0].Message, StringComparison.Ordinal);
+
+        var expected = (await ValuesFixtures.ExpectedAsync(expander.Client, cm)).Where(o => o.Kind != ResourceKind.RateLimitPolicy).ToList();
+        Assert.Equal(10, expected.Count);
+        await Eventually.UntilAsync(() => ValuesFixtures.AllMatchAsync(expander.Client, expected, ns), Timeout, "every other kind is applied");
+        await Eventually.UntilAsync(async () => (await ValuesFixtures.StatusAsync(Cluster, ns))?["ready"]?.GetValue<bool>() == true, Timeout, "status ready");
+        var list = await expander.Client.ListAsync($"/apis/kuadrant.io/v1/namespaces/{ns}/ratelimitpolicies", null, null, default);
+        Assert.Empty((JsonArray)list["items"]!);
+    }
+
+    [Fact]
+    public async Task A_no_op_resync_writes_nothing()
+    {
+        var ns = await controlPlane.CreateNamespaceAsync("exp-noop");
+        await ValuesFixtures.CreateSourceSecretAsync(Cluster, ns, SecretValue);
+        // no leader election here, so that every write the client counts is a reconcile's
+        await using var expander = RunningExpander.Start(controlPlane, ns, o => o with { ResyncPeriod = TimeSpan.FromMilliseconds(300), LeaderElect = false });
+        var cm = await ValuesFixtures.CreateValuesAsync(Cluster, ns, ValuesFixtures.Values());
+        var expected = await ValuesFixtures.ExpectedAsync(expander.Client, cm);
+        await Eventually.UntilAsync(() => ValuesFixtures.AllMatchAsync(expander.Client, expected, ns), Timeout, "applied");
+        await Eventually.UntilAsync(async () => (await ValuesFixtures.StatusAsync(Cluster, ns))?["ready"]?.GetValue<bool>() == true, Timeout, "status ready");
+
+        var done = ReconcilesDone(await expander.MetricsAsync());
+        await Eventually.UntilAsync(async () => ReconcilesDone(await expander.MetricsAsync()) > done, Timeout, "a reconcile after the status was written");
+        var writesBefore = expander.Writes;
+        var start = ReconcilesDone(await expander.MetricsAsync());
+        await Eventually.UntilAsync(async () => ReconcilesDone(await expander.MetricsAsync()) >= start + 5, Timeout, "five more resyncs");
+        Assert.True(expander.Writes - writesBefore == 0, $"{expander.Writes - writesBefore} writes; log:\n{expander.Log}");
+        Assert.Single(await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.Applied));
+    }
+
+    private static long ReconcilesDone(string metrics) =>
+        metrics.Split('\n').Where(l => l.StartsWith("expander_reconciles_total{result=\"done\"}", StringComparison.Ordinal))
+            .Select(l => long.Parse(l.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture)).SingleOrDefault();
+
+    private async Task<string?> ProjectedValueAsync(string ns)
+    {
+        try
+        {
+            var s = await Cluster.CoreV1.ReadNamespacedSecretAsync("azure-apikey", ns);
+            return Encoding.UTF8.GetString(s.Data["apiKey"]);
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>No secret value, plain or base64, in the controller's log, in Events or in the ConfigMap's annotations.</summary>
+    private async Task AssertNoSecretValueAsync(RunningExpander expander, string ns, string value)
+    {
+        var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes(value));
+        var events = await Cluster.CoreV1.ListNamespacedEventAsync(ns);
+        var annotations = (await Cluster.CoreV1.ReadNamespacedConfigMapAsync(ValuesFixtures.Name, ns)).Metadata.Annotations;
+        foreach (var text in new[] { expander.Log, string.Join('\n', events.Items.Select(e => e.Message)), string.Join('\n', annotations.Values) })
+        {
+            Assert.DoesNotContain(value, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(encoded, text, StringComparison.Ordinal);
+        }
+    }
+}

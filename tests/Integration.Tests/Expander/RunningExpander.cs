@@ -1,0 +1,89 @@
+using System.Net.Http;
+using System.Text.Json.Nodes;
+using AiGatewayModels.Expander.Controller;
+using AiGatewayModels.Expander.Controller.Kube;
+using AiGatewayModels.Integration.Tests.ControlPlane;
+
+namespace AiGatewayModels.Integration.Tests.Expander;
+
+/// <summary>
+/// An expander controller started in-process against the test control plane, scoped to one test namespace (its
+/// values ConfigMaps, its Lease), with metrics on a free loopback port. Stop it at the end of each test.
+/// </summary>
+internal sealed class RunningExpander : IAsyncDisposable
+{
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task run;
+    private readonly StringWriter logText = new();
+    private int stopped;
+
+    private RunningExpander(ControlPlaneFixture controlPlane, ControllerOptions options)
+    {
+        Client = new KubeClient(KubeConnection.FromKubeconfig(controlPlane.KubeconfigPath));
+        Controller = new ExpanderController(Client, options, new ControllerLog(TextWriter.Synchronized(logText), debug: true));
+        run = Task.Run(() => Controller.RunAsync(stop.Token));
+    }
+
+    public KubeClient Client { get; }
+
+    public ExpanderController Controller { get; }
+
+    /// <summary>Requests sent so far that write (POST, PUT, PATCH, DELETE), counted as they leave the client.</summary>
+    public long Writes => Client.Calls.Writes;
+
+    public string Log => logText.ToString();
+
+    public static RunningExpander Start(ControlPlaneFixture controlPlane, string ns, Func<ControllerOptions, ControllerOptions>? configure = null)
+    {
+        var options = new ControllerOptions
+        {
+            Namespace = ns,
+            WatchNamespace = ns,
+            MetricsBindAddress = "127.0.0.1:0",
+            Identity = "expander-" + Guid.NewGuid().ToString("N")[..6],
+            Lease = new LeaseTimings(TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(500)),
+            MinRetry = TimeSpan.FromMilliseconds(200),
+            MaxRetry = TimeSpan.FromSeconds(2),
+        };
+        return new RunningExpander(controlPlane, configure?.Invoke(options) ?? options);
+    }
+
+    public async Task<string> MetricsAsync()
+    {
+        using var http = new HttpClient();
+        return await http.GetStringAsync($"http://{Controller.MetricsEndpoint}/metrics");
+    }
+
+    public async Task<string> HealthAsync()
+    {
+        using var http = new HttpClient();
+        return await http.GetStringAsync($"http://{Controller.MetricsEndpoint}/healthz");
+    }
+
+    /// <summary>Cancels and waits for the controller (graceful: the Lease is released unless the options say otherwise).</summary>
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref stopped, 1) != 0)
+        {
+            return;
+        }
+
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync();
+        }
+        finally
+        {
+            Controller.Dispose();
+            Client.Dispose();
+            stop.Dispose();
+            await logText.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,148 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using AiGatewayModels.Engine;
+using AiGatewayModels.Engine.Input;
+using AiGatewayModels.Engine.Rendering;
+using AiGatewayModels.Expander.Controller;
+using AiGatewayModels.Expander.Controller.Kube;
+using k8s;
+using k8s.Models;
+
+namespace AiGatewayModels.Integration.Tests.Expander;
+
+/// <summary>Values for the scenarios, and helpers to create them and to read back what the expander made.</summary>
+internal static class ValuesFixtures
+{
+    public const string Name = "models";
+    public const string AzureSecret = "azure-openai-credentials";
+    public const string AzureKey = "AZURE_OPENAI_API_KEY";
+
+    public static string Values(int gpt4oWeight = 80, bool includeMini = true, bool rateLimiting = true) => $$"""
+        gatewayRef:
+          name: ai-gateway
+        rateLimitPolicy:
+          enabled: {{(rateLimiting ? "true" : "false")}}
+          defaults:
+            limits:
+              per-minute:
+                rates:
+                  - limit: 600
+                    window: 1m
+        backends:
+          openai:
+            resourceName: openai
+            schema: OpenAI
+            fqdn:
+              hostname: api.openai.com
+              port: 443
+            apiKeySecretRef:
+              name: openai-credentials
+              key: apiKey
+          azure:
+            resourceName: azure-openai
+            schema: AzureOpenAI
+            fqdn:
+              hostname: team-a.openai.azure.com
+              port: 443
+            apiKeySecretRef:
+              name: {{AzureSecret}}
+              key: {{AzureKey}}
+        models:
+          gpt-4o:
+            backends:
+              openai:
+                ref: openai
+                weight: {{gpt4oWeight}}
+              azure:
+                ref: azure
+                weight: {{100 - gpt4oWeight}}
+        {{(includeMini ? MiniModel : string.Empty)}}
+        """;
+
+    private const string MiniModel = """
+          gpt-4o-mini:
+            backends:
+              openai:
+                ref: openai
+              azure:
+                ref: azure
+        """;
+
+    public static async Task<V1ConfigMap> CreateValuesAsync(Kubernetes client, string ns, string values, string name = Name) =>
+        await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap(ns, name, values), ns);
+
+    public static V1ConfigMap ConfigMap(string ns, string name, string values) => new()
+    {
+        Metadata = new V1ObjectMeta
+        {
+            Name = name,
+            NamespaceProperty = ns,
+            Labels = new Dictionary<string, string> { [WellKnown.ValuesAnnotation] = "true" },
+            Annotations = new Dictionary<string, string> { [WellKnown.ValuesAnnotation] = "true" },
+        },
+        Data = new Dictionary<string, string> { [WellKnown.ValuesDataKey] = values },
+    };
+
+    public static async Task UpdateValuesAsync(Kubernetes client, string ns, string values, string name = Name)
+    {
+        var cm = await client.CoreV1.ReadNamespacedConfigMapAsync(name, ns);
+        cm.Data[WellKnown.ValuesDataKey] = values;
+        await client.CoreV1.ReplaceNamespacedConfigMapAsync(cm, name, ns);
+    }
+
+    public static async Task CreateSourceSecretAsync(Kubernetes client, string ns, string value) =>
+        await client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = AzureSecret },
+            Data = new Dictionary<string, byte[]> { [AzureKey] = Encoding.UTF8.GetBytes(value) },
+        }, ns);
+
+    /// <summary>The engine's objects for these values, in the versions the control plane serves, owned by the ConfigMap.</summary>
+    public static async Task<IReadOnlyList<RenderedObject>> ExpectedAsync(KubeClient client, V1ConfigMap cm, CancellationToken ct = default)
+    {
+        var evaluation = ValuesEvaluator.Evaluate(new ValuesDocument(cm.Metadata.NamespaceProperty, cm.Metadata.Name, cm.Data[WellKnown.ValuesDataKey], cm.Metadata.Uid));
+        using var discovery = new ApiDiscovery(client);
+        var selection = ApiVersionSelection.From(await discovery.ServedAsync(ct), unmentionedAreServed: false);
+        return Renderer.Render(evaluation.Model!, new RenderOptions(selection, new OwnerConfigMap(cm.Metadata.Name, cm.Metadata.Uid))).Objects;
+    }
+
+    public static string PathOf(RenderedObject o, string ns)
+    {
+        var (group, version) = KubePaths.Split(o.ApiVersion);
+        return KubePaths.Item(group, version, o.Kind.Plural, ns, o.Name);
+    }
+
+    public static string PathOf(ResourceKind kind, string apiVersion, string ns, string name)
+    {
+        var (group, version) = KubePaths.Split(apiVersion);
+        return KubePaths.Item(group, version, kind.Plural, ns, name);
+    }
+
+    /// <summary>True when every expected object exists and holds every field the engine rendered.</summary>
+    public static async Task<bool> AllMatchAsync(KubeClient client, IEnumerable<RenderedObject> expected, string ns)
+    {
+        foreach (var o in expected)
+        {
+            var live = await client.GetAsync(PathOf(o, ns), CancellationToken.None);
+            if (live is null || !DesiredObject.Contains(live, o.Manifest))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The Events on the ConfigMap with this reason.</summary>
+    public static async Task<IReadOnlyList<Corev1Event>> EventsAsync(Kubernetes client, string ns, string reason, string name = Name)
+    {
+        var list = await client.CoreV1.ListNamespacedEventAsync(ns);
+        return list.Items.Where(e => e.InvolvedObject.Name == name && e.InvolvedObject.Kind == "ConfigMap" && e.Reason == reason).ToList();
+    }
+
+    public static async Task<JsonObject?> StatusAsync(Kubernetes client, string ns, string name = Name)
+    {
+        var cm = await client.CoreV1.ReadNamespacedConfigMapAsync(name, ns);
+        return cm.Metadata.Annotations?.TryGetValue(StatusAnnotation.Key, out var s) == true ? JsonNode.Parse(s) as JsonObject : null;
+    }
+}
