@@ -42,6 +42,8 @@ internal sealed class ExpanderController : IDisposable
 
     public bool IsLeader => leading;
 
+    public string Identity => options.Identity;
+
     public async Task RunAsync(CancellationToken ct)
     {
         var serving = metricsServer?.RunAsync(ct) ?? Task.CompletedTask;
