@@ -47,8 +47,11 @@ internal static class InputLoader
     /// </summary>
     public static (ValuesDocument? Document, IReadOnlyList<Diagnostic> Diagnostics) Load(string text, string? ns, string? name)
     {
-        var parsed = BoundedYamlReader.Read(text, "the input");
-        if (parsed.Ok && ConfigMapReader.IsConfigMapManifest(parsed.Root!))
+        // kind: ConfigMap cannot be spelled without the word or an escape; raw values skip this first full parse.
+        var parsed = text.Contains("ConfigMap", StringComparison.Ordinal) || text.Contains('\\', StringComparison.Ordinal)
+            ? BoundedYamlReader.Read(text, "the input")
+            : null;
+        if (parsed is { Ok: true } && ConfigMapReader.IsConfigMapManifest(parsed.Root!))
         {
             var (doc, diagnostics) = ConfigMapReader.Read(parsed.Root!);
             if (doc is not null)
