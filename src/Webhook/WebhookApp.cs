@@ -50,6 +50,7 @@ public static class WebhookApp
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(certificates);
         builder.Services.AddSingleton<PolicyStore>();
+        builder.Services.AddSingleton(new EvaluationCache(metrics));
         builder.Services.AddSingleton<ValuesReview>();
         builder.Services.AddSingleton<DriftGuard>();
         builder.Services.AddSingleton<AdmissionEndpoint>();

@@ -15,14 +15,14 @@ namespace AiGatewayModels.Webhook.Admission;
 /// Values ConfigMaps: the engine judges them (every rule, the current policy); the webhook adds only what needs the
 /// cluster: collisions with other values ConfigMaps and references to objects that do not exist.
 /// </summary>
-internal sealed class ValuesReview(PolicyStore policy, IClusterView cluster)
+internal sealed class ValuesReview(PolicyStore policy, IClusterView cluster, EvaluationCache cache)
 {
     public const string ValuesHashAnnotation = "models.ai-gateway.io/values-hash";
 
     /// <summary>kubectl prints the whole denial: past this many errors, the rest are counted, not listed.</summary>
     private const int MaxListedErrors = 50;
 
-    private readonly ConcurrentDictionary<string, Footprint?> footprints = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (long Generation, string Values, Footprint? Footprint)> footprints = new(StringComparer.Ordinal);
 
     /// <summary>The scope filter, on metadata only: other ConfigMaps are never parsed.</summary>
     public static bool IsValuesConfigMap(JsonElement? obj) => ObjectJson.Annotation(obj, WellKnown.ValuesAnnotation) == "true";
@@ -34,7 +34,8 @@ internal sealed class ValuesReview(PolicyStore policy, IClusterView cluster)
             return Verdicts.Allow(uid);
         }
 
-        var (evaluation, readFindings, display) = Evaluate(request);
+        var (judged, readFindings, display) = Evaluate(request);
+        var evaluation = judged?.Evaluation;
         var findings = readFindings.Concat(evaluation?.Diagnostics ?? []).ToList();
         var warnings = findings.Where(d => !d.IsError).Select(d => d.ToString()).ToList();
         var errors = findings.Where(d => d.IsError).ToList();
@@ -45,7 +46,7 @@ internal sealed class ValuesReview(PolicyStore policy, IClusterView cluster)
 
         if (cluster.Available)
         {
-            if (Collision(model) is { } collision)
+            if (Collision(model, judged!.Footprint!) is { } collision)
             {
                 return Verdicts.Deny(uid, $"ConfigMap {display}: {collision}", 403, warnings);
             }
@@ -64,7 +65,7 @@ internal sealed class ValuesReview(PolicyStore policy, IClusterView cluster)
             return Verdicts.Allow(uid);
         }
 
-        var (evaluation, _, _) = Evaluate(request);
+        var evaluation = Evaluate(request).Judged?.Evaluation;
         var obj = request.Object;
         var buffer = new ArrayBufferWriter<byte>();
         var ops = 0;
@@ -116,7 +117,7 @@ internal sealed class ValuesReview(PolicyStore policy, IClusterView cluster)
         w.WriteEndObject();
     }
 
-    private (Evaluation? Evaluation, IReadOnlyList<Diagnostic> ReadFindings, string Display) Evaluate(AdmissionRequest request)
+    private (CachedEvaluation? Judged, IReadOnlyList<Diagnostic> ReadFindings, string Display) Evaluate(AdmissionRequest request)
     {
         var tree = ObjectJson.ConfigMapTree(request.Object!.Value, request.Namespace);
         var (document, readFindings) = ConfigMapReader.Read(tree);
@@ -128,7 +129,9 @@ internal sealed class ValuesReview(PolicyStore policy, IClusterView cluster)
             return (null, readFindings, display);
         }
 
-        return (ValuesEvaluator.Evaluate(document, policy.Current), readFindings, display);
+        // read the policy and its generation together: a policy applied in between must not be cached under the old generation
+        var (current, generation) = policy.Snapshot;
+        return (cache.GetOrEvaluate(document, generation, d => ValuesEvaluator.Evaluate(d, current)), readFindings, display);
     }
 
     private static string DenialMessage(string display, List<Diagnostic> errors)
@@ -149,9 +152,8 @@ internal sealed class ValuesReview(PolicyStore policy, IClusterView cluster)
         return sb.ToString();
     }
 
-    private string? Collision(ValidatedModel model)
+    private string? Collision(ValidatedModel model, Footprint mine)
     {
-        var mine = Footprint.Of(model);
         foreach (var other in cluster.ValuesConfigMaps.OrderBy(o => o.Document.Namespace, StringComparer.Ordinal).ThenBy(o => o.Document.Name, StringComparer.Ordinal))
         {
             if (other.Document.Namespace == model.Namespace && other.Document.Name == model.SourceName)
@@ -180,22 +182,28 @@ internal sealed class ValuesReview(PolicyStore policy, IClusterView cluster)
         return null;
     }
 
+    /// <summary>
+    /// The footprint of another values ConfigMap under the current policy, kept per ConfigMap while its values and the
+    /// policy stay the same: metadata-only updates (the expander's status annotation) do not re-evaluate it.
+    /// </summary>
     private Footprint? FootprintOf(StoredValues other)
     {
-        var key = $"{other.Document.Namespace}/{other.Document.Name}@{other.ResourceVersion}#{policy.Generation}";
-        if (footprints.TryGetValue(key, out var cached))
+        var (current, generation) = policy.Snapshot;
+        var doc = other.Document;
+        var key = $"{doc.Namespace}/{doc.Name}";
+        if (footprints.TryGetValue(key, out var known) && known.Generation == generation && string.Equals(known.Values, doc.ValuesYaml, StringComparison.Ordinal))
         {
-            return cached;
+            return known.Footprint;
         }
 
-        var evaluation = ValuesEvaluator.Evaluate(other.Document, policy.Current);
+        var evaluation = ValuesEvaluator.Evaluate(doc, current);
         var footprint = evaluation.Model is { } m ? Footprint.Of(m) : null;
         if (footprints.Count > 10_000)
         {
             footprints.Clear();
         }
 
-        footprints[key] = footprint;
+        footprints[key] = (generation, doc.ValuesYaml, footprint);
         return footprint;
     }
 
@@ -219,22 +227,22 @@ internal sealed class ValuesReview(PolicyStore policy, IClusterView cluster)
             warnings.Add($"Gateway {gatewayNs}/{model.Gateway.Name} (gatewayRef) does not exist yet");
         }
     }
+}
 
-    /// <summary>What a values ConfigMap claims: the objects it generates, and the model names it routes on a Gateway.</summary>
-    private sealed record Footprint(string Namespace, HashSet<string> Objects, string Gateway, string? Section, HashSet<string> ModelMatches)
+/// <summary>What a values ConfigMap claims: the objects it generates, and the model names it routes on a Gateway.</summary>
+internal sealed record Footprint(string Namespace, HashSet<string> Objects, string Gateway, string? Section, HashSet<string> ModelMatches)
+{
+    public static Footprint Of(ValidatedModel model)
     {
-        public static Footprint Of(ValidatedModel model)
-        {
-            var rendered = Renderer.Render(model);
-            var objects = rendered.Objects.Select(o => $"{o.Kind.Kind} {o.Name}")
-                .Concat(rendered.SecretProjections.Select(p => $"{ResourceKind.Secret.Kind} {p.TargetName}"))
-                .ToHashSet(StringComparer.Ordinal);
-            return new Footprint(
-                model.Namespace,
-                objects,
-                $"{model.Gateway.Namespace ?? model.Namespace}/{model.Gateway.Name}",
-                model.Gateway.SectionName,
-                model.Models.Select(m => m.ModelMatch).ToHashSet(StringComparer.Ordinal));
-        }
+        var rendered = Renderer.Render(model);
+        var objects = rendered.Objects.Select(o => $"{o.Kind.Kind} {o.Name}")
+            .Concat(rendered.SecretProjections.Select(p => $"{ResourceKind.Secret.Kind} {p.TargetName}"))
+            .ToHashSet(StringComparer.Ordinal);
+        return new Footprint(
+            model.Namespace,
+            objects,
+            $"{model.Gateway.Namespace ?? model.Namespace}/{model.Gateway.Name}",
+            model.Gateway.SectionName,
+            model.Models.Select(m => m.ModelMatch).ToHashSet(StringComparer.Ordinal));
     }
 }

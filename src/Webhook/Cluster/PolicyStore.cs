@@ -19,6 +19,16 @@ public sealed partial class PolicyStore(ILogger<PolicyStore> logger, WebhookMetr
     /// <summary>Increases with every applied policy; cached judgements of other ConfigMaps are keyed by it.</summary>
     public long Generation => Volatile.Read(ref state).Generation;
 
+    /// <summary>The policy in force and its generation, read together.</summary>
+    public (ModelsPolicy Policy, long Generation) Snapshot
+    {
+        get
+        {
+            var s = Volatile.Read(ref state);
+            return (s.Policy, s.Generation);
+        }
+    }
+
     public string Source => Volatile.Read(ref state).Source;
 
     /// <summary>Null when the policy ConfigMap in the cluster is the one in force; else why it is not.</summary>

@@ -21,6 +21,8 @@ public sealed class WebhookMetrics
     private long certificateReloads;
     private long certificateReloadErrors;
     private int policyValid = 1;
+    private long evaluationCacheHits;
+    private long evaluationCacheMisses;
 
     public void Review(string endpoint, string outcome, double seconds)
     {
@@ -44,6 +46,10 @@ public sealed class WebhookMetrics
         Volatile.Write(ref policyValid, 0);
     }
 
+    public void EvaluationCacheHit() => Interlocked.Increment(ref evaluationCacheHits);
+
+    public void EvaluationCacheMiss() => Interlocked.Increment(ref evaluationCacheMisses);
+
     public void CertificateReloaded() => Interlocked.Increment(ref certificateReloads);
 
     public void CertificateReloadFailed() => Interlocked.Increment(ref certificateReloadErrors);
@@ -65,6 +71,8 @@ public sealed class WebhookMetrics
         sb.Append("# HELP webhook_policy_valid 1 when the policy ConfigMap in the cluster is the one in force, 0 when it is broken.\n");
         sb.Append("# TYPE webhook_policy_valid gauge\n");
         sb.Append(CultureInfo.InvariantCulture, $"webhook_policy_valid {Volatile.Read(ref policyValid)}\n");
+        Counter(sb, "webhook_evaluation_cache_hits_total", "Values evaluations answered from the cache (same namespace, name, values and policy).", evaluationCacheHits);
+        Counter(sb, "webhook_evaluation_cache_misses_total", "Values evaluations computed by the engine.", evaluationCacheMisses);
         Counter(sb, "webhook_certificate_reloads_total", "Serving certificates loaded after the files changed.", certificateReloads);
         Counter(sb, "webhook_certificate_reload_errors_total", "Changed certificate files that could not be loaded (the last good certificate stays).", certificateReloadErrors);
 

@@ -1,0 +1,123 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using AiGatewayModels.Engine;
+using AiGatewayModels.Engine.Input;
+using AiGatewayModels.Webhook.Observability;
+
+namespace AiGatewayModels.Webhook.Admission;
+
+/// <summary>
+/// A bounded LRU cache of the engine's evaluation of values, keyed by SHA-256 of (namespace, name, values text, policy
+/// generation): <see cref="ValuesEvaluator.Evaluate"/> is a pure function of those (the uid and every other field of
+/// the ConfigMap play no part). It pays because the apiserver sends unchanged values again and again: the mutating and
+/// the validating webhook each get every request, <c>kubectl apply</c> re-sends, metadata-only updates and the
+/// expander's status-annotation writes carry the same data. Only the engine's judgement is cached; the cross-object
+/// checks still run on every request against the current view of the cluster.
+/// </summary>
+internal sealed class EvaluationCache(WebhookMetrics metrics, int capacity = EvaluationCache.DefaultCapacity)
+{
+    public const int DefaultCapacity = 256;
+
+    private readonly Lock gate = new();
+    private readonly Dictionary<Key, LinkedListNode<(Key Key, CachedEvaluation Value)>> map = new(capacity);
+    private readonly LinkedList<(Key Key, CachedEvaluation Value)> order = new(); // most recently used first
+
+    public int Count
+    {
+        get
+        {
+            lock (gate)
+            {
+                return map.Count;
+            }
+        }
+    }
+
+    /// <summary>The cached evaluation of the document under the policy of that generation, evaluating it on a miss.</summary>
+    public CachedEvaluation GetOrEvaluate(ValuesDocument document, long policyGeneration, Func<ValuesDocument, Evaluation> evaluate)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(evaluate);
+        var key = KeyOf(document, policyGeneration);
+        lock (gate)
+        {
+            if (map.TryGetValue(key, out var node))
+            {
+                order.Remove(node);
+                order.AddFirst(node);
+                metrics.EvaluationCacheHit();
+                return node.Value.Value;
+            }
+        }
+
+        // evaluated outside the lock: two requests with the same new values may both evaluate, and get equal results
+        metrics.EvaluationCacheMiss();
+        var value = new CachedEvaluation(evaluate(document));
+        lock (gate)
+        {
+            if (map.TryGetValue(key, out var existing))
+            {
+                return existing.Value.Value;
+            }
+
+            map[key] = order.AddFirst((key, value));
+            if (map.Count > capacity)
+            {
+                var last = order.Last!;
+                order.RemoveLast();
+                map.Remove(last.Value.Key);
+            }
+        }
+
+        return value;
+    }
+
+    private static Key KeyOf(ValuesDocument document, long policyGeneration)
+    {
+        // length-prefixed fields: no two different tuples give the same bytes
+        var ns = document.Namespace;
+        var name = document.Name;
+        var text = document.ValuesYaml;
+        var size = 8 + 12 + Encoding.UTF8.GetMaxByteCount(ns.Length + name.Length + text.Length);
+        var rented = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            var span = rented.AsSpan();
+            BinaryPrimitives.WriteInt64LittleEndian(span, policyGeneration);
+            var at = 8;
+            foreach (var field in (ReadOnlySpan<string>)[ns, name, text])
+            {
+                var written = Encoding.UTF8.GetBytes(field, span[(at + 4)..]);
+                BinaryPrimitives.WriteInt32LittleEndian(span[at..], written);
+                at += 4 + written;
+            }
+
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(span[..at], hash);
+            return new Key(
+                BinaryPrimitives.ReadUInt64LittleEndian(hash),
+                BinaryPrimitives.ReadUInt64LittleEndian(hash[8..]),
+                BinaryPrimitives.ReadUInt64LittleEndian(hash[16..]),
+                BinaryPrimitives.ReadUInt64LittleEndian(hash[24..]));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private readonly record struct Key(ulong A, ulong B, ulong C, ulong D);
+}
+
+/// <summary>An evaluation shared by every request with the same values, plus its footprint, derived once.</summary>
+internal sealed class CachedEvaluation(Evaluation evaluation)
+{
+    private Footprint? footprint;
+
+    public Evaluation Evaluation { get; } = evaluation;
+
+    /// <summary>What the values claim in the cluster; null when they are invalid. Computed on first use (a benign race).</summary>
+    public Footprint? Footprint => Evaluation.Model is { } model ? footprint ??= Footprint.Of(model) : null;
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+using AiGatewayModels.Engine;
+using AiGatewayModels.Engine.Input;
+using AiGatewayModels.Webhook.Admission;
+using AiGatewayModels.Webhook.Observability;
+using AiGatewayModels.Webhook.Tests.Support;
+using Xunit;
+
+namespace AiGatewayModels.Webhook.Tests;
+
+/// <summary>The LRU cache of engine evaluations: keyed by namespace, name, values and policy generation, bounded, counted.</summary>
+public sealed class EvaluationCacheTests
+{
+    private static readonly ValuesDocument Doc = new("team-a", "models", Reviews.GoodValues, Uid: "uid-1");
+
+    [Fact]
+    public void The_same_values_are_evaluated_once_and_anything_in_the_key_changes_that()
+    {
+        var metrics = new WebhookMetrics();
+        var cache = new EvaluationCache(metrics);
+        var evaluations = 0;
+        Evaluation Count(ValuesDocument d)
+        {
+            evaluations++;
+            return ValuesEvaluator.Evaluate(d);
+        }
+
+        var first = cache.GetOrEvaluate(Doc, 1, Count);
+        Assert.Same(first, cache.GetOrEvaluate(Doc with { Uid = "another uid plays no part" }, 1, Count));
+        Assert.Equal(1, evaluations);
+        cache.GetOrEvaluate(Doc, 2, Count);
+        cache.GetOrEvaluate(Doc with { Name = "models-2" }, 1, Count);
+        cache.GetOrEvaluate(Doc with { Namespace = "team-b" }, 1, Count);
+        cache.GetOrEvaluate(Doc with { ValuesYaml = Doc.ValuesYaml + "# a comment\n" }, 1, Count);
+        Assert.Equal(5, evaluations);
+
+        // field boundaries count: ("ab", "c") is not ("a", "bc")
+        cache.GetOrEvaluate(new ValuesDocument("ab", "c", "x: 1\n"), 1, Count);
+        cache.GetOrEvaluate(new ValuesDocument("a", "bc", "x: 1\n"), 1, Count);
+        Assert.Equal(7, evaluations);
+
+        var text = metrics.Render();
+        Assert.Contains("\nwebhook_evaluation_cache_hits_total 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("\nwebhook_evaluation_cache_misses_total 7\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_least_recently_used_entry_is_evicted_at_capacity()
+    {
+        var cache = new EvaluationCache(new WebhookMetrics(), capacity: 2);
+        var evaluated = new List<string>();
+        Evaluation Record(ValuesDocument d)
+        {
+            evaluated.Add(d.Name);
+            return ValuesEvaluator.Evaluate(d);
+        }
+
+        ValuesDocument Named(string name) => Doc with { Name = name };
+        cache.GetOrEvaluate(Named("a"), 1, Record);
+        cache.GetOrEvaluate(Named("b"), 1, Record);
+        cache.GetOrEvaluate(Named("a"), 1, Record); // hit: a is now the most recent
+        cache.GetOrEvaluate(Named("c"), 1, Record); // evicts b
+        Assert.Equal(2, cache.Count);
+        cache.GetOrEvaluate(Named("a"), 1, Record); // still there
+        cache.GetOrEvaluate(Named("b"), 1, Record); // evaluated again
+        Assert.Equal(["a", "b", "c", "b"], evaluated);
+        Assert.Equal(2, cache.Count);
+    }
+
+    [Fact]
+    public async Task Reviews_of_unchanged_values_hit_the_cache_and_give_the_same_answers()
+    {
+        await using var server = await WebhookServer.StartAsync();
+        var cm = Reviews.ConfigMap("models", Reviews.GoodValues);
+        var validate = await server.PostAsync("/validate", Reviews.Review("CREATE", cm));
+        var mutate = await server.PostAsync("/mutate", Reviews.Review("CREATE", cm));
+        var again = await server.PostAsync("/validate", Reviews.Review("UPDATE", Reviews.ConfigMap("models", Reviews.GoodValues, annotations: new Dictionary<string, string> { ["status"] = "x" }), cm));
+        Assert.True(validate.Allowed, validate.ToString());
+        Assert.True(mutate.Allowed, mutate.ToString());
+        Assert.True(again.Allowed, again.ToString());
+        Assert.Equal(validate.Response!["warnings"]?.ToJsonString(), again.Response!["warnings"]?.ToJsonString());
+
+        var bad = Reviews.ConfigMap("models", "gatewayRef: {}\n");
+        var first = await server.PostAsync("/validate", Reviews.Review("UPDATE", bad, cm));
+        var second = await server.PostAsync("/validate", Reviews.Review("UPDATE", bad, cm));
+        Assert.False(first.Allowed);
+        Assert.Equal(first.Message, second.Message);
+
+        var metrics = await server.Client.GetStringAsync(new Uri(server.BaseUrl, "/metrics"));
+        Assert.Equal(2, Counter(metrics, "webhook_evaluation_cache_misses_total"));
+        Assert.Equal(3, Counter(metrics, "webhook_evaluation_cache_hits_total"));
+    }
+
+    private static long Counter(string metrics, string name) =>
+        long.Parse(metrics.Split('\n').Single(l => l.StartsWith(name + " ", StringComparison.Ordinal)).Split(' ')[1], CultureInfo.InvariantCulture);
+}
