@@ -126,18 +126,24 @@ public sealed class CaseCatalogTests
     }
 
     [Fact]
-    public void Every_bundled_example_is_a_valid_case_verbatim()
+    public void Every_bundled_example_is_a_case_verbatim()
     {
+        // files named *invalid* are the examples of a rejection (as in ValuesCase.BundledExamples): invalid cases
         var examples = Directory.EnumerateFiles(Path.Combine(RepoPaths.RepoRoot, "deploy", "examples"), "*.yaml").Order(StringComparer.Ordinal).ToList();
         Assert.NotEmpty(examples);
-        var cases = CaseFiles.Names(CaseFiles.Valid)
-            .Select(n => CaseFiles.ReadOptional(CaseFiles.Valid, n, CaseFiles.ConfigMapFile))
+        List<string> ConfigMaps(string dir) => CaseFiles.Names(dir)
+            .Select(n => CaseFiles.ReadOptional(dir, n, CaseFiles.ConfigMapFile))
             .OfType<string>()
             .ToList();
+        var valid = ConfigMaps(CaseFiles.Valid);
+        var invalid = ConfigMaps(CaseFiles.Invalid);
         foreach (var example in examples)
         {
-            Assert.True(cases.Contains(File.ReadAllText(example)),
-                $"{example} is not the configmap.yaml of any valid case; copy it into Cases/valid/<name>/configmap.yaml and run with UPDATE_GOLDEN=1");
+            var isInvalid = Path.GetFileName(example).Contains("invalid", StringComparison.Ordinal);
+            Assert.True((isInvalid ? invalid : valid).Contains(File.ReadAllText(example)),
+                isInvalid
+                    ? $"{example} is not the configmap.yaml of any invalid case; copy it into Cases/invalid/<name>/configmap.yaml with an expected.txt"
+                    : $"{example} is not the configmap.yaml of any valid case; copy it into Cases/valid/<name>/configmap.yaml and run with UPDATE_GOLDEN=1");
         }
     }
 
