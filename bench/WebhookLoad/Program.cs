@@ -3,15 +3,19 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 
-// Load generator for the webhook: N keep-alive HTTPS clients post the same AdmissionReview (a values ConfigMap with
-// M models) to /validate for D seconds. Usage: WebhookLoad <base-url> [clients=100] [seconds=20] [models=100]
+// Load generator for the webhook: N keep-alive HTTPS clients post an AdmissionReview (a values ConfigMap with M models)
+// to /validate for D seconds. Usage: WebhookLoad <base-url> [clients=100] [seconds=20] [models=100] [same|distinct]
+// same: every request carries the same values (the webhook's evaluation cache answers all but the first);
+// distinct: every request's values differ (a counter in a YAML comment), so the cache never hits.
 // The server's certificate is not verified (a loopback benchmark); the webhook's tests cover TLS trust.
 var baseUrl = new Uri(args[0]);
 var clients = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100;
 var seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20;
 var models = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 100;
+var distinct = args.Length > 4 && args[4] == "distinct";
+const string Marker = "# request 0000000000";
 
-var values = new StringBuilder("gatewayRef:\n  name: ai-gateway\nbackends:\n");
+var values = new StringBuilder(Marker + "\ngatewayRef:\n  name: ai-gateway\nbackends:\n");
 foreach (var b in (string[])["openai", "azure"])
 {
     values.Append(CultureInfo.InvariantCulture, $"  {b}:\n    resourceName: {b}-backend\n    schema: OpenAI\n    fqdn:\n      hostname: {b}.example.com\n      port: 443\n    apiKeySecretRef:\n      name: {b}-apikey\n      key: apiKey\n");
@@ -44,6 +48,8 @@ var review = new JsonObject
     },
 };
 var body = Encoding.UTF8.GetBytes(review.ToJsonString());
+var counterAt = body.AsSpan().IndexOf(Encoding.UTF8.GetBytes(Marker)) + Marker.Length - 10;
+long sequence = 0;
 using var handler = new SocketsHttpHandler
 {
     MaxConnectionsPerServer = clients,
@@ -57,7 +63,14 @@ var url = new Uri(baseUrl, "/validate");
 
 async Task<bool> Once()
 {
-    using var content = new ByteArrayContent(body);
+    var bytes = body;
+    if (distinct)
+    {
+        bytes = (byte[])body.Clone();
+        Encoding.ASCII.GetBytes(Interlocked.Increment(ref sequence).ToString("D10", CultureInfo.InvariantCulture), bytes.AsSpan(counterAt));
+    }
+
+    using var content = new ByteArrayContent(bytes);
     content.Headers.ContentType = new("application/json");
     using var response = await http.PostAsync(url, content);
     var text = await response.Content.ReadAsStringAsync();
@@ -95,5 +108,5 @@ var elapsed = stop.Elapsed.TotalSeconds;
 var all = latencies.SelectMany(l => l).Order().ToArray();
 double P(double q) => all[Math.Min(all.Length - 1, (int)(q * all.Length))];
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"clients={clients} models={models} body={body.Length}B requests={all.Length} failures={failures} seconds={elapsed:F1} rps={all.Length / elapsed:F0} p50={P(0.50):F2}ms p90={P(0.90):F2}ms p99={P(0.99):F2}ms max={all[^1]:F2}ms"));
+    $"clients={clients} models={models} values={(distinct ? "distinct" : "same")} body={body.Length}B requests={all.Length} failures={failures} seconds={elapsed:F1} rps={all.Length / elapsed:F0} p50={P(0.50):F2}ms p90={P(0.90):F2}ms p99={P(0.99):F2}ms max={all[^1]:F2}ms"));
 return failures == 0 ? 0 : 2;

@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+using AiGatewayModels.Webhook;
+using AiGatewayModels.Webhook.Admission;
+using AiGatewayModels.Webhook.Cluster;
+using AiGatewayModels.Webhook.Observability;
+using BenchmarkDotNet.Attributes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AiGatewayModels.Benchmarks;
+
+/// <summary>
+/// One AdmissionReview of a values ConfigMap through the webhook's real endpoint code (<c>POST /validate</c>'s handler on
+/// a <see cref="DefaultHttpContext"/>: JSON in, every engine rule, JSON out), without TLS and sockets, and without a
+/// cluster (no cross-object checks). Cached: the same values again (what the apiserver mostly sends); Uncached: a fresh
+/// evaluation cache for every review, so the engine evaluates every time.
+/// </summary>
+[MemoryDiagnoser]
+public class WebhookReviewBenchmarks
+{
+    private byte[] body = [];
+    private WebhookMetrics metrics = null!;
+    private PolicyStore policy = null!;
+    private DriftGuard drift = null!;
+    private AdmissionEndpoint cached = null!;
+
+    [Params(10, 100)]
+    public int Models { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var review = new JsonObject
+        {
+            ["apiVersion"] = "admission.k8s.io/v1",
+            ["kind"] = "AdmissionReview",
+            ["request"] = new JsonObject
+            {
+                ["uid"] = "00000000-0000-0000-0000-000000000001",
+                ["kind"] = new JsonObject { ["group"] = "", ["version"] = "v1", ["kind"] = "ConfigMap" },
+                ["namespace"] = "team-a",
+                ["operation"] = "UPDATE",
+                ["userInfo"] = new JsonObject { ["username"] = "bench" },
+                ["object"] = new JsonObject
+                {
+                    ["apiVersion"] = "v1",
+                    ["kind"] = "ConfigMap",
+                    ["metadata"] = new JsonObject { ["name"] = "models", ["namespace"] = "team-a", ["annotations"] = new JsonObject { ["models.ai-gateway.io/values"] = "true" } },
+                    ["data"] = new JsonObject { ["values.yaml"] = ValuesGenerator.Generate(Models) },
+                },
+            },
+        };
+        body = System.Text.Encoding.UTF8.GetBytes(review.ToJsonString());
+        metrics = new WebhookMetrics();
+        policy = new PolicyStore(NullLogger<PolicyStore>.Instance, metrics);
+        drift = new DriftGuard(new WebhookSettings("unused", "unused", null, WebhookSettings.DefaultPolicyConfigMap, WebhookSettings.DefaultExpanderUsername, true, null));
+        cached = Endpoint(new EvaluationCache(metrics));
+        if (!Review(cached).Contains("\"allowed\":true", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("the generated values are not allowed: " + Review(cached));
+        }
+    }
+
+    [Benchmark(Baseline = true)]
+    public string Cached() => Review(cached);
+
+    [Benchmark]
+    public string Uncached() => Review(Endpoint(new EvaluationCache(metrics)));
+
+    private AdmissionEndpoint Endpoint(EvaluationCache cache) =>
+        new(new ValuesReview(policy, new NoCluster(), cache), drift, metrics, NullLogger<AdmissionEndpoint>.Instance);
+
+    private string Review(AdmissionEndpoint endpoint)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = "POST";
+        context.Request.ContentType = "application/json";
+        context.Request.Body = new MemoryStream(body, writable: false);
+        using var response = new MemoryStream();
+        context.Response.Body = response;
+        endpoint.HandleAsync(context, mutate: false).GetAwaiter().GetResult();
+        return System.Text.Encoding.UTF8.GetString(response.GetBuffer(), 0, (int)response.Length);
+    }
+}
