@@ -14,10 +14,10 @@ public sealed class EvaluationCacheTests
     private static readonly ValuesDocument Doc = new("team-a", "models", Reviews.GoodValues, Uid: "uid-1");
 
     [Fact]
-    public void The_same_values_are_evaluated_once_and_anything_in_the_key_changes_that()
+    public async Task The_same_values_are_evaluated_once_and_anything_in_the_key_changes_that()
     {
         var metrics = new WebhookMetrics();
-        var cache = new EvaluationCache(metrics);
+        using var cache = new EvaluationCache(metrics);
         var evaluations = 0;
         Evaluation Count(ValuesDocument d)
         {
@@ -25,18 +25,18 @@ public sealed class EvaluationCacheTests
             return ValuesEvaluator.Evaluate(d);
         }
 
-        var first = cache.GetOrEvaluate(Doc, 1, Count);
-        Assert.Same(first, cache.GetOrEvaluate(Doc with { Uid = "another uid plays no part" }, 1, Count));
+        var first = await cache.GetOrEvaluateAsync(Doc, 1, Count, CancellationToken.None);
+        Assert.Same(first, await cache.GetOrEvaluateAsync(Doc with { Uid = "another uid plays no part" }, 1, Count, CancellationToken.None));
         Assert.Equal(1, evaluations);
-        cache.GetOrEvaluate(Doc, 2, Count);
-        cache.GetOrEvaluate(Doc with { Name = "models-2" }, 1, Count);
-        cache.GetOrEvaluate(Doc with { Namespace = "team-b" }, 1, Count);
-        cache.GetOrEvaluate(Doc with { ValuesYaml = Doc.ValuesYaml + "# a comment\n" }, 1, Count);
+        await cache.GetOrEvaluateAsync(Doc, 2, Count, CancellationToken.None);
+        await cache.GetOrEvaluateAsync(Doc with { Name = "models-2" }, 1, Count, CancellationToken.None);
+        await cache.GetOrEvaluateAsync(Doc with { Namespace = "team-b" }, 1, Count, CancellationToken.None);
+        await cache.GetOrEvaluateAsync(Doc with { ValuesYaml = Doc.ValuesYaml + "# a comment\n" }, 1, Count, CancellationToken.None);
         Assert.Equal(5, evaluations);
 
         // field boundaries count: ("ab", "c") is not ("a", "bc")
-        cache.GetOrEvaluate(new ValuesDocument("ab", "c", "x: 1\n"), 1, Count);
-        cache.GetOrEvaluate(new ValuesDocument("a", "bc", "x: 1\n"), 1, Count);
+        await cache.GetOrEvaluateAsync(new ValuesDocument("ab", "c", "x: 1\n"), 1, Count, CancellationToken.None);
+        await cache.GetOrEvaluateAsync(new ValuesDocument("a", "bc", "x: 1\n"), 1, Count, CancellationToken.None);
         Assert.Equal(7, evaluations);
 
         var text = metrics.Render();
@@ -45,9 +45,9 @@ public sealed class EvaluationCacheTests
     }
 
     [Fact]
-    public void The_least_recently_used_entry_is_evicted_at_capacity()
+    public async Task The_least_recently_used_entry_is_evicted_at_capacity()
     {
-        var cache = new EvaluationCache(new WebhookMetrics(), capacity: 2);
+        using var cache = new EvaluationCache(new WebhookMetrics(), capacity: 2);
         var evaluated = new List<string>();
         Evaluation Record(ValuesDocument d)
         {
@@ -56,15 +56,33 @@ public sealed class EvaluationCacheTests
         }
 
         ValuesDocument Named(string name) => Doc with { Name = name };
-        cache.GetOrEvaluate(Named("a"), 1, Record);
-        cache.GetOrEvaluate(Named("b"), 1, Record);
-        cache.GetOrEvaluate(Named("a"), 1, Record); // hit: a is now the most recent
-        cache.GetOrEvaluate(Named("c"), 1, Record); // evicts b
+        await cache.GetOrEvaluateAsync(Named("a"), 1, Record, CancellationToken.None);
+        await cache.GetOrEvaluateAsync(Named("b"), 1, Record, CancellationToken.None);
+        await cache.GetOrEvaluateAsync(Named("a"), 1, Record, CancellationToken.None); // hit: a is now the most recent
+        await cache.GetOrEvaluateAsync(Named("c"), 1, Record, CancellationToken.None); // evicts b
         Assert.Equal(2, cache.Count);
-        cache.GetOrEvaluate(Named("a"), 1, Record); // still there
-        cache.GetOrEvaluate(Named("b"), 1, Record); // evaluated again
+        await cache.GetOrEvaluateAsync(Named("a"), 1, Record, CancellationToken.None); // still there
+        await cache.GetOrEvaluateAsync(Named("b"), 1, Record, CancellationToken.None); // evaluated again
         Assert.Equal(["a", "b", "c", "b"], evaluated);
         Assert.Equal(2, cache.Count);
+    }
+
+    [Fact]
+    public async Task Concurrent_misses_for_the_same_values_are_evaluated_at_most_once_per_core()
+    {
+        using var cache = new EvaluationCache(new WebhookMetrics());
+        var evaluations = 0;
+        Evaluation Slow(ValuesDocument d)
+        {
+            Interlocked.Increment(ref evaluations);
+            Thread.Sleep(50); // holds the gate, so that the other requests queue behind it
+            return ValuesEvaluator.Evaluate(d);
+        }
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(async () => await cache.GetOrEvaluateAsync(Doc, 1, Slow, CancellationToken.None))));
+        Assert.InRange(evaluations, 1, Environment.ProcessorCount);
+        Assert.All(results, r => Assert.True(r.Model is not null));
+        Assert.Equal(1, cache.Count);
     }
 
     [Fact]

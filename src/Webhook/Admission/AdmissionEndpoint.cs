@@ -79,7 +79,7 @@ internal sealed partial class AdmissionEndpoint(ValuesReview values, DriftGuard 
         var kind = request.Kind;
         if (kind is { Kind: "ConfigMap" } && string.IsNullOrEmpty(kind.Group))
         {
-            return mutate ? values.Mutate(request, uid) : await values.ValidateAsync(request, uid, cancellationToken);
+            return mutate ? await values.MutateAsync(request, uid, cancellationToken) : await values.ValidateAsync(request, uid, cancellationToken);
         }
 
         if (!mutate && DriftGuard.Guards(kind))

@@ -3,7 +3,9 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using AiGatewayModels.Engine;
+using AiGatewayModels.Engine.Diagnostics;
 using AiGatewayModels.Engine.Input;
+using AiGatewayModels.Engine.Model;
 using AiGatewayModels.Webhook.Observability;
 
 namespace AiGatewayModels.Webhook.Admission;
@@ -15,12 +17,17 @@ namespace AiGatewayModels.Webhook.Admission;
 /// the validating webhook each get every request, <c>kubectl apply</c> re-sends, metadata-only updates and the
 /// expander's status-annotation writes carry the same data. Only the engine's judgement is cached; the cross-object
 /// checks still run on every request against the current view of the cluster.
+/// Misses are evaluated by at most one request per core at a time (the others wait asynchronously, holding no thread):
+/// an evaluation of large values allocates megabytes, and 100 concurrent ones would otherwise make the thread pool add
+/// threads and keep all their working sets alive at once. A request that waited finds the values in the cache when an
+/// identical request evaluated them meanwhile.
 /// </summary>
-internal sealed class EvaluationCache(WebhookMetrics metrics, int capacity = EvaluationCache.DefaultCapacity)
+internal sealed class EvaluationCache(WebhookMetrics metrics, int capacity = EvaluationCache.DefaultCapacity) : IDisposable
 {
     public const int DefaultCapacity = 256;
 
     private readonly Lock gate = new();
+    private readonly SemaphoreSlim evaluations = new(Environment.ProcessorCount);
     private readonly Dictionary<Key, LinkedListNode<(Key Key, CachedEvaluation Value)>> map = new(capacity);
     private readonly LinkedList<(Key Key, CachedEvaluation Value)> order = new(); // most recently used first
 
@@ -36,42 +43,68 @@ internal sealed class EvaluationCache(WebhookMetrics metrics, int capacity = Eva
     }
 
     /// <summary>The cached evaluation of the document under the policy of that generation, evaluating it on a miss.</summary>
-    public CachedEvaluation GetOrEvaluate(ValuesDocument document, long policyGeneration, Func<ValuesDocument, Evaluation> evaluate)
+    public async ValueTask<CachedEvaluation> GetOrEvaluateAsync(
+        ValuesDocument document, long policyGeneration, Func<ValuesDocument, Evaluation> evaluate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(document);
         ArgumentNullException.ThrowIfNull(evaluate);
         var key = KeyOf(document, policyGeneration);
-        lock (gate)
+        if (Lookup(key) is { } hit)
         {
-            if (map.TryGetValue(key, out var node))
+            metrics.EvaluationCacheHit();
+            return hit;
+        }
+
+        await evaluations.WaitAsync(cancellationToken);
+        try
+        {
+            if (Lookup(key) is { } meanwhile)
             {
-                order.Remove(node);
-                order.AddFirst(node);
                 metrics.EvaluationCacheHit();
-                return node.Value.Value;
+                return meanwhile;
             }
-        }
 
-        // evaluated outside the lock: two requests with the same new values may both evaluate, and get equal results
-        metrics.EvaluationCacheMiss();
-        var value = new CachedEvaluation(evaluate(document));
+            metrics.EvaluationCacheMiss();
+            var value = new CachedEvaluation(evaluate(document));
+            lock (gate)
+            {
+                if (map.TryGetValue(key, out var existing))
+                {
+                    return existing.Value.Value;
+                }
+
+                map[key] = order.AddFirst((key, value));
+                if (map.Count > capacity)
+                {
+                    var last = order.Last!;
+                    order.RemoveLast();
+                    map.Remove(last.Value.Key);
+                }
+            }
+
+            return value;
+        }
+        finally
+        {
+            evaluations.Release();
+        }
+    }
+
+    public void Dispose() => evaluations.Dispose();
+
+    private CachedEvaluation? Lookup(Key key)
+    {
         lock (gate)
         {
-            if (map.TryGetValue(key, out var existing))
+            if (!map.TryGetValue(key, out var node))
             {
-                return existing.Value.Value;
+                return null;
             }
 
-            map[key] = order.AddFirst((key, value));
-            if (map.Count > capacity)
-            {
-                var last = order.Last!;
-                order.RemoveLast();
-                map.Remove(last.Value.Key);
-            }
+            order.Remove(node);
+            order.AddFirst(node);
+            return node.Value.Value;
         }
-
-        return value;
     }
 
     private static Key KeyOf(ValuesDocument document, long policyGeneration)
@@ -111,13 +144,22 @@ internal sealed class EvaluationCache(WebhookMetrics metrics, int capacity = Eva
     private readonly record struct Key(ulong A, ulong B, ulong C, ulong D);
 }
 
-/// <summary>An evaluation shared by every request with the same values, plus its footprint, derived once.</summary>
+/// <summary>
+/// What the webhook keeps of an evaluation, shared by every request with the same values: the findings, the model, the
+/// values hash (computed at once) and the footprint (derived on first use). Not the engine's <see cref="Evaluation"/>
+/// itself: that holds the parsed YAML tree (for its lazy hash), several times larger than all of this for big values,
+/// and 256 of those would dominate the webhook's memory.
+/// </summary>
 internal sealed class CachedEvaluation(Evaluation evaluation)
 {
     private Footprint? footprint;
 
-    public Evaluation Evaluation { get; } = evaluation;
+    public IReadOnlyList<Diagnostic> Diagnostics { get; } = evaluation.Diagnostics;
+
+    public ValidatedModel? Model { get; } = evaluation.Model;
+
+    public string? ValuesHash { get; } = evaluation.ValuesHash;
 
     /// <summary>What the values claim in the cluster; null when they are invalid. Computed on first use (a benign race).</summary>
-    public Footprint? Footprint => Evaluation.Model is { } model ? footprint ??= Footprint.Of(model) : null;
+    public Footprint? Footprint => Model is { } model ? footprint ??= Footprint.Of(model) : null;
 }

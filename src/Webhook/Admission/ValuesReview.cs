@@ -34,8 +34,8 @@ internal sealed class ValuesReview(PolicyStore policy, IClusterView cluster, Eva
             return Verdicts.Allow(uid);
         }
 
-        var (judged, readFindings, display) = Evaluate(request);
-        var evaluation = judged?.Evaluation;
+        var (judged, readFindings, display) = await EvaluateAsync(request, cancellationToken);
+        var evaluation = judged;
         var findings = readFindings.Concat(evaluation?.Diagnostics ?? []).ToList();
         var warnings = findings.Where(d => !d.IsError).Select(d => d.ToString()).ToList();
         var errors = findings.Where(d => d.IsError).ToList();
@@ -58,14 +58,14 @@ internal sealed class ValuesReview(PolicyStore policy, IClusterView cluster, Eva
     }
 
     /// <summary>Labels the values ConfigMap and records its values hash; no patch when both are already right.</summary>
-    public AdmissionResponse Mutate(AdmissionRequest request, string uid)
+    public async Task<AdmissionResponse> MutateAsync(AdmissionRequest request, string uid, CancellationToken cancellationToken)
     {
         if (request.Operation is not ("CREATE" or "UPDATE") || !IsValuesConfigMap(request.Object))
         {
             return Verdicts.Allow(uid);
         }
 
-        var evaluation = Evaluate(request).Judged?.Evaluation;
+        var evaluation = (await EvaluateAsync(request, cancellationToken)).Judged;
         var obj = request.Object;
         var buffer = new ArrayBufferWriter<byte>();
         var ops = 0;
@@ -117,7 +117,7 @@ internal sealed class ValuesReview(PolicyStore policy, IClusterView cluster, Eva
         w.WriteEndObject();
     }
 
-    private (CachedEvaluation? Judged, IReadOnlyList<Diagnostic> ReadFindings, string Display) Evaluate(AdmissionRequest request)
+    private async Task<(CachedEvaluation? Judged, IReadOnlyList<Diagnostic> ReadFindings, string Display)> EvaluateAsync(AdmissionRequest request, CancellationToken cancellationToken)
     {
         var tree = ObjectJson.ConfigMapTree(request.Object!.Value, request.Namespace);
         var (document, readFindings) = ConfigMapReader.Read(tree);
@@ -131,7 +131,7 @@ internal sealed class ValuesReview(PolicyStore policy, IClusterView cluster, Eva
 
         // read the policy and its generation together: a policy applied in between must not be cached under the old generation
         var (current, generation) = policy.Snapshot;
-        return (cache.GetOrEvaluate(document, generation, d => ValuesEvaluator.Evaluate(d, current)), readFindings, display);
+        return (await cache.GetOrEvaluateAsync(document, generation, d => ValuesEvaluator.Evaluate(d, current), cancellationToken), readFindings, display);
     }
 
     private static string DenialMessage(string display, List<Diagnostic> errors)
