@@ -29,6 +29,10 @@ public sealed class ControlPlaneFixture : IAsyncLifetime, IDisposable
     private readonly IMessageSink diagnostics;
     private readonly List<ProcessHandle> processes = []; // in start order; stopped in reverse
     private Kubernetes? client;
+    private ControlPlaneCredentials? credentials;
+    private string? apiServerExecutable;
+    private string[] apiServerArguments = [];
+    private int apiServerRestarts;
     private int disposed;
 
     public ControlPlaneFixture(IMessageSink diagnostics)
@@ -130,7 +134,7 @@ public sealed class ControlPlaneFixture : IAsyncLifetime, IDisposable
         var crdsDir = RepoPaths.CrdsDir;
         var ports = FreePorts.Take(3);
         var (etcdPort, etcdPeerPort, apiPort) = (ports[0], ports[1], ports[2]);
-        var credentials = ControlPlaneCredentials.Create(Path.Combine(WorkDir, "pki"));
+        var credentials = this.credentials = ControlPlaneCredentials.Create(Path.Combine(WorkDir, "pki"));
         ApiServerUrl = new Uri($"https://127.0.0.1:{apiPort}");
         credentials.WriteKubeconfig(KubeconfigPath, ApiServerUrl);
         using var probe = new StartupProbe(credentials);
@@ -145,7 +149,9 @@ public sealed class ControlPlaneFixture : IAsyncLifetime, IDisposable
         await StartupProbe.WaitAsync(etcd, () => probe.AnswersAsync(new Uri(etcdUrl + "/health"), "{\"health\":\"true\""), EtcdTimeout);
         var etcdReady = total.Elapsed;
 
-        var apiServer = Start("apiserver", binaries.KubeApiServer,
+        apiServerExecutable = binaries.KubeApiServer;
+        apiServerArguments =
+        [
             $"--etcd-servers={etcdUrl}",
             "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", $"--secure-port={apiPort}", "--insecure-port=0",
             $"--cert-dir={Path.Combine(WorkDir, "certs")}",
@@ -154,7 +160,9 @@ public sealed class ControlPlaneFixture : IAsyncLifetime, IDisposable
             $"--service-account-key-file={credentials.ServiceAccountPublicKeyFile}",
             $"--service-account-signing-key-file={credentials.ServiceAccountPrivateKeyFile}",
             "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-            $"--token-auth-file={credentials.TokenFile}", "--authorization-mode=RBAC", "--allow-privileged=true");
+            $"--token-auth-file={credentials.TokenFile}", "--authorization-mode=RBAC", "--allow-privileged=true",
+        ];
+        var apiServer = Start("apiserver", apiServerExecutable, apiServerArguments);
         await StartupProbe.WaitAsync(apiServer, () => probe.AnswersAsync(new Uri(ApiServerUrl, "/readyz"), "ok"), ApiServerTimeout);
         var apiServerReady = total.Elapsed;
 
@@ -176,6 +184,34 @@ public sealed class ControlPlaneFixture : IAsyncLifetime, IDisposable
         diagnostics.OnMessage(new DiagnosticMessage(string.Create(CultureInfo.InvariantCulture,
             $"control plane up at {ApiServerUrl} in {StartupTime.TotalSeconds:F1} s (etcd {etcdReady.TotalSeconds:F1} s, " +
             $"apiserver ready {apiServerReady.TotalSeconds:F1} s, {InstalledCrds.Count} CRDs established {crdsReady.TotalSeconds:F1} s); work dir {WorkDir}")));
+    }
+
+    /// <summary>
+    /// Stops the kube-apiserver process (SIGKILL to its own PID, then waits for its exit) and starts it again with the
+    /// same arguments (same etcd, port and certificates), then waits for <c>/readyz</c>. etcd and the controller
+    /// manager keep running. Only for a fixture of a test's own: clients of a shared one would see the outage.
+    /// The new process logs to <c>apiserver-restart-N.log</c>.
+    /// </summary>
+    public async Task<TimeSpan> RestartApiServerAsync()
+    {
+        var index = processes.FindIndex(p => p.Name.StartsWith("apiserver", StringComparison.Ordinal));
+        if (index < 0 || apiServerExecutable is null || credentials is null || ApiServerUrl is null)
+        {
+            throw new InvalidOperationException("the control plane is not started");
+        }
+
+        var watch = Stopwatch.StartNew();
+        var old = processes[index];
+        var pid = old.Id;
+        old.Dispose(); // kills exactly this PID and waits for its exit
+        var name = "apiserver-restart-" + Interlocked.Increment(ref apiServerRestarts).ToString(CultureInfo.InvariantCulture);
+        var restarted = ProcessHandle.Start(name, apiServerExecutable, apiServerArguments, Path.Combine(WorkDir, name + ".log"));
+        processes[index] = restarted; // same place in the stop order: before etcd, after the controller manager
+        using var probe = new StartupProbe(credentials);
+        await StartupProbe.WaitAsync(restarted, () => probe.AnswersAsync(new Uri(ApiServerUrl, "/readyz"), "ok"), ApiServerTimeout);
+        diagnostics.OnMessage(new DiagnosticMessage(string.Create(CultureInfo.InvariantCulture,
+            $"kube-apiserver restarted (pid {pid} → {restarted.Id}), ready again after {watch.Elapsed.TotalSeconds:F1} s")));
+        return watch.Elapsed;
     }
 
     private ProcessHandle Start(string name, string executable, params string[] arguments)
