@@ -61,7 +61,10 @@ internal sealed class ConfigMapWatcher : IListWatchHandler
 
         foreach (var key in cache.Keys.Where(k => !seen.Contains(k)).ToList())
         {
-            cache.TryRemove(key, out _);
+            if (cache.TryRemove(key, out _))
+            {
+                enqueue(key); // the reconcile finds it gone and forgets it (its source Secret watches)
+            }
         }
     }
 
@@ -69,8 +72,13 @@ internal sealed class ConfigMapWatcher : IListWatchHandler
     {
         if (type == "DELETED")
         {
-            // the garbage collector removes what it owned; nothing to reconcile
-            cache.TryRemove(item.Namespace() + "/" + item.Name(), out _);
+            // the garbage collector removes what it owned; the reconcile finds it gone and forgets it (its source Secret watches)
+            var key = item.Namespace() + "/" + item.Name();
+            if (cache.TryRemove(key, out _))
+            {
+                enqueue(key);
+            }
+
             return;
         }
 

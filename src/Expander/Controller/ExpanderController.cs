@@ -96,10 +96,12 @@ internal sealed class ExpanderController : IDisposable
         }, log);
         var discovery = options.Discovery ?? new ApiDiscovery(client);
         var applier = new Applier(client, options.ApplyParallelism, log);
-        var reconciler = new Reconciler(client, configMaps, policy, discovery, applier, new Pruner(client), new SecretProjector(client),
-            new EventRecorder(client, log, options.Identity), Metrics, log);
-
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        await using var sourceSecrets = new SourceSecretWatcher(client, queue.Add, log, stop.Token);
+        Metrics.SourceSecretWatches = () => sourceSecrets.Count;
+        var reconciler = new Reconciler(client, configMaps, policy, discovery, applier, new Pruner(client), new SecretProjector(client),
+            sourceSecrets, new EventRecorder(client, log, options.Identity), Metrics, log);
+
         var policyTask = policy.RunAsync(stop.Token);
         // the policy first, so that the first reconciles judge by it
         while (!policy.Synced && !stop.IsCancellationRequested)

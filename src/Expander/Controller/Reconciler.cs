@@ -26,6 +26,7 @@ internal sealed class Reconciler(
     Applier applier,
     Pruner pruner,
     SecretProjector secrets,
+    SourceSecretWatcher sourceSecrets,
     EventRecorder events,
     ControllerMetrics metrics,
     ControllerLog log)
@@ -36,6 +37,7 @@ internal sealed class Reconciler(
     {
         if (configMaps.Get(key) is not { } cm)
         {
+            sourceSecrets.Forget(key);
             return ReconcileResult.Done; // deleted: the garbage collector removes what it owned
         }
 
@@ -67,6 +69,8 @@ internal sealed class Reconciler(
                 $"no {kind.Kind} objects: the cluster serves none of {string.Join(", ", kind.Versions.Select(kind.ApiVersion))} (is its CRD installed?); the other objects are applied", true, ct);
         }
 
+        // watch the sources these values name (and only them), so that a rotation is projected at once
+        sourceSecrets.Track(cm.Key, cm.Namespace, rendered.SecretProjections.Select(p => p.SourceName));
         var desired = rendered.Objects.Select(DesiredObject.From).ToList();
         var (projected, missing) = await secrets.ProjectAsync(cm, model, rendered.SecretProjections, options, ct);
         desired.AddRange(projected);

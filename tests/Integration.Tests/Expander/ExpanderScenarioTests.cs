@@ -198,22 +198,33 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
     }
 
     [Fact]
-    public async Task Rotating_the_source_Secret_updates_the_projected_Secret()
+    public async Task Rotating_the_source_Secret_updates_the_projected_Secret_promptly()
     {
         var ns = await controlPlane.CreateNamespaceAsync("exp-rotate");
         await ValuesFixtures.CreateSourceSecretAsync(Cluster, ns, SecretValue);
-        await using var expander = RunningExpander.Start(controlPlane, ns, o => o with { ResyncPeriod = TimeSpan.FromSeconds(1) });
+        // a resync far beyond the test's bounds: only the watch of the source Secret can bring the rotation
+        await using var expander = RunningExpander.Start(controlPlane, ns, o => o with { ResyncPeriod = TimeSpan.FromMinutes(10) });
         await ValuesFixtures.CreateValuesAsync(Cluster, ns, ValuesFixtures.Values());
         await Eventually.UntilAsync(async () => await ProjectedValueAsync(ns) == SecretValue, Timeout, "the projected Secret");
+        await Eventually.UntilAsync(async () => (await expander.MetricsAsync()).Contains("expander_source_secret_watches 1\n", StringComparison.Ordinal), Timeout, "one source Secret watched");
 
-        const string rotated = "azure-test-key-0002-rotated";
-        var source = await Cluster.CoreV1.ReadNamespacedSecretAsync(ValuesFixtures.AzureSecret, ns);
-        source.Data[ValuesFixtures.AzureKey] = Encoding.UTF8.GetBytes(rotated);
-        await Cluster.CoreV1.ReplaceNamespacedSecretAsync(source, ValuesFixtures.AzureSecret, ns);
+        for (var i = 2; i <= 3; i++)
+        {
+            var rotated = $"azure-test-key-000{i}-rotated";
+            var source = await Cluster.CoreV1.ReadNamespacedSecretAsync(ValuesFixtures.AzureSecret, ns);
+            source.Data[ValuesFixtures.AzureKey] = Encoding.UTF8.GetBytes(rotated);
+            await Cluster.CoreV1.ReplaceNamespacedSecretAsync(source, ValuesFixtures.AzureSecret, ns);
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            await Eventually.UntilAsync(async () => await ProjectedValueAsync(ns) == rotated, TimeSpan.FromSeconds(15), "the projected Secret carries the rotated key (resync: 10 min)");
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"{watch.Elapsed}");
+            await AssertNoSecretValueAsync(expander, ns, rotated);
+        }
 
-        await Eventually.UntilAsync(async () => await ProjectedValueAsync(ns) == rotated, Timeout, "the projected Secret carries the rotated key");
         await AssertNoSecretValueAsync(expander, ns, SecretValue);
-        await AssertNoSecretValueAsync(expander, ns, rotated);
+
+        // values that no longer name the source: its watch stops
+        await ValuesFixtures.UpdateValuesAsync(Cluster, ns, ValuesFixtures.Values().Replace(ValuesFixtures.AzureKey, "apiKey", StringComparison.Ordinal));
+        await Eventually.UntilAsync(async () => (await expander.MetricsAsync()).Contains("expander_source_secret_watches 0\n", StringComparison.Ordinal), Timeout, "no source Secret watched");
     }
 
     [Fact]
