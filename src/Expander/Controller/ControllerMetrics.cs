@@ -27,6 +27,8 @@ internal sealed class ControllerMetrics
 
     public Func<int> SourceSecretWatches { get; set; } = () => 0;
 
+    public Func<int> CachedObjects { get; set; } = () => 0;
+
     public void Reconciled(string result, double seconds)
     {
         reconciles.AddOrUpdate(result, 1, (_, v) => v + 1);
@@ -69,6 +71,8 @@ internal sealed class ControllerMetrics
         Gauge(sb, "expander_queue_depth", "ConfigMaps waiting to be reconciled.", QueueDepth());
         Gauge(sb, "expander_values_configmaps", "Values ConfigMaps watched.", ConfigMaps());
         Gauge(sb, "expander_source_secret_watches", "Source Secrets watched for rotation (one watch each, restricted to its name).", SourceSecretWatches());
+        Gauge(sb, "expander_cached_objects", "Generated objects held in the drift watcher's cache.", CachedObjects());
+        Counter(sb, "expander_live_lists_total", "LISTs of one kind made by a reconcile because the cache was not synced for it.", LiveObjects.Listed);
         Gauge(sb, "expander_leader", "1 while this instance holds the leader Lease.", IsLeader() ? 1 : 0);
         sb.Append("# HELP expander_reconcile_duration_seconds Time of one reconcile.\n# TYPE expander_reconcile_duration_seconds histogram\n");
         long cumulative = 0;

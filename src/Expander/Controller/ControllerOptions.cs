@@ -36,6 +36,9 @@ internal sealed record ControllerOptions
     /// <summary>host:port for /metrics and /healthz; null: no server.</summary>
     public string? MetricsBindAddress { get; init; } = "127.0.0.1:8081";
 
+    /// <summary>Reconciles read live objects from the drift watcher's cache (false: one LIST per kind per reconcile, as before).</summary>
+    public bool LiveObjectsFromCache { get; init; } = true;
+
     /// <summary>Replaces API discovery (tests: a kind "missing" without touching the shared control plane's CRDs).</summary>
     public IDiscovery? Discovery { get; init; }
 }

@@ -10,8 +10,11 @@ namespace AiGatewayModels.Expander.Controller;
 /// Watches every generated kind the cluster serves by our label (<c>app.kubernetes.io/managed-by=ai-gateway-models</c>);
 /// a change or deletion queues the owning values ConfigMap, so the object is restored. Rate-limited per ConfigMap:
 /// at most one queueing per <see cref="MinInterval"/>, so a fight with another writer cannot spin.
+/// The watched objects are also kept (an informer cache, without status and managedFields, indexed by namespace and
+/// source label), so that a reconcile reads its live objects from memory instead of one LIST per kind: see
+/// <see cref="TryGet"/>.
 /// </summary>
-internal sealed class DriftWatcher : IListWatchHandler
+internal sealed class DriftWatcher
 {
     public static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(1);
     private static readonly string Selector = WellKnown.ManagedByLabel + "=" + WellKnown.ManagedByValue;
@@ -19,7 +22,7 @@ internal sealed class DriftWatcher : IListWatchHandler
     private readonly ConcurrentDictionary<string, DateTime> nextAllowed = new(StringComparer.Ordinal);
     private readonly Func<string, bool> isValuesConfigMap;
     private readonly Action<string, TimeSpan> enqueueAfter;
-    private readonly List<ListWatcher> watchers = [];
+    private readonly Dictionary<ResourceKind, KindCache> kinds = [];
 
     public DriftWatcher(KubeClient client, string? watchNamespace, ApiVersionSelection served, Func<string, bool> isValuesConfigMap, Action<string, TimeSpan> enqueueAfter, ControllerLog log)
     {
@@ -33,18 +36,35 @@ internal sealed class DriftWatcher : IListWatchHandler
             }
 
             var (group, version) = KubePaths.Split(apiVersion);
-            watchers.Add(new ListWatcher(client, KubePaths.Collection(group, version, kind.Plural, watchNamespace), Selector, null, this, log, "generated " + kind.Plural));
+            var cache = new KindCache(this, kind, apiVersion);
+            cache.Watcher = new ListWatcher(client, KubePaths.Collection(group, version, kind.Plural, watchNamespace), Selector, null, cache, log, "generated " + kind.Plural);
+            kinds[kind] = cache;
         }
     }
 
-    public Task RunAsync(CancellationToken ct) => Task.WhenAll(watchers.Select(w => w.RunAsync(ct)));
+    /// <summary>Objects held in the cache (all kinds).</summary>
+    public int Count => kinds.Values.Sum(k => k.Count);
 
-    public void Relisted(IReadOnlyList<JsonObject> items)
+    public Task RunAsync(CancellationToken ct) => Task.WhenAll(kinds.Values.Select(k => k.Watcher!.RunAsync(ct)));
+
+    /// <summary>
+    /// The cached objects of <paramref name="kind"/> in <paramref name="ns"/> whose source label is <paramref name="source"/>,
+    /// by name: false when this kind is not watched in <paramref name="apiVersion"/> or its first LIST has not arrived
+    /// yet (then the caller LISTs). The objects are shared and fully materialised: read them, never change them.
+    /// </summary>
+    public bool TryGet(ResourceKind kind, string apiVersion, string ns, string source, out Dictionary<string, JsonObject> items)
     {
-        // the periodic resync covers anything missed while the watch was down
+        if (kinds.TryGetValue(kind, out var cache) && cache.ApiVersion == apiVersion && cache.Watcher!.Synced)
+        {
+            items = cache.Get(ns, source);
+            return true;
+        }
+
+        items = [];
+        return false;
     }
 
-    public void Event(string type, JsonObject item)
+    private void Changed(JsonObject item)
     {
         var owner = item.ControllerConfigMapName() ?? item.Label(WellKnown.SourceLabel);
         if (owner is null || item.Namespace() is not { } ns)
@@ -66,5 +86,142 @@ internal sealed class DriftWatcher : IListWatchHandler
             return (next > now ? next : now) + MinInterval;
         });
         enqueueAfter(key, delay);
+    }
+
+    /// <summary>One kind: its list+watch and its objects, by "namespace/source label" and name.</summary>
+    private sealed class KindCache(DriftWatcher owner, ResourceKind kind, string apiVersion) : IListWatchHandler
+    {
+        private readonly Lock gate = new();
+        private Dictionary<string, Dictionary<string, JsonObject>> bySource = new(StringComparer.Ordinal);
+        private Dictionary<string, string> sourceOf = new(StringComparer.Ordinal); // "ns/name" → "ns/source"
+
+        public string ApiVersion { get; } = apiVersion;
+
+        public ListWatcher? Watcher { get; set; }
+
+        public int Count
+        {
+            get
+            {
+                lock (gate)
+                {
+                    return sourceOf.Count;
+                }
+            }
+        }
+
+        public Dictionary<string, JsonObject> Get(string ns, string source)
+        {
+            lock (gate)
+            {
+                return bySource.TryGetValue(ns + "/" + source, out var items) ? new Dictionary<string, JsonObject>(items, StringComparer.Ordinal) : [];
+            }
+        }
+
+        public void Relisted(IReadOnlyList<JsonObject> items)
+        {
+            // the periodic resync covers anything changed while the watch was down; the cache starts over from the list
+            var (nextBySource, nextSourceOf) = (new Dictionary<string, Dictionary<string, JsonObject>>(StringComparer.Ordinal), new Dictionary<string, string>(StringComparer.Ordinal));
+            foreach (var item in items)
+            {
+                Put(nextBySource, nextSourceOf, Prepare(item));
+            }
+
+            lock (gate)
+            {
+                (bySource, sourceOf) = (nextBySource, nextSourceOf);
+            }
+        }
+
+        public void Event(string type, JsonObject item)
+        {
+            item = Prepare(item);
+            lock (gate)
+            {
+                if (type == "DELETED")
+                {
+                    Remove(item.Namespace() + "/" + item.Name());
+                }
+                else
+                {
+                    Put(bySource, sourceOf, item);
+                }
+            }
+
+            owner.Changed(item);
+        }
+
+        private static void Put(Dictionary<string, Dictionary<string, JsonObject>> index, Dictionary<string, string> sources, JsonObject item)
+        {
+            if (item.Name() is not { } name || item.Namespace() is not { } ns)
+            {
+                return;
+            }
+
+            var key = ns + "/" + name;
+            if (sources.TryGetValue(key, out var oldSource) && index.TryGetValue(oldSource, out var old))
+            {
+                old.Remove(name);
+                if (old.Count == 0)
+                {
+                    index.Remove(oldSource);
+                }
+            }
+
+            var source = ns + "/" + (item.Label(WellKnown.SourceLabel) ?? string.Empty);
+            if (!index.TryGetValue(source, out var items))
+            {
+                items = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+                index[source] = items;
+            }
+
+            items[name] = item;
+            sources[key] = source;
+        }
+
+        private void Remove(string key)
+        {
+            if (sourceOf.Remove(key, out var source) && bySource.TryGetValue(source, out var items))
+            {
+                items.Remove(key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..]);
+                if (items.Count == 0)
+                {
+                    bySource.Remove(source);
+                }
+            }
+        }
+
+        // memory: nothing reads status or managedFields; items of a core list come without apiVersion and kind; every
+        // node is materialised now, so that concurrent readers never trigger JsonNode's lazy initialisation
+        private JsonObject Prepare(JsonObject item)
+        {
+            item.Remove("status");
+            item.Obj("metadata")?.Remove("managedFields");
+            item["apiVersion"] ??= ApiVersion;
+            item["kind"] ??= kind.Kind;
+            Materialize(item);
+            return item;
+        }
+
+        private static void Materialize(JsonNode? node)
+        {
+            switch (node)
+            {
+                case JsonObject o:
+                    foreach (var (_, value) in o)
+                    {
+                        Materialize(value);
+                    }
+
+                    break;
+                case JsonArray a:
+                    foreach (var value in a)
+                    {
+                        Materialize(value);
+                    }
+
+                    break;
+            }
+        }
     }
 }

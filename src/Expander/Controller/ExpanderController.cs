@@ -99,8 +99,6 @@ internal sealed class ExpanderController : IDisposable
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         await using var sourceSecrets = new SourceSecretWatcher(client, queue.Add, log, stop.Token);
         Metrics.SourceSecretWatches = () => sourceSecrets.Count;
-        var reconciler = new Reconciler(client, configMaps, policy, discovery, applier, new Pruner(client), new SecretProjector(client),
-            sourceSecrets, new EventRecorder(client, log, options.Identity), Metrics, log);
 
         var policyTask = policy.RunAsync(stop.Token);
         // the policy first, so that the first reconciles judge by it
@@ -126,6 +124,10 @@ internal sealed class ExpanderController : IDisposable
 
         var drift = new DriftWatcher(client, options.WatchNamespace, ApiVersionSelection.From(served, unmentionedAreServed: false),
             key => configMaps.Get(key) is not null, (key, delay) => queue.AddAfter(key, delay, stop.Token), log);
+        Metrics.CachedObjects = () => drift.Count;
+        // live objects come from the drift watcher's cache once it has synced (a LIST per kind until then)
+        var reconciler = new Reconciler(client, configMaps, policy, discovery, applier, new Pruner(client), new SecretProjector(client),
+            sourceSecrets, options.LiveObjectsFromCache ? drift : null, new EventRecorder(client, log, options.Identity), Metrics, log);
         var tasks = new List<Task>
         {
             policyTask,

@@ -6,8 +6,9 @@ using AiGatewayModels.Expander.Controller.Kube;
 namespace AiGatewayModels.Expander.Controller;
 
 /// <summary>
-/// The objects of each served kind in the ConfigMap's namespace that carry our labels for this ConfigMap: one LIST per
-/// kind per reconcile. A label proves nothing (AI Gateway copies our labels onto the HTTPRoutes it makes), so the
+/// The objects of each served kind in the ConfigMap's namespace that carry our labels for this ConfigMap: from the drift
+/// watcher's cache when it watches that kind in that version and has synced (its first LIST arrived), else one LIST of
+/// that kind. A label proves nothing (AI Gateway copies our labels onto the HTTPRoutes it makes), so the
 /// applier and the pruner also check the controller owner reference's UID.
 /// </summary>
 internal sealed class LiveObjects
@@ -16,12 +17,23 @@ internal sealed class LiveObjects
 
     public IReadOnlyDictionary<ResourceKind, Dictionary<string, JsonObject>> ByKind => byKind;
 
-    public static async Task<LiveObjects> ListAsync(KubeClient client, ValuesConfigMap cm, IEnumerable<(ResourceKind Kind, string ApiVersion)> kinds, CancellationToken ct)
+    /// <summary>Kinds read with a LIST (not from the cache) so far, by this process.</summary>
+    public static long Listed => Interlocked.Read(ref listed);
+
+    private static long listed;
+
+    public static async Task<LiveObjects> ListAsync(KubeClient client, ValuesConfigMap cm, IEnumerable<(ResourceKind Kind, string ApiVersion)> kinds, DriftWatcher? cache, CancellationToken ct)
     {
         var selector = $"{WellKnown.ManagedByLabel}={WellKnown.ManagedByValue},{WellKnown.SourceLabel}={cm.Name}";
         var result = new LiveObjects();
         var lists = await Task.WhenAll(kinds.Select(async k =>
         {
+            if (cache is not null && cache.TryGet(k.Kind, k.ApiVersion, cm.Namespace, cm.Name, out var cached))
+            {
+                return (k.Kind, cached);
+            }
+
+            Interlocked.Increment(ref listed);
             var (group, version) = KubePaths.Split(k.ApiVersion);
             var list = await client.ListAsync(KubePaths.Collection(group, version, k.Kind.Plural, cm.Namespace), selector, null, ct);
             var items = (list["items"] as JsonArray ?? []).OfType<JsonObject>().Where(i => i.Name() is not null).ToDictionary(i => i.Name()!, StringComparer.Ordinal);

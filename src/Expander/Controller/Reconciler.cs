@@ -27,6 +27,7 @@ internal sealed class Reconciler(
     Pruner pruner,
     SecretProjector secrets,
     SourceSecretWatcher sourceSecrets,
+    DriftWatcher? liveCache,
     EventRecorder events,
     ControllerMetrics metrics,
     ControllerLog log)
@@ -80,7 +81,7 @@ internal sealed class Reconciler(
         }
 
         var served = ResourceKind.All.Where(k => selection.For(k) is not null).Select(k => (k, selection.For(k)!));
-        var live = await LiveObjects.ListAsync(client, cm, served, ct);
+        var live = await LiveObjects.ListAsync(client, cm, served, liveCache, ct);
         var outcomes = await applier.ApplyAsync(cm, desired, live, ct);
         var applied = outcomes.Where(o => o.Status == ApplyStatus.Applied).ToList();
         var conflicts = outcomes.Where(o => o.Status == ApplyStatus.Conflict).ToList();

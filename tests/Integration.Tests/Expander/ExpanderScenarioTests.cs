@@ -315,11 +315,19 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
         var done = ReconcilesDone(await expander.MetricsAsync());
         await Eventually.UntilAsync(async () => ReconcilesDone(await expander.MetricsAsync()) > done, Timeout, "a reconcile after the status was written");
         var writesBefore = expander.Writes;
+        var listsBefore = LiveLists(await expander.MetricsAsync());
         var start = ReconcilesDone(await expander.MetricsAsync());
         await Eventually.UntilAsync(async () => ReconcilesDone(await expander.MetricsAsync()) >= start + 5, Timeout, "five more resyncs");
         Assert.True(expander.Writes - writesBefore == 0, $"{expander.Writes - writesBefore} writes; log:\n{expander.Log}");
+        // live objects come from the drift watcher's cache (12 rendered objects and the projected Secret): no LIST per kind per reconcile
+        Assert.Equal(listsBefore, LiveLists(await expander.MetricsAsync()));
+        Assert.Contains("expander_cached_objects 13\n", await expander.MetricsAsync(), StringComparison.Ordinal);
         Assert.Single(await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.Applied));
     }
+
+    private static long LiveLists(string metrics) =>
+        metrics.Split('\n').Where(l => l.StartsWith("expander_live_lists_total ", StringComparison.Ordinal))
+            .Select(l => long.Parse(l.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture)).Single();
 
     private static long ReconcilesDone(string metrics) =>
         metrics.Split('\n').Where(l => l.StartsWith("expander_reconciles_total{result=\"done\"}", StringComparison.Ordinal))
