@@ -3,9 +3,9 @@
 #   1. generates values of 10, 100 and 1,000 models into a work directory and checks that they are valid,
 #   2. publishes the expander CLI as Native AOT (hack/publish.sh) and, for comparison, as a framework-dependent (JIT) dll,
 #   3. times whole-process `expander render` with hyperfine and measures peak RSS with /usr/bin/time -v,
-#   4. runs the in-process BenchmarkDotNet suite (short job).
+#   4. runs the in-process BenchmarkDotNet suite (short job with 15 iterations).
 # Results (hyperfine JSON/Markdown, RSS, BenchmarkDotNet reports, machine facts) land in $BENCH_OUT (default: a temp dir).
-# Knobs: SIZES="10 100 1000", RUNS=30 (hyperfine runs per size), BDN_ARGS="--filter * --job short" (BenchmarkDotNet options),
+# Knobs: SIZES="10 100 1000", RUNS=30 (hyperfine runs per size), BDN_ARGS="--filter * --job short --iterationCount 15 --warmupCount 5" (BenchmarkDotNet),
 # WAIT_IDLE=60: before each timing phase, wait up to that many seconds for the CPUs to be idle (0 to not wait),
 # NICE=-20: as root, the script runs in a session of its own whose scheduler autogroup (and processes) get this nice
 # level, so that on a shared machine other work yields the CPU to the measured processes (it cannot make them faster
@@ -23,7 +23,7 @@ if [ -n "${BENCH_SESSION:-}" ]; then echo "$nice_level" >/proc/self/autogroup; f
 out="${BENCH_OUT:-$(mktemp -d /tmp/bench.XXXXXX)}"
 sizes="${SIZES:-10 100 1000}"
 runs="${RUNS:-30}"
-read -r -a bdn_args <<<"${BDN_ARGS:---filter * --job short}"
+read -r -a bdn_args <<<"${BDN_ARGS:---filter * --job short --iterationCount 15 --warmupCount 5}"
 wait_idle="${WAIT_IDLE:-60}"
 prio=()
 if [ "$(id -u)" -eq 0 ] && [ "$nice_level" != 0 ]; then prio=(nice -n "$nice_level"); fi

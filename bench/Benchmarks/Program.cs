@@ -5,8 +5,8 @@ using AiGatewayModels.Engine.Rendering;
 using BenchmarkDotNet.Running;
 
 // `generate N FILE` writes generated values for the whole-process measurements ('-' for stdout);
-// `check N` evaluates them in-process and prints the counts; anything else goes to BenchmarkDotNet's switcher
-// (e.g. --filter '*' --job short).
+// `check N` evaluates them in-process and prints the counts; `phases N [ROUNDS]` times each step of the evaluation;
+// anything else goes to BenchmarkDotNet's switcher (e.g. --filter '*' --job short).
 if (args is ["generate", var count, var path])
 {
     var text = ValuesGenerator.Generate(int.Parse(count, System.Globalization.CultureInfo.InvariantCulture));
@@ -19,6 +19,13 @@ if (args is ["generate", var count, var path])
         File.WriteAllText(path, text);
     }
 
+    return 0;
+}
+
+if (args is ["phases", var size, .. var rest])
+{
+    var rounds = rest is [var r] ? int.Parse(r, System.Globalization.CultureInfo.InvariantCulture) : 400;
+    PhaseTimer.Run(int.Parse(size, System.Globalization.CultureInfo.InvariantCulture), rounds, Console.Out);
     return 0;
 }
 
