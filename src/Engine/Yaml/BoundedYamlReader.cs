@@ -72,10 +72,26 @@ public static class BoundedYamlReader
     {
         private readonly Dictionary<string, YNode> anchors = new(StringComparer.Ordinal);
         private readonly List<Diagnostic> diagnostics = [];
+
+        // Where the reader is, as segments: the path string is only built when a message needs it, because building
+        // one per node cost more than all rules together.
+        private readonly List<Segment> segments = [];
         private int aliases;
         private long nodes;
 
-        public string CurrentPath { get; private set; } = string.Empty;
+        public string CurrentPath
+        {
+            get
+            {
+                var path = string.Empty;
+                foreach (var segment in segments)
+                {
+                    path = segment.Key is null ? FieldPath.Index(path, segment.Index) : FieldPath.Child(path, segment.Key);
+                }
+
+                return path;
+            }
+        }
 
         /// <summary>Where the last event the parser produced ended.</summary>
         public Mark LastGoodPosition => parser.Current?.End ?? Mark.Empty;
@@ -89,7 +105,7 @@ public static class BoundedYamlReader
             }
 
             parser.Consume<DocumentStart>();
-            var root = ReadNode(string.Empty, 1);
+            var root = ReadNode(1);
             parser.Consume<DocumentEnd>();
             if (!parser.Accept<StreamEnd>(out _))
             {
@@ -100,12 +116,11 @@ public static class BoundedYamlReader
             return new YamlReadResult(diagnostics.Count == 0 ? root : null, diagnostics);
         }
 
-        private YNode ReadNode(string path, int depth)
+        private YNode ReadNode(int depth)
         {
-            CurrentPath = path;
             if (depth > limits.MaxDepth)
             {
-                throw new LimitExceededException(path, $"{what} nests deeper than {limits.MaxDepth} levels; the values format needs far fewer, so this is not a values document");
+                throw new LimitExceededException(CurrentPath, $"{what} nests deeper than {limits.MaxDepth} levels; the values format needs far fewer, so this is not a values document");
             }
 
             var ev = parser.Current ?? throw new YamlException("unexpected end of input");
@@ -113,39 +128,42 @@ public static class BoundedYamlReader
             {
                 case AnchorAlias alias:
                     parser.MoveNext();
-                    return ResolveAlias(alias, path);
+                    return ResolveAlias(alias);
                 case Scalar scalar:
                     parser.MoveNext();
-                    return Remember(scalar.Anchor, Count(ReadScalar(scalar, path), path));
+                    Count(1);
+                    return Remember(scalar.Anchor, ReadScalar(scalar));
                 case SequenceStart seq:
                     parser.MoveNext();
-                    CheckTag(seq.Tag, path, "tag:yaml.org,2002:seq");
-                    return Remember(seq.Anchor, ReadSequence(seq, path, depth));
+                    CheckTag(seq.Tag, "tag:yaml.org,2002:seq");
+                    return Remember(seq.Anchor, ReadSequence(seq, depth));
                 case MappingStart map:
                     parser.MoveNext();
-                    CheckTag(map.Tag, path, "tag:yaml.org,2002:map");
-                    return Remember(map.Anchor, ReadMapping(map, path, depth));
+                    CheckTag(map.Tag, "tag:yaml.org,2002:map");
+                    return Remember(map.Anchor, ReadMapping(map, depth));
                 default:
                     throw new YamlException(ev.Start, ev.End, $"unexpected {ev.GetType().Name}");
             }
         }
 
-        private YSequence ReadSequence(SequenceStart start, string path, int depth)
+        private YSequence ReadSequence(SequenceStart start, int depth)
         {
             var items = new List<YNode>();
             long weight = 1;
             while (!parser.TryConsume<SequenceEnd>(out _))
             {
-                var item = ReadNode(FieldPath.Index(path, items.Count), depth + 1);
+                segments.Add(new Segment(null, items.Count));
+                var item = ReadNode(depth + 1);
+                segments.RemoveAt(segments.Count - 1);
                 items.Add(item);
                 weight += item.Weight;
             }
 
-            Count(1, path);
+            Count(1);
             return new YSequence(items, weight, (int)start.Start.Line, (int)start.Start.Column);
         }
 
-        private YMapping ReadMapping(MappingStart start, string path, int depth)
+        private YMapping ReadMapping(MappingStart start, int depth)
         {
             var entries = new List<KeyValuePair<YScalar, YNode>>();
             var seen = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -156,18 +174,17 @@ public static class BoundedYamlReader
                 if (keyEvent is not Scalar keyScalar)
                 {
                     var line = keyEvent?.Start.Line ?? 0;
-                    throw new LimitExceededException(path, $"a mapping key at line {line} is not a plain string; keys in {what} must be names");
+                    throw new LimitExceededException(CurrentPath, $"a mapping key at line {line} is not a plain string; keys in {what} must be names");
                 }
 
-                var key = ReadScalar(keyScalar, path);
-                var childPath = FieldPath.Child(path, key.Value);
+                var key = ReadScalar(keyScalar);
 
-                // A parse error while fetching the value belongs to this key, not to the value read before it.
-                CurrentPath = childPath;
+                // From here on a parse error, while fetching the value too, belongs to this key.
+                segments.Add(new Segment(key.Value, 0));
                 parser.MoveNext();
                 if (seen.TryGetValue(key.Value, out var firstLine))
                 {
-                    diagnostics.Add(Diagnostic.Error(childPath,
+                    diagnostics.Add(Diagnostic.Error(CurrentPath,
                         $"duplicate key {Shown.Value(key.Value)} at line {key.Line} (first at line {firstLine}); YAML would silently keep only one, so remove or rename one of them"));
                 }
                 else
@@ -175,17 +192,17 @@ public static class BoundedYamlReader
                     seen[key.Value] = key.Line;
                 }
 
-                var value = ReadNode(childPath, depth + 1);
+                var value = ReadNode(depth + 1);
+                segments.RemoveAt(segments.Count - 1);
                 entries.Add(new KeyValuePair<YScalar, YNode>(key, value));
                 weight += value.Weight + 1;
             }
 
-            CurrentPath = path;
-            Count(1, path);
+            Count(1);
             return new YMapping(entries, weight, (int)start.Start.Line, (int)start.Start.Column);
         }
 
-        private static YScalar ReadScalar(Scalar scalar, string path)
+        private YScalar ReadScalar(Scalar scalar)
         {
             string? tag = null;
             if (!scalar.Tag.IsEmpty && scalar.Tag.Value != "!")
@@ -193,7 +210,7 @@ public static class BoundedYamlReader
                 tag = scalar.Tag.Value;
                 if (!CoreScalarTags.Contains(tag))
                 {
-                    throw new LimitExceededException(path, $"custom YAML tag {tag} at line {scalar.Start.Line} is not allowed; remove the tag");
+                    throw new LimitExceededException(CurrentPath, $"custom YAML tag {tag} at line {scalar.Start.Line} is not allowed; remove the tag");
                 }
             }
 
@@ -201,27 +218,27 @@ public static class BoundedYamlReader
             return new YScalar(scalar.Value, quoted, quoted ? null : tag, (int)scalar.Start.Line, (int)scalar.Start.Column);
         }
 
-        private static void CheckTag(TagName tag, string path, string expected)
+        private void CheckTag(TagName tag, string expected)
         {
             if (!tag.IsEmpty && tag.Value != expected && tag.Value != "!")
             {
-                throw new LimitExceededException(path, $"YAML tag {tag.Value} is not allowed here; remove the tag");
+                throw new LimitExceededException(CurrentPath, $"YAML tag {tag.Value} is not allowed here; remove the tag");
             }
         }
 
-        private YNode ResolveAlias(AnchorAlias alias, string path)
+        private YNode ResolveAlias(AnchorAlias alias)
         {
             if (++aliases > limits.MaxAliases)
             {
-                throw new LimitExceededException(path, $"{what} uses more than {limits.MaxAliases} YAML aliases; write the values out instead");
+                throw new LimitExceededException(CurrentPath, $"{what} uses more than {limits.MaxAliases} YAML aliases; write the values out instead");
             }
 
             if (!anchors.TryGetValue(alias.Value.Value, out var target))
             {
-                throw new LimitExceededException(path, $"YAML alias *{alias.Value.Value} at line {alias.Start.Line} refers to no anchor defined before it");
+                throw new LimitExceededException(CurrentPath, $"YAML alias *{alias.Value.Value} at line {alias.Start.Line} refers to no anchor defined before it");
             }
 
-            Count(target.Weight, path);
+            Count(target.Weight);
             return target;
         }
 
@@ -235,20 +252,16 @@ public static class BoundedYamlReader
             return node;
         }
 
-        private YScalar Count(YScalar scalar, string path)
-        {
-            Count(1, path);
-            return scalar;
-        }
-
-        private void Count(long weight, string path)
+        private void Count(long weight)
         {
             nodes += weight;
             if (nodes > limits.MaxNodes)
             {
-                throw new LimitExceededException(path, string.Create(CultureInfo.InvariantCulture,
+                throw new LimitExceededException(CurrentPath, string.Create(CultureInfo.InvariantCulture,
                     $"{what} expands to more than {limits.MaxNodes} YAML nodes (aliases included); this looks like an alias bomb, not values"));
             }
         }
+
+        private readonly record struct Segment(string? Key, int Index);
     }
 }
