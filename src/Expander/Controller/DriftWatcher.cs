@@ -10,8 +10,8 @@ namespace AiGatewayModels.Expander.Controller;
 /// Watches every generated kind the cluster serves by our label (<c>app.kubernetes.io/managed-by=ai-gateway-models</c>);
 /// a change or deletion queues the owning values ConfigMap, so the object is restored. Rate-limited per ConfigMap:
 /// at most one queueing per <see cref="MinInterval"/>, so a fight with another writer cannot spin.
-/// The watched objects are also kept (an informer cache, without status and managedFields, indexed by namespace and
-/// source label), so that a reconcile reads its live objects from memory instead of one LIST per kind: see
+/// The watched objects are also kept (an informer cache: compact UTF-8 JSON without status and managedFields, indexed
+/// by namespace and source label; parsed again for each reconcile that reads them), so that a reconcile reads its live objects from memory instead of one LIST per kind: see
 /// <see cref="TryGet"/>.
 /// </summary>
 internal sealed class DriftWatcher
@@ -50,7 +50,7 @@ internal sealed class DriftWatcher
     /// <summary>
     /// The cached objects of <paramref name="kind"/> in <paramref name="ns"/> whose source label is <paramref name="source"/>,
     /// by name: false when this kind is not watched in <paramref name="apiVersion"/> or its first LIST has not arrived
-    /// yet (then the caller LISTs). The objects are shared and fully materialised: read them, never change them.
+    /// yet (then the caller LISTs). The objects are fresh copies of the cached ones.
     /// </summary>
     public bool TryGet(ResourceKind kind, string apiVersion, string ns, string source, out Dictionary<string, JsonObject> items)
     {
@@ -92,7 +92,7 @@ internal sealed class DriftWatcher
     private sealed class KindCache(DriftWatcher owner, ResourceKind kind, string apiVersion) : IListWatchHandler
     {
         private readonly Lock gate = new();
-        private Dictionary<string, Dictionary<string, JsonObject>> bySource = new(StringComparer.Ordinal);
+        private Dictionary<string, Dictionary<string, byte[]>> bySource = new(StringComparer.Ordinal);
         private Dictionary<string, string> sourceOf = new(StringComparer.Ordinal); // "ns/name" → "ns/source"
 
         public string ApiVersion { get; } = apiVersion;
@@ -112,16 +112,19 @@ internal sealed class DriftWatcher
 
         public Dictionary<string, JsonObject> Get(string ns, string source)
         {
+            KeyValuePair<string, byte[]>[] items;
             lock (gate)
             {
-                return bySource.TryGetValue(ns + "/" + source, out var items) ? new Dictionary<string, JsonObject>(items, StringComparer.Ordinal) : [];
+                items = bySource.TryGetValue(ns + "/" + source, out var found) ? [.. found] : [];
             }
+
+            return items.ToDictionary(i => i.Key, i => (JsonObject)JsonNode.Parse(i.Value)!, StringComparer.Ordinal);
         }
 
         public void Relisted(IReadOnlyList<JsonObject> items)
         {
             // the periodic resync covers anything changed while the watch was down; the cache starts over from the list
-            var (nextBySource, nextSourceOf) = (new Dictionary<string, Dictionary<string, JsonObject>>(StringComparer.Ordinal), new Dictionary<string, string>(StringComparer.Ordinal));
+            var (nextBySource, nextSourceOf) = (new Dictionary<string, Dictionary<string, byte[]>>(StringComparer.Ordinal), new Dictionary<string, string>(StringComparer.Ordinal));
             foreach (var item in items)
             {
                 Put(nextBySource, nextSourceOf, Prepare(item));
@@ -151,7 +154,7 @@ internal sealed class DriftWatcher
             owner.Changed(item);
         }
 
-        private static void Put(Dictionary<string, Dictionary<string, JsonObject>> index, Dictionary<string, string> sources, JsonObject item)
+        private static void Put(Dictionary<string, Dictionary<string, byte[]>> index, Dictionary<string, string> sources, JsonObject item)
         {
             if (item.Name() is not { } name || item.Namespace() is not { } ns)
             {
@@ -171,11 +174,11 @@ internal sealed class DriftWatcher
             var source = ns + "/" + (item.Label(WellKnown.SourceLabel) ?? string.Empty);
             if (!index.TryGetValue(source, out var items))
             {
-                items = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+                items = new Dictionary<string, byte[]>(StringComparer.Ordinal);
                 index[source] = items;
             }
 
-            items[name] = item;
+            items[name] = System.Text.Encoding.UTF8.GetBytes(item.ToJsonString());
             sources[key] = source;
         }
 
@@ -191,37 +194,14 @@ internal sealed class DriftWatcher
             }
         }
 
-        // memory: nothing reads status or managedFields; items of a core list come without apiVersion and kind; every
-        // node is materialised now, so that concurrent readers never trigger JsonNode's lazy initialisation
+        // memory: nothing reads status or managedFields; items of a core list come without apiVersion and kind
         private JsonObject Prepare(JsonObject item)
         {
             item.Remove("status");
             item.Obj("metadata")?.Remove("managedFields");
             item["apiVersion"] ??= ApiVersion;
             item["kind"] ??= kind.Kind;
-            Materialize(item);
             return item;
-        }
-
-        private static void Materialize(JsonNode? node)
-        {
-            switch (node)
-            {
-                case JsonObject o:
-                    foreach (var (_, value) in o)
-                    {
-                        Materialize(value);
-                    }
-
-                    break;
-                case JsonArray a:
-                    foreach (var value in a)
-                    {
-                        Materialize(value);
-                    }
-
-                    break;
-            }
         }
     }
 }
