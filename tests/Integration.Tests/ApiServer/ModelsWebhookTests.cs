@@ -20,36 +20,7 @@ public sealed class ModelsWebhookTests(ControlPlaneFixture controlPlane)
 {
     private const string HashAnnotation = ModelsWebhookHost.HashAnnotation;
 
-    internal const string GoodValues = """
-        gatewayRef:
-          name: ai-gateway
-        backends:
-          openai:
-            resourceName: openai-backend
-            schema: OpenAI
-            fqdn:
-              hostname: api.openai.com
-              port: 443
-            apiKeySecretRef:
-              name: openai-apikey
-              key: apiKey
-          azure:
-            resourceName: azure-backend
-            schema: OpenAI
-            fqdn:
-              hostname: example.openai.azure.com
-              port: 443
-            apiKeySecretRef:
-              name: azure-apikey
-              key: apiKey
-        models:
-          gpt-4:
-            backends:
-              primary:
-                ref: openai
-              secondary:
-                ref: azure
-        """;
+    internal const string GoodValues = AiGatewayModels.TestSupport.Cases.SampleValues.TwoBackendsOneModel;
 
     [Fact]
     public async Task Values_ConfigMaps_are_judged_labelled_and_hashed_and_generated_objects_are_guarded()

@@ -8,36 +8,7 @@ namespace AiGatewayModels.Webhook.Tests.Support;
 /// <summary>AdmissionReviews shaped as kube-apiserver sends them, and what the webhook answered.</summary>
 public static class Reviews
 {
-    public const string GoodValues = """
-        gatewayRef:
-          name: ai-gateway
-        backends:
-          openai:
-            resourceName: openai-backend
-            schema: OpenAI
-            fqdn:
-              hostname: api.openai.com
-              port: 443
-            apiKeySecretRef:
-              name: openai-apikey
-              key: apiKey
-          azure:
-            resourceName: azure-backend
-            schema: OpenAI
-            fqdn:
-              hostname: example.openai.azure.com
-              port: 443
-            apiKeySecretRef:
-              name: azure-apikey
-              key: apiKey
-        models:
-          gpt-4:
-            backends:
-              primary:
-                ref: openai
-              secondary:
-                ref: azure
-        """;
+    public const string GoodValues = AiGatewayModels.TestSupport.Cases.SampleValues.TwoBackendsOneModel;
 
     public static JsonObject ConfigMap(string name, string? values, string ns = "team-a", bool annotated = true,
         IDictionary<string, string>? labels = null, IDictionary<string, string>? annotations = null)
