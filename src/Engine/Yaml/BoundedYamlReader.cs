@@ -31,7 +31,8 @@ public static class BoundedYamlReader
             return Fail(string.Empty, $"{what} is larger than {limits.MaxBytes} bytes, the most a ConfigMap can hold; split the values into several ConfigMaps");
         }
 
-        var state = new State(new Parser(new StringReader(text)), limits, what);
+        IParser parser = (limits.UseBlockParser ? BlockYamlParser.TryCreate(text) : null) as IParser ?? new Parser(new StringReader(text));
+        var state = new State(parser, limits, what);
         try
         {
             return state.ReadSingleDocument();

@@ -19,4 +19,10 @@ public sealed record YamlLimits
 
     /// <summary>Nodes after alias expansion; a 1 MiB document of small scalars has well under this many.</summary>
     public long MaxNodes { get; init; } = 250_000;
+
+    /// <summary>
+    /// Read plain block YAML with the fast <see cref="BlockYamlParser"/> (anything else goes to YamlDotNet either way).
+    /// Off only in tests that hold the two parsers to the same result.
+    /// </summary>
+    public bool UseBlockParser { get; init; } = true;
 }
