@@ -26,10 +26,10 @@ internal sealed class ConfigMapWatcher : IListWatchHandler
     private readonly Action<string> enqueue;
     private readonly ListWatcher watcher;
 
-    public ConfigMapWatcher(KubeClient client, string? watchNamespace, Action<string> enqueue, ControllerLog log)
+    public ConfigMapWatcher(KubeClient client, string? watchNamespace, Action<string> enqueue, ControllerLog log, Action<string>? expired = null)
     {
         this.enqueue = enqueue;
-        watcher = new ListWatcher(client, KubePaths.Collection(string.Empty, "v1", "configmaps", watchNamespace), Selector, null, this, log, "values ConfigMaps");
+        watcher = new ListWatcher(client, KubePaths.Collection(string.Empty, "v1", "configmaps", watchNamespace), Selector, null, this, log, "values ConfigMaps", expired);
     }
 
     public bool Synced => watcher.Synced;

@@ -10,6 +10,7 @@ internal sealed class ControllerMetrics
     private static readonly double[] Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
     private readonly long[] durationCounts = new long[Buckets.Length + 1];
     private readonly ConcurrentDictionary<string, long> reconciles = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> relists = new(StringComparer.Ordinal);
     private long durationMicros;
     private long errors;
     private long applied;
@@ -52,6 +53,9 @@ internal sealed class ControllerMetrics
 
     public void Event() => Interlocked.Increment(ref eventsTotal);
 
+    /// <summary>A watch's resourceVersion expired (410 Gone): it listed again.</summary>
+    public void WatchExpired(string watch) => relists.AddOrUpdate(watch, 1, (_, v) => v + 1);
+
     public string Render()
     {
         var sb = new StringBuilder();
@@ -73,6 +77,12 @@ internal sealed class ControllerMetrics
         Gauge(sb, "expander_source_secret_watches", "Source Secrets watched for rotation (one watch each, restricted to its name).", SourceSecretWatches());
         Gauge(sb, "expander_cached_objects", "Generated objects held in the drift watcher's cache.", CachedObjects());
         Counter(sb, "expander_live_lists_total", "LISTs of one kind made by a reconcile because the cache was not synced for it.", LiveObjects.Listed);
+        sb.Append("# HELP expander_watch_relists_total LISTs made again because a watch's resourceVersion expired (410 Gone), by watch.\n# TYPE expander_watch_relists_total counter\n");
+        foreach (var (watch, value) in relists.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"expander_watch_relists_total{{watch=\"{watch}\"}} {value}\n");
+        }
+
         Gauge(sb, "expander_leader", "1 while this instance holds the leader Lease.", IsLeader() ? 1 : 0);
         sb.Append("# HELP expander_reconcile_duration_seconds Time of one reconcile.\n# TYPE expander_reconcile_duration_seconds histogram\n");
         long cumulative = 0;

@@ -85,7 +85,7 @@ internal sealed class ExpanderController : IDisposable
     {
         var queue = new WorkQueue(options.MinRetry, options.MaxRetry);
         activeQueue = queue;
-        var configMaps = new ConfigMapWatcher(client, options.WatchNamespace, queue.Add, log);
+        var configMaps = new ConfigMapWatcher(client, options.WatchNamespace, queue.Add, log, Metrics.WatchExpired);
         Metrics.ConfigMaps = () => configMaps.Count;
         var policy = new PolicySource(client, options.Namespace, options.PolicyConfigMap, () =>
         {

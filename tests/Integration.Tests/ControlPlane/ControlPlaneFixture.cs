@@ -54,6 +54,9 @@ public sealed class ControlPlaneFixture : IAsyncLifetime, IDisposable
 
     public Uri? ApiServerUrl { get; private set; }
 
+    /// <summary>etcd's client URL (plain HTTP on loopback), for etcdctl.</summary>
+    public Uri? EtcdUrl { get; private set; }
+
     /// <summary>The names of the CRDs that were installed.</summary>
     public IReadOnlyList<string> InstalledCrds { get; private set; } = [];
 
@@ -140,6 +143,7 @@ public sealed class ControlPlaneFixture : IAsyncLifetime, IDisposable
         using var probe = new StartupProbe(credentials);
 
         var etcdUrl = $"http://127.0.0.1:{etcdPort}";
+        EtcdUrl = new Uri(etcdUrl);
         var peerUrl = $"http://127.0.0.1:{etcdPeerPort}";
         var etcd = Start("etcd", binaries.Etcd,
             "--name=cp", $"--data-dir={Path.Combine(WorkDir, "etcd")}",
@@ -212,6 +216,52 @@ public sealed class ControlPlaneFixture : IAsyncLifetime, IDisposable
         diagnostics.OnMessage(new DiagnosticMessage(string.Create(CultureInfo.InvariantCulture,
             $"kube-apiserver restarted (pid {pid} → {restarted.Id}), ready again after {watch.Elapsed.TotalSeconds:F1} s")));
         return watch.Elapsed;
+    }
+
+    /// <summary>
+    /// Compacts etcd at its current revision (<c>etcdctl compact</c>, API v3): every older revision is gone, so a watch
+    /// that etcd serves from an older resourceVersion is answered 410 Gone. Returns the revision compacted at.
+    /// </summary>
+    public async Task<long> CompactEtcdAsync()
+    {
+        var endpoint = "--endpoints=" + (EtcdUrl ?? throw new InvalidOperationException("the control plane is not started")).AbsoluteUri.TrimEnd('/');
+        // any read answers with the store's current revision in its header
+        var header = System.Text.Json.Nodes.JsonNode.Parse(await EtcdctlAsync(endpoint, "get", "--write-out=json", "/compaction-probe"))!["header"]!;
+        var revision = header["revision"]!.GetValue<long>();
+        await EtcdctlAsync(endpoint, "compact", revision.ToString(CultureInfo.InvariantCulture));
+        diagnostics.OnMessage(new DiagnosticMessage(string.Create(CultureInfo.InvariantCulture, $"etcd compacted at revision {revision}")));
+        return revision;
+    }
+
+    private static async Task<string> EtcdctlAsync(params string[] arguments)
+    {
+        var info = new ProcessStartInfo("etcdctl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.Environment["ETCDCTL_API"] = "3";
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("etcdctl did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill();
+            throw new TimeoutException("etcdctl " + string.Join(' ', arguments) + " did not finish in 30 s");
+        }
+
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"etcdctl {string.Join(' ', arguments)} failed ({process.ExitCode}): {await stderr}");
+        }
+
+        return await stdout;
     }
 
     private ProcessHandle Start(string name, string executable, params string[] arguments)

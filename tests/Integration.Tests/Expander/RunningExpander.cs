@@ -17,9 +17,9 @@ internal sealed class RunningExpander : IAsyncDisposable
     private readonly StringWriter logText = new();
     private int stopped;
 
-    private RunningExpander(ControlPlaneFixture controlPlane, ControllerOptions options)
+    private RunningExpander(string kubeconfigPath, ControllerOptions options)
     {
-        Client = new KubeClient(KubeConnection.FromKubeconfig(controlPlane.KubeconfigPath));
+        Client = new KubeClient(KubeConnection.FromKubeconfig(kubeconfigPath));
         Controller = new ExpanderController(Client, options, new ControllerLog(TextWriter.Synchronized(logText), debug: true));
         run = Task.Run(() => Controller.RunAsync(stop.Token));
     }
@@ -33,7 +33,8 @@ internal sealed class RunningExpander : IAsyncDisposable
 
     public string Log => logText.ToString();
 
-    public static RunningExpander Start(ControlPlaneFixture controlPlane, string ns, Func<ControllerOptions, ControllerOptions>? configure = null)
+    /// <param name="kubeconfigPath">another kubeconfig than the control plane's (e.g. one that goes through a proxy).</param>
+    public static RunningExpander Start(ControlPlaneFixture controlPlane, string ns, Func<ControllerOptions, ControllerOptions>? configure = null, string? kubeconfigPath = null)
     {
         var options = new ControllerOptions
         {
@@ -45,7 +46,7 @@ internal sealed class RunningExpander : IAsyncDisposable
             MinRetry = TimeSpan.FromMilliseconds(200),
             MaxRetry = TimeSpan.FromSeconds(2),
         };
-        return new RunningExpander(controlPlane, configure?.Invoke(options) ?? options);
+        return new RunningExpander(kubeconfigPath ?? controlPlane.KubeconfigPath, configure?.Invoke(options) ?? options);
     }
 
     public async Task<string> MetricsAsync()

@@ -6,8 +6,11 @@ namespace AiGatewayModels.Expander.Controller.Kube;
 /// An informer's core: LIST, then WATCH from the list's resourceVersion; resume from the last seen resourceVersion
 /// (bookmarks included) when the server ends a watch; LIST again on 410 Gone; reconnect with exponential backoff and
 /// jitter on errors. The handler sees every object of each LIST (<see cref="IListWatchHandler.Relisted"/>) and every event.
+/// <paramref name="expired"/> is told of each LIST made again because the server answered a watch with 410 Gone or another
+/// error status (the resourceVersion was compacted away or fell out of the watch cache).
 /// </summary>
-internal sealed class ListWatcher(KubeClient client, string path, string? labelSelector, string? fieldSelector, IListWatchHandler handler, ControllerLog log, string what)
+internal sealed class ListWatcher(KubeClient client, string path, string? labelSelector, string? fieldSelector, IListWatchHandler handler, ControllerLog log, string what,
+    Action<string>? expired = null)
 {
     private const int WatchTimeoutSeconds = 240;
     private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(500);
@@ -46,6 +49,7 @@ internal sealed class ListWatcher(KubeClient client, string path, string? labelS
                         var code = e.Object["code"]?.GetValue<int>();
                         log.Info($"watch {what}: {code} {e.Object.Str("reason")}; listing again");
                         resourceVersion = null; // 410 Gone (or any other error status): start over from a fresh LIST
+                        expired?.Invoke(what);
                         break;
                     }
 
@@ -62,7 +66,9 @@ internal sealed class ListWatcher(KubeClient client, string path, string? labelS
             }
             catch (KubeApiException e) when (e.IsGone)
             {
+                log.Info($"watch {what}: 410 Gone; listing again");
                 resourceVersion = null;
+                expired?.Invoke(what);
             }
             catch (Exception e) when (e is KubeApiException or HttpRequestException or IOException or OperationCanceledException or System.Text.Json.JsonException)
             {
