@@ -214,9 +214,8 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
             var source = await Cluster.CoreV1.ReadNamespacedSecretAsync(ValuesFixtures.AzureSecret, ns);
             source.Data[ValuesFixtures.AzureKey] = Encoding.UTF8.GetBytes(rotated);
             await Cluster.CoreV1.ReplaceNamespacedSecretAsync(source, ValuesFixtures.AzureSecret, ns);
-            var watch = System.Diagnostics.Stopwatch.StartNew();
+            // bounded by 15 s while the resync is 10 min: only the source Secret's watch can deliver this
             await Eventually.UntilAsync(async () => await ProjectedValueAsync(ns) == rotated, TimeSpan.FromSeconds(15), "the projected Secret carries the rotated key (resync: 10 min)");
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"{watch.Elapsed}");
             await AssertNoSecretValueAsync(expander, ns, rotated);
         }
 
@@ -236,7 +235,8 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
         await Eventually.UntilAsync(async () => (await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.SecretMissing)).Count > 0, Timeout, "a SecretMissing Event");
         Assert.Contains(ValuesFixtures.AzureSecret, (await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.SecretMissing))[0].Message, StringComparison.Ordinal);
         Assert.Null(await expander.Client.GetAsync($"/api/v1/namespaces/{ns}/secrets/azure-apikey", default));
-        Assert.False((await ValuesFixtures.StatusAsync(Cluster, ns))!["ready"]!.GetValue<bool>());
+        // the Event and the status annotation are two writes: wait for the second instead of racing it
+        await Eventually.UntilAsync(async () => (await ValuesFixtures.StatusAsync(Cluster, ns))?["ready"]?.GetValue<bool>() == false, Timeout, "status not ready while the Secret is missing");
 
         await ValuesFixtures.CreateSourceSecretAsync(Cluster, ns, SecretValue);
         await Eventually.UntilAsync(async () => await ProjectedValueAsync(ns) == SecretValue, Timeout, "the projected Secret, after the retry");
