@@ -167,7 +167,7 @@ public static class BoundedYamlReader
         private YMapping ReadMapping(MappingStart start, int depth)
         {
             var entries = new List<KeyValuePair<YScalar, YNode>>();
-            var seen = new Dictionary<string, long>(StringComparer.Ordinal);
+            Dictionary<string, YScalar>? index = null;
             long weight = 1;
             while (!parser.TryConsume<MappingEnd>(out _))
             {
@@ -183,24 +183,52 @@ public static class BoundedYamlReader
                 // From here on a parse error, while fetching the value too, belongs to this key.
                 segments.Add(new Segment(key.Value, 0));
                 parser.MoveNext();
-                if (seen.TryGetValue(key.Value, out var firstLine))
+                if (FirstWithKey(entries, ref index, key.Value) is { } first)
                 {
                     diagnostics.Add(Diagnostic.Error(CurrentPath,
-                        $"duplicate key {Shown.Value(key.Value)} at line {key.Line} (first at line {firstLine}); YAML would silently keep only one, so remove or rename one of them"));
-                }
-                else
-                {
-                    seen[key.Value] = key.Line;
+                        $"duplicate key {Shown.Value(key.Value)} at line {key.Line} (first at line {first.Line}); YAML would silently keep only one, so remove or rename one of them"));
                 }
 
                 var value = ReadNode(depth + 1);
                 segments.RemoveAt(segments.Count - 1);
                 entries.Add(new KeyValuePair<YScalar, YNode>(key, value));
+                index?.TryAdd(key.Value, key);
                 weight += value.Weight + 1;
             }
 
             Count(1);
             return new YMapping(entries, weight, (int)start.Start.Line, (int)start.Start.Column);
+        }
+
+        // Values mappings hold a handful of keys, where a scan beats allocating a dictionary per mapping; past
+        // SmallMapping keys an index takes over, so a mapping with thousands of keys stays linear.
+        private const int SmallMapping = 16;
+
+        private static YScalar? FirstWithKey(List<KeyValuePair<YScalar, YNode>> entries, ref Dictionary<string, YScalar>? index, string key)
+        {
+            if (index is null && entries.Count >= SmallMapping)
+            {
+                index = new Dictionary<string, YScalar>(StringComparer.Ordinal);
+                foreach (var (k, _) in entries)
+                {
+                    index.TryAdd(k.Value, k);
+                }
+            }
+
+            if (index is not null)
+            {
+                return index.GetValueOrDefault(key);
+            }
+
+            foreach (var (k, _) in entries)
+            {
+                if (string.Equals(k.Value, key, StringComparison.Ordinal))
+                {
+                    return k;
+                }
+            }
+
+            return null;
         }
 
         private YScalar ReadScalar(Scalar scalar)
