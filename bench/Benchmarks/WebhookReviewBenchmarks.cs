@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AiGatewayModels.Webhook;
 using AiGatewayModels.Webhook.Admission;
 using AiGatewayModels.Webhook.Cluster;
@@ -30,27 +29,7 @@ public class WebhookReviewBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var review = new JsonObject
-        {
-            ["apiVersion"] = "admission.k8s.io/v1",
-            ["kind"] = "AdmissionReview",
-            ["request"] = new JsonObject
-            {
-                ["uid"] = "00000000-0000-0000-0000-000000000001",
-                ["kind"] = new JsonObject { ["group"] = "", ["version"] = "v1", ["kind"] = "ConfigMap" },
-                ["namespace"] = "team-a",
-                ["operation"] = "UPDATE",
-                ["userInfo"] = new JsonObject { ["username"] = "bench" },
-                ["object"] = new JsonObject
-                {
-                    ["apiVersion"] = "v1",
-                    ["kind"] = "ConfigMap",
-                    ["metadata"] = new JsonObject { ["name"] = "models", ["namespace"] = "team-a", ["annotations"] = new JsonObject { ["models.ai-gateway.io/values"] = "true" } },
-                    ["data"] = new JsonObject { ["values.yaml"] = ValuesGenerator.Generate(Models) },
-                },
-            },
-        };
-        body = System.Text.Encoding.UTF8.GetBytes(review.ToJsonString());
+        body = ValuesConfigMapReview.Build(ValuesGenerator.Generate(Models), "UPDATE");
         metrics = new WebhookMetrics();
         policy = new PolicyStore(NullLogger<PolicyStore>.Instance, metrics);
         drift = new DriftGuard(new WebhookSettings("unused", "unused", null, WebhookSettings.DefaultPolicyConfigMap, WebhookSettings.DefaultExpanderUsername, true, null));

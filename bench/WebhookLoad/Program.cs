@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
+using AiGatewayModels.Benchmarks;
 
 // Load generator for the webhook: N keep-alive HTTPS clients post an AdmissionReview (a values ConfigMap with M models)
 // to /validate for D seconds. Usage: WebhookLoad <base-url> [clients=100] [seconds=20] [models=100] [same|distinct]
@@ -27,27 +27,7 @@ for (var i = 0; i < models; i++)
     values.Append(CultureInfo.InvariantCulture, $"  model-{i}:\n    backends:\n      primary:\n        ref: openai\n      secondary:\n        ref: azure\n");
 }
 
-var review = new JsonObject
-{
-    ["apiVersion"] = "admission.k8s.io/v1",
-    ["kind"] = "AdmissionReview",
-    ["request"] = new JsonObject
-    {
-        ["uid"] = "00000000-0000-0000-0000-000000000001",
-        ["kind"] = new JsonObject { ["group"] = "", ["version"] = "v1", ["kind"] = "ConfigMap" },
-        ["namespace"] = "team-a",
-        ["operation"] = "CREATE",
-        ["userInfo"] = new JsonObject { ["username"] = "bench" },
-        ["object"] = new JsonObject
-        {
-            ["apiVersion"] = "v1",
-            ["kind"] = "ConfigMap",
-            ["metadata"] = new JsonObject { ["name"] = "models", ["namespace"] = "team-a", ["annotations"] = new JsonObject { ["models.ai-gateway.io/values"] = "true" } },
-            ["data"] = new JsonObject { ["values.yaml"] = values.ToString() },
-        },
-    },
-};
-var body = Encoding.UTF8.GetBytes(review.ToJsonString());
+var body = ValuesConfigMapReview.Build(values.ToString(), "CREATE");
 var counterAt = body.AsSpan().IndexOf(Encoding.UTF8.GetBytes(Marker)) + Marker.Length - 10;
 long sequence = 0;
 using var handler = new SocketsHttpHandler
