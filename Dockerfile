@@ -1,15 +1,15 @@
 # syntax=docker/dockerfile:1
 # One image, two programs; the container command selects one (deploy/manifests does):
-#   webhook:  ["/usr/bin/dotnet", "/app/webhook/webhook.dll", --tls-cert-file=..., --tls-key-file=...]
+#   webhook:  ["/app/webhook", --tls-cert-file=..., --tls-key-file=...]
 #   expander: ["/app/expander", "run"]   (also render / validate / convert, like the CLI)
 # Build: docker build -t REGISTRY/ai-gateway-models:TAG .        (linux/amd64 or linux/arm64, native builds: Native AOT
 #        does not cross-compile between architectures)
 # The build stage runs hack/docker-publish.sh, which CI runs too.
 # Base images are pinned by version; pin them by digest as well (@sha256:...) in a registry you control.
 ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0.100-noble
-# Ubuntu chiseled ("distroless"): no shell, no package manager, user app (UID 1654) by default, and the ASP.NET Core
-# runtime the webhook needs; the expander is a Native AOT binary that needs only the C runtime and OpenSSL it also has.
-ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0.0-noble-chiseled
+# Ubuntu chiseled ("distroless"): no shell, no package manager, user app (UID 1654) by default. Both programs are
+# Native AOT binaries, so the runtime-deps image (C runtime and OpenSSL, no .NET runtime) is all they need.
+ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/runtime-deps:10.0.0-noble-chiseled
 
 FROM ${SDK_IMAGE} AS build
 ARG TARGETARCH
@@ -21,11 +21,12 @@ WORKDIR /src
 # restore first, so that a source change does not download the packages again
 COPY Directory.Build.props Directory.Packages.props ./
 COPY src/Engine/Engine.csproj src/Engine/
+COPY src/Kube/Kube.csproj src/Kube/
 COPY src/Expander/Expander.csproj src/Expander/
 COPY src/Webhook/Webhook.csproj src/Webhook/
 RUN case "${TARGETARCH:-amd64}" in arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac \
     && dotnet restore src/Expander -r "$rid" \
-    && dotnet restore src/Webhook
+    && dotnet restore src/Webhook -r "$rid"
 COPY src/ src/
 COPY hack/publish.sh hack/docker-publish.sh hack/
 RUN case "${TARGETARCH:-amd64}" in arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac \
@@ -36,8 +37,7 @@ LABEL org.opencontainers.image.title="ai-gateway-models" \
       org.opencontainers.image.description="Admission webhook and expander controller for AI Gateway models values ConfigMaps"
 # nothing in /app is writable by the user that runs it; the programs write nothing to disk (mount an emptyDir on /tmp
 # for .NET's diagnostics socket when the root filesystem is read-only, as deploy/manifests does)
-COPY --from=build --chown=0:0 --chmod=0755 /app/expander /app/expander
-COPY --from=build --chown=0:0 /app/webhook /app/webhook
+COPY --from=build --chown=0:0 --chmod=0755 /app/expander /app/webhook /app/
 # the webhook listens where --urls says (HTTPS only), not on the base image's HTTP port 8080
 ENV ASPNETCORE_HTTP_PORTS=
 WORKDIR /app

@@ -4,15 +4,23 @@ using System.Text;
 using AiGatewayModels.Benchmarks;
 
 // Load generator for the webhook: N keep-alive HTTPS clients post an AdmissionReview (a values ConfigMap with M models)
-// to /validate for D seconds. Usage: WebhookLoad <base-url> [clients=100] [seconds=20] [models=100] [same|distinct]
+// to /validate for D seconds.
+// Usage: WebhookLoad <base-url> [clients=100] [seconds=20] [models=100] [same|distinct] [rate=0]
 // same: every request carries the same values (the webhook's evaluation cache answers all but the first);
 // distinct: every request's values differ (a counter in a YAML comment), so the cache never hits.
+// rate=0 (closed loop): each client sends its next request as soon as the previous answer arrives, which measures the
+//   most the server can do; by Little's law the mean latency is then clients / throughput, whatever the server's speed.
+// rate=R (open loop, constant arrival rate, like wrk2 or k6's constant-arrival-rate): request i is due at i/R seconds
+//   and is sent by whichever of the N clients is free. A request that finds every client busy waits, and its latency
+//   counts from when it was due, so a server stall shows in the percentiles instead of slowing the load down
+//   ("coordinated omission"). A request sent on time counts from when it was sent.
 // The server's certificate is not verified (a loopback benchmark); the webhook's tests cover TLS trust.
 var baseUrl = new Uri(args[0]);
 var clients = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100;
 var seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20;
 var models = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 100;
 var distinct = args.Length > 4 && args[4] == "distinct";
+var rate = args.Length > 5 ? double.Parse(args[5], CultureInfo.InvariantCulture) : 0;
 const string Marker = "# request 0000000000";
 
 var values = new StringBuilder(Marker + "\ngatewayRef:\n  name: ai-gateway\nbackends:\n");
@@ -69,24 +77,61 @@ await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ => { while (DateT
 
 var latencies = new List<double>[clients];
 var failures = 0;
-var stop = Stopwatch.StartNew();
+long late = 0;
+long due = -1;
+var ticksPerRequest = rate > 0 ? Stopwatch.Frequency / rate : 0;
+var start = Stopwatch.GetTimestamp();
+var end = start + (seconds * Stopwatch.Frequency);
 await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
 {
     var mine = latencies[c] = new List<double>(100_000);
-    while (stop.Elapsed.TotalSeconds < seconds)
+    while (true)
     {
-        var t = Stopwatch.GetTimestamp();
+        long origin;
+        if (rate > 0)
+        {
+            var dueAt = start + (long)(Interlocked.Increment(ref due) * ticksPerRequest);
+            if (dueAt >= end)
+            {
+                break;
+            }
+
+            var early = dueAt - Stopwatch.GetTimestamp();
+            if (early > 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds((double)early / Stopwatch.Frequency));
+                origin = Stopwatch.GetTimestamp();
+            }
+            else
+            {
+                origin = dueAt;
+                if (-early > Stopwatch.Frequency / 1000)
+                {
+                    Interlocked.Increment(ref late);
+                }
+            }
+        }
+        else
+        {
+            origin = Stopwatch.GetTimestamp();
+            if (origin >= end)
+            {
+                break;
+            }
+        }
+
         if (!await Once())
         {
             Interlocked.Increment(ref failures);
         }
 
-        mine.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+        mine.Add(Stopwatch.GetElapsedTime(origin).TotalMilliseconds);
     }
 }));
-var elapsed = stop.Elapsed.TotalSeconds;
+var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
 var all = latencies.SelectMany(l => l).Order().ToArray();
 double P(double q) => all[Math.Min(all.Length - 1, (int)(q * all.Length))];
+var mode = rate > 0 ? string.Create(CultureInfo.InvariantCulture, $"open-loop rate={rate:F0}/s late={late}") : "closed-loop";
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"clients={clients} models={models} values={(distinct ? "distinct" : "same")} body={body.Length}B requests={all.Length} failures={failures} seconds={elapsed:F1} rps={all.Length / elapsed:F0} p50={P(0.50):F2}ms p90={P(0.90):F2}ms p99={P(0.99):F2}ms max={all[^1]:F2}ms"));
+    $"{mode} clients={clients} models={models} values={(distinct ? "distinct" : "same")} body={body.Length}B requests={all.Length} failures={failures} seconds={elapsed:F1} rps={all.Length / elapsed:F0} mean={all.Average():F2}ms p50={P(0.50):F2}ms p90={P(0.90):F2}ms p99={P(0.99):F2}ms max={all[^1]:F2}ms"));
 return failures == 0 ? 0 : 2;

@@ -1,8 +1,8 @@
+using AiGatewayModels.Kube;
 using AiGatewayModels.Webhook.Admission;
 using AiGatewayModels.Webhook.Cluster;
 using AiGatewayModels.Webhook.Observability;
 using AiGatewayModels.Webhook.Tls;
-using k8s;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -54,9 +54,9 @@ public static class WebhookApp
         builder.Services.AddSingleton<ValuesReview>();
         builder.Services.AddSingleton<DriftGuard>();
         builder.Services.AddSingleton<AdmissionEndpoint>();
-        if (KubernetesConfiguration(settings) is { } k8sConfig)
+        if (Connection(settings) is { } connection)
         {
-            builder.Services.AddSingleton<IKubernetes>(_ => new Kubernetes(k8sConfig));
+            builder.Services.AddSingleton(_ => new KubeClient(connection, KubernetesCluster.UserAgent));
             builder.Services.AddSingleton<KubernetesCluster>();
             builder.Services.AddSingleton<IClusterView>(s => s.GetRequiredService<KubernetesCluster>());
             builder.Services.AddHostedService(s => s.GetRequiredService<KubernetesCluster>());
@@ -105,7 +105,8 @@ public static class WebhookApp
         return app;
     }
 
-    private static KubernetesClientConfiguration? KubernetesConfiguration(WebhookSettings settings)
+    /// <summary>The apiserver from --kubeconfig or KUBECONFIG, else the Pod's service account; none outside a cluster.</summary>
+    private static KubeConnection? Connection(WebhookSettings settings)
     {
         if (settings.ClusterDisabled)
         {
@@ -114,10 +115,10 @@ public static class WebhookApp
 
         if (settings.Kubeconfig is { } path)
         {
-            return KubernetesClientConfiguration.BuildConfigFromConfigFile(path);
+            return KubeConnection.FromKubeconfig(path);
         }
 
-        return KubernetesClientConfiguration.IsInCluster() ? KubernetesClientConfiguration.InClusterConfig() : null;
+        return KubeConnection.IsInCluster ? KubeConnection.Resolve(null) : null;
     }
 }
 

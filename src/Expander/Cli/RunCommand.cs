@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using AiGatewayModels.Expander.Controller;
-using AiGatewayModels.Expander.Controller.Kube;
+using AiGatewayModels.Kube;
 
 namespace AiGatewayModels.Expander.Cli;
 
@@ -51,7 +51,7 @@ internal static class RunCommand
 
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var client = new KubeClient(connection);
+        using var client = new KubeClient(connection, "ai-gateway-models-expander");
         var options = new ControllerOptions
         {
             Namespace = ns,

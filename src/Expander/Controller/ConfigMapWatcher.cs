@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using AiGatewayModels.Engine;
-using AiGatewayModels.Expander.Controller.Kube;
+using AiGatewayModels.Kube;
 
 namespace AiGatewayModels.Expander.Controller;
 
@@ -68,7 +68,7 @@ internal sealed class ConfigMapWatcher : IListWatchHandler
         }
     }
 
-    public void Event(string type, JsonObject item)
+    public void Changed(string type, JsonObject item)
     {
         if (type == "DELETED")
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AiGatewayModels.Kube;
 
 namespace AiGatewayModels.Expander.Controller;
 
@@ -6,7 +7,7 @@ namespace AiGatewayModels.Expander.Controller;
 /// Plain log lines (UTC time, level, message) on a writer, stderr by default. Messages are built from names, counts,
 /// field paths and apiserver reasons only: never from object content, so no Secret value can reach the log.
 /// </summary>
-internal sealed class ControllerLog(TextWriter writer, bool debug = false)
+internal sealed class ControllerLog(TextWriter writer, bool debug = false) : IKubeLog
 {
     private readonly Lock gate = new();
 

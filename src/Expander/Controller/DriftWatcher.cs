@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using AiGatewayModels.Engine;
 using AiGatewayModels.Engine.Rendering;
-using AiGatewayModels.Expander.Controller.Kube;
+using AiGatewayModels.Kube;
 
 namespace AiGatewayModels.Expander.Controller;
 
@@ -136,7 +136,7 @@ internal sealed class DriftWatcher
             }
         }
 
-        public void Event(string type, JsonObject item)
+        public void Changed(string type, JsonObject item)
         {
             item = Prepare(item);
             lock (gate)

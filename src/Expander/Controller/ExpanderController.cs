@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using AiGatewayModels.Engine.Rendering;
-using AiGatewayModels.Expander.Controller.Kube;
+using AiGatewayModels.Kube;
 
 namespace AiGatewayModels.Expander.Controller;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using AiGatewayModels.Expander.Controller.Kube;
+using AiGatewayModels.Kube;
 
 namespace AiGatewayModels.Expander.Controller;
 

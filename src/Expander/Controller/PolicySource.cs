@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using AiGatewayModels.Engine.Policy;
-using AiGatewayModels.Expander.Controller.Kube;
+using AiGatewayModels.Kube;
 
 namespace AiGatewayModels.Expander.Controller;
 
@@ -40,7 +40,7 @@ internal sealed class PolicySource : IListWatchHandler
 
     public void Relisted(IReadOnlyList<JsonObject> items) => Apply(items.Count > 0 ? items[0] : null);
 
-    public void Event(string type, JsonObject item) => Apply(type == "DELETED" ? null : item);
+    public void Changed(string type, JsonObject item) => Apply(type == "DELETED" ? null : item);
 
     private void Apply(JsonObject? configMap)
     {

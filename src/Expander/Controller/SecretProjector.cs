@@ -1,6 +1,6 @@
 using AiGatewayModels.Engine.Model;
 using AiGatewayModels.Engine.Rendering;
-using AiGatewayModels.Expander.Controller.Kube;
+using AiGatewayModels.Kube;
 
 namespace AiGatewayModels.Expander.Controller;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using AiGatewayModels.Expander.Controller.Kube;
+using AiGatewayModels.Kube;
 
 namespace AiGatewayModels.Expander.Controller;
 
@@ -171,7 +171,7 @@ internal sealed class SourceSecretWatcher(KubeClient client, Action<string> enqu
             owner.Changed(this);
         }
 
-        public void Event(string type, JsonObject item)
+        public void Changed(string type, JsonObject item)
         {
             Scrub([item]);
             owner.Changed(this);

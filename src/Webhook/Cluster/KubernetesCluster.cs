@@ -1,34 +1,52 @@
 using System.Collections.Concurrent;
-using System.Net;
+using System.Text.Json.Nodes;
 using AiGatewayModels.Engine;
 using AiGatewayModels.Engine.Input;
 using AiGatewayModels.Engine.Policy;
-using k8s;
-using k8s.Autorest;
-using k8s.Models;
+using AiGatewayModels.Kube;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace AiGatewayModels.Webhook.Cluster;
 
 /// <summary>
-/// The cluster through KubernetesClient (KUBECONFIG or in-cluster): two list+watch loops, like an informer, keep the
+/// The cluster through the shared REST client (KUBECONFIG or in-cluster): two list+watch loops, like informers, keep the
 /// policy ConfigMap and every values ConfigMap in memory, so admission reviews never wait for a LIST.
 /// Secrets and Gateways are looked up by name (one GET, only for values ConfigMaps that pass every rule).
 /// </summary>
-public sealed partial class KubernetesCluster(
-    IKubernetes client, WebhookSettings settings, PolicyStore policy, ILogger<KubernetesCluster> logger) : BackgroundService, IClusterView
+public sealed partial class KubernetesCluster : BackgroundService, IClusterView
 {
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
-    private static readonly string ValuesSelector = WellKnown.ValuesAnnotation + "=true";
+    public const string UserAgent = "ai-gateway-models-webhook";
 
+    private readonly KubeClient client;
+    private readonly ILogger<KubernetesCluster> logger;
     private readonly ConcurrentDictionary<string, StoredValues> values = new(StringComparer.Ordinal);
-    private volatile bool policySynced;
-    private volatile bool valuesSynced;
+    private readonly ListWatcher valuesWatcher;
+    private readonly ListWatcher? policyWatcher;
+
+    public KubernetesCluster(KubeClient client, WebhookSettings settings, PolicyStore policy, ILogger<KubernetesCluster> logger)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        this.client = client;
+        this.logger = logger;
+        var log = new LoggerKubeLog(logger);
+        valuesWatcher = new ListWatcher(client, KubePaths.Collection(string.Empty, "v1", "configmaps", null),
+            WellKnown.ValuesAnnotation + "=true", null, new ValuesHandler(values), log, "values ConfigMaps");
+        if (settings.Namespace is { } ns)
+        {
+            var source = $"ConfigMap {ns}/{settings.PolicyConfigMap}";
+            policyWatcher = new ListWatcher(client, KubePaths.Collection(string.Empty, "v1", "configmaps", ns),
+                null, "metadata.name=" + settings.PolicyConfigMap, new PolicyHandler(policy, source), log, "policy ConfigMap");
+        }
+        else
+        {
+            LogNoNamespace(logger);
+        }
+    }
 
     public bool Available => true;
 
-    public bool Synced => policySynced && valuesSynced;
+    public bool Synced => valuesWatcher.Synced && (policyWatcher?.Synced ?? true);
 
     public IReadOnlyCollection<StoredValues> ValuesConfigMaps => (IReadOnlyCollection<StoredValues>)values.Values;
 
@@ -37,14 +55,9 @@ public sealed partial class KubernetesCluster(
         try
         {
             // metadata only would be nicer; a GET is what v1.20 offers. The data is dropped at once and never logged.
-            using var response = await client.CoreV1.ReadNamespacedSecretWithHttpMessagesAsync(name, ns, cancellationToken: cancellationToken);
-            return true;
+            return await client.GetAsync(KubePaths.Item(string.Empty, "v1", "secrets", ns, name), cancellationToken) is not null;
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return false;
-        }
-        catch (Exception e) when (e is HttpOperationException or HttpRequestException)
+        catch (Exception e) when (e is KubeApiException or HttpRequestException or TimeoutException or System.Text.Json.JsonException)
         {
             LogLookupFailed(logger, "Secret", e.GetType().Name);
             return null;
@@ -53,158 +66,109 @@ public sealed partial class KubernetesCluster(
 
     public async Task<bool?> GatewayExistsAsync(string ns, string name, CancellationToken cancellationToken)
     {
-        foreach (var version in (string[])["v1", "v1beta1"])
+        try
         {
-            try
+            foreach (var version in (string[])["v1", "v1beta1"])
             {
-                await client.CustomObjects.GetNamespacedCustomObjectAsync("gateway.networking.k8s.io", version, ns, "gateways", name, cancellationToken);
-                return true;
+                // null: not there in this version, or the version is not served; try the next one
+                if (await client.GetAsync(KubePaths.Item("gateway.networking.k8s.io", version, "gateways", ns, name), cancellationToken) is not null)
+                {
+                    return true;
+                }
             }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-            {
-                // not there in this version (or the version is not served): try the next one
-            }
-            catch (Exception e) when (e is HttpOperationException or HttpRequestException)
-            {
-                LogLookupFailed(logger, "Gateway", e.GetType().Name);
-                return null;
-            }
-        }
 
-        return false;
+            return false;
+        }
+        catch (Exception e) when (e is KubeApiException or HttpRequestException or TimeoutException or System.Text.Json.JsonException)
+        {
+            LogLookupFailed(logger, "Gateway", e.GetType().Name);
+            return null;
+        }
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(WatchPolicyAsync(stoppingToken), WatchValuesAsync(stoppingToken));
-
-    private async Task WatchPolicyAsync(CancellationToken ct)
-    {
-        if (settings.Namespace is null)
-        {
-            LogNoNamespace(logger);
-            policySynced = true;
-            return;
-        }
-
-        var ns = settings.Namespace;
-        var selector = "metadata.name=" + settings.PolicyConfigMap;
-        var source = $"ConfigMap {ns}/{settings.PolicyConfigMap}";
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                var list = await client.CoreV1.ListNamespacedConfigMapAsync(ns, fieldSelector: selector, cancellationToken: ct);
-                ApplyPolicy(list.Items.FirstOrDefault(), source);
-                policySynced = true;
-                await foreach (var (type, item) in client.CoreV1.WatchListNamespacedConfigMapAsync(
-                    ns, fieldSelector: selector, resourceVersion: list.Metadata.ResourceVersion, timeoutSeconds: 300, cancellationToken: ct))
-                {
-                    if (type is WatchEventType.Added or WatchEventType.Modified)
-                    {
-                        ApplyPolicy(item, source);
-                    }
-                    else if (type == WatchEventType.Deleted)
-                    {
-                        ApplyPolicy(null, source);
-                    }
-                    else if (type == WatchEventType.Error)
-                    {
-                        break; // expired resourceVersion: list again
-                    }
-                }
-            }
-            catch (Exception e) when (!ct.IsCancellationRequested && e is not OutOfMemoryException)
-            {
-                LogWatchFailed(logger, "policy", e.GetType().Name, e.Message);
-                await Delay(ct);
-            }
-        }
-    }
-
-    private void ApplyPolicy(V1ConfigMap? configMap, string source)
-    {
-        string? text = null;
-        if (configMap is not null)
-        {
-            text = configMap.Data?.TryGetValue(PolicyReader.DataKey, out var t) == true ? t : string.Empty;
-            source += $" (resourceVersion {configMap.Metadata.ResourceVersion})";
-        }
-
-        policy.Apply(text, source);
-    }
-
-    private async Task WatchValuesAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                var list = await client.CoreV1.ListConfigMapForAllNamespacesAsync(labelSelector: ValuesSelector, cancellationToken: ct);
-                values.Clear();
-                foreach (var item in list.Items)
-                {
-                    Store(item);
-                }
-
-                valuesSynced = true;
-                await foreach (var (type, item) in client.CoreV1.WatchListConfigMapForAllNamespacesAsync(
-                    labelSelector: ValuesSelector, resourceVersion: list.Metadata.ResourceVersion, timeoutSeconds: 300, cancellationToken: ct))
-                {
-                    if (type is WatchEventType.Added or WatchEventType.Modified)
-                    {
-                        Store(item);
-                    }
-                    else if (type == WatchEventType.Deleted)
-                    {
-                        values.TryRemove(Key(item), out _);
-                    }
-                    else if (type == WatchEventType.Error)
-                    {
-                        break;
-                    }
-                }
-            }
-            catch (Exception e) when (!ct.IsCancellationRequested && e is not OutOfMemoryException)
-            {
-                LogWatchFailed(logger, "values ConfigMaps", e.GetType().Name, e.Message);
-                await Delay(ct);
-            }
-        }
-    }
-
-    private void Store(V1ConfigMap item)
-    {
-        var text = item.Data?.TryGetValue(WellKnown.ValuesDataKey, out var t) == true ? t : null;
-        if (text is null || item.Metadata.Annotations?.TryGetValue(WellKnown.ValuesAnnotation, out var a) != true || a != "true")
-        {
-            values.TryRemove(Key(item), out _);
-            return;
-        }
-
-        var doc = new ValuesDocument(item.Metadata.NamespaceProperty, item.Metadata.Name, text, item.Metadata.Uid);
-        values[Key(item)] = new StoredValues(doc, item.Metadata.ResourceVersion ?? string.Empty);
-    }
-
-    private static string Key(V1ConfigMap item) => item.Metadata.NamespaceProperty + "/" + item.Metadata.Name;
-
-    private static async Task Delay(CancellationToken ct)
-    {
-        try
-        {
-            await Task.Delay(RetryDelay, ct);
-        }
-        catch (OperationCanceledException)
-        {
-            // stopping
-        }
-    }
+        Task.WhenAll(valuesWatcher.RunAsync(stoppingToken), policyWatcher?.RunAsync(stoppingToken) ?? Task.CompletedTask);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "no namespace (--namespace or POD_NAMESPACE): the policy ConfigMap is not watched, the default policy applies")]
     private static partial void LogNoNamespace(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "watching {What} failed ({Error}: {Detail}); retrying")]
-    private static partial void LogWatchFailed(ILogger logger, string what, string error, string detail);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "looking up a {Kind} failed ({Error}); skipping that check")]
     private static partial void LogLookupFailed(ILogger logger, string kind, string error);
+
+    /// <summary>Every values ConfigMap by namespace/name, as the engine reads it.</summary>
+    private sealed class ValuesHandler(ConcurrentDictionary<string, StoredValues> values) : IListWatchHandler
+    {
+        public void Relisted(IReadOnlyList<JsonObject> items)
+        {
+            var listed = items.Select(i => Key(i)).ToHashSet(StringComparer.Ordinal);
+            foreach (var gone in values.Keys.Where(k => !listed.Contains(k)))
+            {
+                values.TryRemove(gone, out _);
+            }
+
+            foreach (var item in items)
+            {
+                Store(item);
+            }
+        }
+
+        public void Changed(string type, JsonObject item)
+        {
+            if (type == "DELETED")
+            {
+                values.TryRemove(Key(item), out _);
+            }
+            else
+            {
+                Store(item);
+            }
+        }
+
+        private void Store(JsonObject item)
+        {
+            var text = item.Obj("data").Str(WellKnown.ValuesDataKey);
+            if (text is null || item.Annotation(WellKnown.ValuesAnnotation) != "true" || item.Namespace() is not { } ns || item.Name() is not { } name)
+            {
+                values.TryRemove(Key(item), out _);
+                return;
+            }
+
+            values[Key(item)] = new StoredValues(new ValuesDocument(ns, name, text, item.Uid()), item.ResourceVersion() ?? string.Empty);
+        }
+
+        private static string Key(JsonObject item) => item.Namespace() + "/" + item.Name();
+    }
+
+    /// <summary>The policy ConfigMap's <c>policy.yaml</c> into the store; no ConfigMap means the default policy.</summary>
+    private sealed class PolicyHandler(PolicyStore policy, string source) : IListWatchHandler
+    {
+        public void Relisted(IReadOnlyList<JsonObject> items) => Apply(items.Count > 0 ? items[0] : null);
+
+        public void Changed(string type, JsonObject item) => Apply(type == "DELETED" ? null : item);
+
+        private void Apply(JsonObject? configMap)
+        {
+            if (configMap is null)
+            {
+                policy.Apply(null, source);
+                return;
+            }
+
+            policy.Apply(configMap.Obj("data").Str(PolicyReader.DataKey) ?? string.Empty, $"{source} (resourceVersion {configMap.ResourceVersion()})");
+        }
+    }
+
+    /// <summary>The list-watch loop's reconnects and relists, in the webhook's structured log.</summary>
+    private sealed partial class LoggerKubeLog(ILogger logger) : IKubeLog
+    {
+        public void Info(string message) => LogInfo(logger, message);
+
+        public void Warn(string message) => LogWarn(logger, message);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "{Message}")]
+        private static partial void LogInfo(ILogger logger, string message);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "{Message}")]
+        private static partial void LogWarn(ILogger logger, string message);
+    }
 }

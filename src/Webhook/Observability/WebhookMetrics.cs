@@ -83,6 +83,7 @@ public sealed class WebhookMetrics
             h.Write(sb, endpoint);
         }
 
+        RuntimeMetrics.Write(sb);
         return sb.ToString();
     }
 

@@ -17,12 +17,14 @@ namespace AiGatewayModels.Integration.Tests.Deploy;
 
 /// <summary>
 /// The install, end to end on the real apiserver: the RBAC, namespace and policy of <c>deploy/manifests</c> applied for
-/// real; the webhook and the expander run as processes (the test output's webhook.dll and expander.dll) with the
-/// tokens of their own service accounts, so they have exactly the manifests' RBAC; the manifests' webhook
+/// real; the webhook and the expander run as processes with the tokens of their own service accounts, so they have exactly the manifests' RBAC; the manifests' webhook
 /// configurations registered with these rewrites: clientConfig → <c>url</c> on loopback + caBundle (a Service cannot be
 /// routed without nodes), webhook and configuration names suffixed with this run, the namespaceSelector narrowed to
 /// this test's namespace (one shared control plane), matchConditions removed (v1.20). A user then creates the
 /// bundled examples with the API: the objects the engine renders appear, and the invalid example is rejected.
+/// The programs are the Native AOT binaries of the image when <c>MODELS_PUBLISHED_DIR</c> names them (CI publishes them
+/// first with hack/docker-publish.sh, so the binaries that ship are the ones proven here), else the test output's
+/// webhook.dll and expander.dll.
 /// </summary>
 [Collection(ControlPlaneCollectionDefinition.Name)]
 public sealed partial class InstallEndToEndTests(ControlPlaneFixture controlPlane)
@@ -55,8 +57,7 @@ public sealed partial class InstallEndToEndTests(ControlPlaneFixture controlPlan
             await File.WriteAllTextAsync(Path.Combine(dir, "tls.crt"), serving.CertificatePem);
             await File.WriteAllTextAsync(Path.Combine(dir, "tls.key"), serving.PrivateKeyPem);
             var port = FreePorts.Take(1)[0];
-            var baseDir = AppContext.BaseDirectory;
-            processes.Add(Start(dir, "webhook", Path.Combine(baseDir, "webhook.dll"),
+            processes.Add(Start(dir, "webhook",
                 $"--urls=https://127.0.0.1:{port}", $"--tls-cert-file={dir}/tls.crt", $"--tls-key-file={dir}/tls.key",
                 $"--kubeconfig={webhookConfig}", $"--namespace={DeployManifests.Namespace}"));
             using (var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true }))
@@ -83,7 +84,7 @@ public sealed partial class InstallEndToEndTests(ControlPlaneFixture controlPlan
             await client.AdmissionregistrationV1.CreateMutatingWebhookConfigurationAsync(mutating);
             await client.AdmissionregistrationV1.CreateValidatingWebhookConfigurationAsync(validating);
 
-            processes.Add(Start(dir, "expander", Path.Combine(baseDir, "expander.dll"), "run",
+            processes.Add(Start(dir, "expander", "run",
                 $"--kubeconfig={expanderConfig}", $"--namespace={DeployManifests.Namespace}", $"--watch-namespace={ns}", "--metrics-bind-address=127.0.0.1:0"));
 
             // the invalid example is rejected with every error (retried until the apiserver has picked up the configurations)
@@ -207,10 +208,20 @@ public sealed partial class InstallEndToEndTests(ControlPlaneFixture controlPlan
         }
     }
 
-    private static Process Start(string dir, string name, string dll, params string[] args)
+    private static Process Start(string dir, string name, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = false, RedirectStandardError = false };
-        start.ArgumentList.Add(dll);
+        var published = Environment.GetEnvironmentVariable("MODELS_PUBLISHED_DIR") is { Length: > 0 } d ? Path.Combine(d, name) : null;
+        if (published is not null && !File.Exists(published))
+        {
+            throw new InvalidOperationException($"MODELS_PUBLISHED_DIR names no {name} binary ({published}); run hack/docker-publish.sh into it");
+        }
+
+        var start = new ProcessStartInfo(published ?? "dotnet") { UseShellExecute = false, RedirectStandardOutput = false, RedirectStandardError = false };
+        if (published is null)
+        {
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, name + ".dll"));
+        }
+
         foreach (var a in args)
         {
             start.ArgumentList.Add(a);

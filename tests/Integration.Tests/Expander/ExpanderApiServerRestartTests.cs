@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using AiGatewayModels.Engine;
 using AiGatewayModels.Engine.Rendering;
 using AiGatewayModels.Expander.Controller;
-using AiGatewayModels.Expander.Controller.Kube;
+using AiGatewayModels.Kube;
 using AiGatewayModels.Integration.Tests.ControlPlane;
 using AiGatewayModels.Integration.Tests.Support;
 using k8s.Models;

@@ -4,7 +4,7 @@ using AiGatewayModels.Engine;
 using AiGatewayModels.Engine.Input;
 using AiGatewayModels.Engine.Rendering;
 using AiGatewayModels.Expander.Controller;
-using AiGatewayModels.Expander.Controller.Kube;
+using AiGatewayModels.Kube;
 using AiGatewayModels.Integration.Tests.ControlPlane;
 using AiGatewayModels.Integration.Tests.Support;
 using k8s;
@@ -150,7 +150,7 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
         var route = expected.Single(o => o.Kind == ResourceKind.AIGatewayRoute && o.Name == "gpt-4o");
         var routePath = ValuesFixtures.PathOf(route, ns);
         var uid = (await expander.Client.GetAsync(routePath, default))!.Uid();
-        var (group, version) = AiGatewayModels.Expander.Controller.Kube.KubePaths.Split(route.ApiVersion);
+        var (group, version) = AiGatewayModels.Kube.KubePaths.Split(route.ApiVersion);
         await Cluster.CustomObjects.DeleteNamespacedCustomObjectAsync(group, version, ns, "aigatewayroutes", "gpt-4o");
         await Eventually.UntilAsync(async () =>
         {
@@ -281,7 +281,7 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
         await ValuesFixtures.CreateSourceSecretAsync(Cluster, ns, SecretValue);
         // Kuadrant "not installed": the discovery answer without kuadrant.io (the shared control plane keeps its CRDs)
         IReadOnlyList<string> served;
-        using (var probe = new AiGatewayModels.Expander.Controller.Kube.KubeClient(AiGatewayModels.Expander.Controller.Kube.KubeConnection.FromKubeconfig(controlPlane.KubeconfigPath)))
+        using (var probe = new AiGatewayModels.Kube.KubeClient(AiGatewayModels.Kube.KubeConnection.FromKubeconfig(controlPlane.KubeconfigPath), "ai-gateway-models-tests"))
         using (var discovery = new ApiDiscovery(probe))
         {
             served = (await discovery.ServedAsync(default)).Where(s => !s.StartsWith("kuadrant.io/", StringComparison.Ordinal)).ToList();

@@ -1,7 +1,7 @@
 using System.Net.Http;
 using System.Text.Json.Nodes;
 using AiGatewayModels.Expander.Controller;
-using AiGatewayModels.Expander.Controller.Kube;
+using AiGatewayModels.Kube;
 using AiGatewayModels.Integration.Tests.ControlPlane;
 
 namespace AiGatewayModels.Integration.Tests.Expander;
@@ -19,7 +19,7 @@ internal sealed class RunningExpander : IAsyncDisposable
 
     private RunningExpander(string kubeconfigPath, ControllerOptions options)
     {
-        Client = new KubeClient(KubeConnection.FromKubeconfig(kubeconfigPath));
+        Client = new KubeClient(KubeConnection.FromKubeconfig(kubeconfigPath), "ai-gateway-models-tests");
         Controller = new ExpanderController(Client, options, new ControllerLog(TextWriter.Synchronized(logText), debug: true));
         run = Task.Run(() => Controller.RunAsync(stop.Token));
     }

@@ -4,7 +4,7 @@ using AiGatewayModels.Engine;
 using AiGatewayModels.Engine.Input;
 using AiGatewayModels.Engine.Rendering;
 using AiGatewayModels.Expander.Controller;
-using AiGatewayModels.Expander.Controller.Kube;
+using AiGatewayModels.Kube;
 using k8s;
 using k8s.Models;
 

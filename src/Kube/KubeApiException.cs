@@ -1,9 +1,9 @@
 using System.Net;
 
-namespace AiGatewayModels.Expander.Controller.Kube;
+namespace AiGatewayModels.Kube;
 
 /// <summary>An apiserver answer other than success: the HTTP status and the Status object's reason and message.</summary>
-internal sealed class KubeApiException(HttpStatusCode status, string reason, string message)
+public sealed class KubeApiException(HttpStatusCode status, string reason, string message)
     : Exception($"{(int)status} {reason}: {message}")
 {
     public HttpStatusCode Status { get; } = status;

@@ -5,27 +5,29 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace AiGatewayModels.Expander.Controller.Kube;
-
-/// <summary>One watch event: ADDED, MODIFIED, DELETED, BOOKMARK or ERROR, and its object.</summary>
-internal sealed record WatchEvent(string Type, JsonObject Object);
+namespace AiGatewayModels.Kube;
 
 /// <summary>
-/// The few REST calls the controller makes, on <see cref="JsonObject"/>s: no generated models, so every kind (core or
-/// custom) goes through the same code, and nothing needs reflection (the CLI is published with Native AOT).
+/// The few REST calls the expander and the webhook make, on <see cref="JsonObject"/>s: no generated models, so every kind (core or
+/// custom) goes through the same code, and nothing needs reflection (both programs are published with Native AOT).
 /// Every call but a watch has a time limit. Writes (POST, PUT, PATCH, DELETE) are counted by <see cref="ApiCallCounter"/>.
 /// </summary>
-internal sealed class KubeClient : IDisposable
+public sealed class KubeClient : IDisposable
 {
     public const string FieldManager = "ai-gateway-models";
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
     private readonly KubeConnection connection;
     private readonly HttpClient http;
+    private readonly ProductInfoHeaderValue userAgent;
 
-    public KubeClient(KubeConnection connection, IEnumerable<DelegatingHandler>? handlers = null)
+    /// <param name="connection">where the apiserver is and how to authenticate.</param>
+    /// <param name="program">the User-Agent product, so that audit logs tell the webhook from the expander.</param>
+    /// <param name="handlers">extra handlers between this client and the connection (tests cut connections with them).</param>
+    public KubeClient(KubeConnection connection, string program, IEnumerable<DelegatingHandler>? handlers = null)
     {
         this.connection = connection;
+        userAgent = new ProductInfoHeaderValue(program, "1");
         HttpMessageHandler pipeline = connection.CreateHandler();
         foreach (var handler in (handlers ?? []).Reverse())
         {
@@ -146,7 +148,7 @@ internal sealed class KubeClient : IDisposable
     {
         var request = new HttpRequestMessage(method, path);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("ai-gateway-models-expander", "1"));
+        request.Headers.UserAgent.Add(userAgent);
         if (connection.Token() is { } token)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -186,96 +188,5 @@ internal sealed class KubeClient : IDisposable
     {
         var parts = parameters.Where(p => p.Value is not null).Select(p => p.Key + "=" + Uri.EscapeDataString(p.Value!)).ToList();
         return parts.Count == 0 ? string.Empty : "?" + string.Join('&', parts);
-    }
-}
-
-/// <summary>Counts requests by verb as they leave the client: the proof that a no-op resync writes nothing.</summary>
-internal sealed class ApiCallCounter : DelegatingHandler
-{
-    private long reads;
-    private long writes;
-
-    public long Reads => Interlocked.Read(ref reads);
-
-    public long Writes => Interlocked.Read(ref writes);
-
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        if (request.Method == HttpMethod.Get)
-        {
-            Interlocked.Increment(ref reads);
-        }
-        else
-        {
-            Interlocked.Increment(ref writes);
-        }
-
-        return base.SendAsync(request, cancellationToken);
-    }
-}
-
-/// <summary>Paths of the REST API.</summary>
-internal static class KubePaths
-{
-    public static string Collection(string group, string version, string plural, string? ns) =>
-        (group.Length == 0 ? "/api/" + version : $"/apis/{group}/{version}") + (ns is null ? string.Empty : "/namespaces/" + ns) + "/" + plural;
-
-    public static string Item(string group, string version, string plural, string ns, string name) =>
-        Collection(group, version, plural, ns) + "/" + Uri.EscapeDataString(name);
-
-    /// <summary>Splits an apiVersion ("v1", "group/version") into group and version.</summary>
-    public static (string Group, string Version) Split(string apiVersion)
-    {
-        var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
-        return slash < 0 ? (string.Empty, apiVersion) : (apiVersion[..slash], apiVersion[(slash + 1)..]);
-    }
-}
-
-internal static class JsonExtensions
-{
-    public static string? Str(this JsonNode? node, string key) =>
-        node is JsonObject o && o[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
-
-    public static JsonObject? Obj(this JsonNode? node, string key) => node is JsonObject o ? o[key] as JsonObject : null;
-
-    public static string? Name(this JsonObject o) => o.Obj("metadata").Str("name");
-
-    public static string? Namespace(this JsonObject o) => o.Obj("metadata").Str("namespace");
-
-    public static string? Uid(this JsonObject o) => o.Obj("metadata").Str("uid");
-
-    public static string? ResourceVersion(this JsonObject o) => o.Obj("metadata").Str("resourceVersion");
-
-    public static string? Label(this JsonObject o, string key) => o.Obj("metadata").Obj("labels").Str(key);
-
-    public static string? Annotation(this JsonObject o, string key) => o.Obj("metadata").Obj("annotations").Str(key);
-
-    /// <summary>The UID of the controller owner reference that points at a ConfigMap, if any.</summary>
-    public static string? ControllerConfigMapUid(this JsonObject o)
-    {
-        if (o.Obj("metadata")?["ownerReferences"] is not JsonArray refs)
-        {
-            return null;
-        }
-
-        foreach (var r in refs.OfType<JsonObject>())
-        {
-            if (r.Str("kind") == "ConfigMap" && r.Str("apiVersion") == "v1" && r["controller"] is JsonValue c && c.TryGetValue<bool>(out var isController) && isController)
-            {
-                return r.Str("uid");
-            }
-        }
-
-        return null;
-    }
-
-    public static string? ControllerConfigMapName(this JsonObject o)
-    {
-        if (o.Obj("metadata")?["ownerReferences"] is not JsonArray refs)
-        {
-            return null;
-        }
-
-        return refs.OfType<JsonObject>().FirstOrDefault(r => r.Str("kind") == "ConfigMap" && r.Str("apiVersion") == "v1")?.Str("name");
     }
 }

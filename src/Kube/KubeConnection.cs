@@ -3,14 +3,14 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using AiGatewayModels.Engine.Yaml;
 
-namespace AiGatewayModels.Expander.Controller.Kube;
+namespace AiGatewayModels.Kube;
 
 /// <summary>
 /// Where the apiserver is and how to authenticate: from a kubeconfig (<c>--kubeconfig</c>, <c>KUBECONFIG</c>) or from the
 /// Pod's service account. Supports the credential forms a controller meets (bearer token, token file, client
 /// certificate; CA file or data); exec plugins and auth-provider plugins are refused with a clear message.
 /// </summary>
-internal sealed class KubeConnection
+public sealed class KubeConnection
 {
     private const string ServiceAccountDir = "/var/run/secrets/kubernetes.io/serviceaccount";
     private static readonly TimeSpan TokenFileRefresh = TimeSpan.FromMinutes(1);
@@ -36,6 +36,12 @@ internal sealed class KubeConnection
 
     public Uri Server { get; }
 
+    /// <summary>True in a Pod with a service account: the apiserver's address is in the environment and the token is mounted.</summary>
+    public static bool IsInCluster =>
+        !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST")) &&
+        !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_PORT")) &&
+        File.Exists(Path.Combine(ServiceAccountDir, "token"));
+
     /// <summary>The kubeconfig at <paramref name="path"/>, else <c>KUBECONFIG</c>, else the in-cluster service account.</summary>
     public static KubeConnection Resolve(string? path)
     {
@@ -45,12 +51,13 @@ internal sealed class KubeConnection
             return FromKubeconfig(path);
         }
 
-        var host = Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST");
-        var port = Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_PORT");
-        if (string.IsNullOrEmpty(host) || string.IsNullOrEmpty(port) || !File.Exists(Path.Combine(ServiceAccountDir, "token")))
+        if (!IsInCluster)
         {
             throw new InvalidOperationException("no kubeconfig (--kubeconfig or KUBECONFIG) and not running in a cluster (no KUBERNETES_SERVICE_HOST or service-account token)");
         }
+
+        var host = Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST")!;
+        var port = Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_PORT")!;
 
         var hostPart = host.Contains(':', StringComparison.Ordinal) ? "[" + host + "]" : host;
         var cas = new X509Certificate2Collection();
@@ -74,7 +81,7 @@ internal sealed class KubeConnection
         var user = userName is null ? null : Named(root, "users", userName, "user");
         if (user?.Get("exec") is not null || user?.Get("auth-provider") is not null)
         {
-            throw new InvalidOperationException($"{path}: user {userName} authenticates with an exec or auth-provider plugin, which the expander does not run; use a token or a client certificate");
+            throw new InvalidOperationException($"{path}: user {userName} authenticates with an exec or auth-provider plugin, which this program does not run; use a token or a client certificate");
         }
 
         var server = new Uri(Scalar(cluster, "server") ?? throw new InvalidOperationException($"{path}: cluster has no server"));

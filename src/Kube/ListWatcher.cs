@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace AiGatewayModels.Expander.Controller.Kube;
+namespace AiGatewayModels.Kube;
 
 /// <summary>
 /// An informer's core: LIST, then WATCH from the list's resourceVersion; resume from the last seen resourceVersion
@@ -9,7 +9,7 @@ namespace AiGatewayModels.Expander.Controller.Kube;
 /// <paramref name="expired"/> is told of each LIST made again because the server answered a watch with 410 Gone or another
 /// error status (the resourceVersion was compacted away or fell out of the watch cache).
 /// </summary>
-internal sealed class ListWatcher(KubeClient client, string path, string? labelSelector, string? fieldSelector, IListWatchHandler handler, ControllerLog log, string what,
+public sealed class ListWatcher(KubeClient client, string path, string? labelSelector, string? fieldSelector, IListWatchHandler handler, IKubeLog log, string what,
     Action<string>? expired = null)
 {
     private const int WatchTimeoutSeconds = 240;
@@ -46,17 +46,17 @@ internal sealed class ListWatcher(KubeClient client, string path, string? labelS
                     failures = 0;
                     if (e.Type == "ERROR")
                     {
-                        var code = e.Object["code"]?.GetValue<int>();
-                        log.Info($"watch {what}: {code} {e.Object.Str("reason")}; listing again");
+                        var code = e.Item["code"]?.GetValue<int>();
+                        log.Info($"watch {what}: {code} {e.Item.Str("reason")}; listing again");
                         resourceVersion = null; // 410 Gone (or any other error status): start over from a fresh LIST
                         expired?.Invoke(what);
                         break;
                     }
 
-                    resourceVersion = e.Object.ResourceVersion() ?? resourceVersion;
+                    resourceVersion = e.Item.ResourceVersion() ?? resourceVersion;
                     if (e.Type != "BOOKMARK")
                     {
-                        handler.Event(e.Type, e.Object);
+                        handler.Changed(e.Type, e.Item);
                     }
                 }
             }
@@ -88,16 +88,17 @@ internal sealed class ListWatcher(KubeClient client, string path, string? labelS
     }
 }
 
-internal interface IListWatchHandler
+public interface IListWatchHandler
 {
     /// <summary>Every object of a (re)list: the complete current state.</summary>
     void Relisted(IReadOnlyList<JsonObject> items);
 
-    void Event(string type, JsonObject item);
+    /// <summary>One watch event after the list: ADDED, MODIFIED or DELETED.</summary>
+    void Changed(string type, JsonObject item);
 }
 
 /// <summary>Exponential backoff with ±20% jitter.</summary>
-internal static class Backoff
+public static class Backoff
 {
     public static TimeSpan Delay(int failures, TimeSpan min, TimeSpan max)
     {
