@@ -62,13 +62,29 @@ public static partial class ScalarTyping
             return true;
         }
 
-        var v = s.Value;
-        if (s.Tag is null && v.Length > 0 && char.IsAsciiLetter(v[0]) && v[0] is not ('n' or 'N' or 't' or 'T' or 'f' or 'F'))
+        return s.Tag is null ? IsPlainString(s.Value) : Describe(s) == "a string";
+    }
+
+    /// <summary>
+    /// True when <paramref name="value"/>, written as an untagged plain scalar, reads back as a string. The same answer
+    /// as <see cref="IsString"/> without a scalar to allocate: the YAML writer asks it for every key and value it writes.
+    /// </summary>
+    public static bool IsPlainString(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.Length > 0 && char.IsAsciiLetter(value[0]) && value[0] is not ('n' or 'N' or 't' or 'T' or 'f' or 'F'))
         {
             return true;
         }
 
-        return Describe(s) == "a string";
+        if (value is "" or "~" or "null" or "Null" or "NULL" or "true" or "True" or "TRUE" or "false" or "False" or "FALSE")
+        {
+            return false;
+        }
+
+        var hex = value.StartsWith("0x", StringComparison.Ordinal)
+            && long.TryParse(value.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out _);
+        return !hex && !IntegerPattern().IsMatch(value) && !FloatPattern().IsMatch(value);
     }
 
     /// <summary>Says what a scalar is, for "expected X, got Y" messages.</summary>
