@@ -99,4 +99,13 @@ public sealed class ScalarTypingTests
     [InlineData("1m")]
     public void A_plain_string_is_what_an_unquoted_scalar_of_that_text_describes_as_a_string(string text) =>
         Assert.Equal(ScalarTyping.Describe(Plain(text)) == "a string", ScalarTyping.IsPlainString(text));
+
+    [Fact]
+    public void A_plain_string_is_what_describe_says_for_tricky_and_random_text()
+    {
+        foreach (var text in Rendering.TrickyStrings.Handwritten.Concat(Rendering.TrickyStrings.Random(seed: 3, count: 20000, loneSurrogates: true)))
+        {
+            Assert.True((ScalarTyping.Describe(Plain(text)) == "a string") == ScalarTyping.IsPlainString(text), System.Text.Json.JsonSerializer.Serialize(text));
+        }
+    }
 }

@@ -109,7 +109,7 @@ internal sealed class BlockEmitter(TextBuffer output)
         // A string that a YAML reader would type as a number, boolean or null must be quoted to stay a string;
         // multi-line text (values.yaml inside a ConfigMap) stays readable as a literal block.
         var requested = !ScalarTyping.IsPlainString(text) ? RequestedStyle.DoubleQuoted
-            : text.Contains('\n', StringComparison.Ordinal) ? RequestedStyle.Literal
+            : analysis.IsMultiline && text.Contains('\n', StringComparison.Ordinal) ? RequestedStyle.Literal
             : RequestedStyle.Any;
         return ScalarStyleChoice.Select(text, analysis, requested, isSimpleKey);
     }
