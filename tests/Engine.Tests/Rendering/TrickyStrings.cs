@@ -136,6 +136,6 @@ internal static class TrickyStrings
     private static string Long(Random random)
     {
         var prefix = Concatenate(random, Atoms, random.Next(0, 2));
-        return prefix + new string('z', random.Next(1015, 1030) - prefix.Length % 10);
+        return prefix + new string('z', Math.Max(0, random.Next(1015, 1030) - prefix.Length));
     }
 }
