@@ -26,6 +26,7 @@ internal static class TrickyStrings
         "http://example.com/a?b=c#d", "api.openai.com", "gpt-4o-mini", "team-a/models", "models.ai-gateway.io/source",
         new string('z', 1024), new string('z', 1025), "*" + new string('z', 1022), "*" + new string('z', 1023),
         "0" + new string('1', 1023), "\"" + new string('z', 1021), new string('\u0001', 200),
+        new string('x', 40_000), "1" + new string('0', 40_000), string.Concat(Enumerable.Repeat("\u00e9\"", 20_000)),
         string.Join("\n", Enumerable.Repeat("a long line of text", 200)),
     ];
 

@@ -4,7 +4,7 @@ namespace AiGatewayModels.Engine.Rendering.Emitter;
 
 /// <summary>
 /// A pooled character buffer in front of a <see cref="TextWriter"/>: the emitter appends a few characters at a time,
-/// and a <see cref="TextWriter"/> call per append (what YamlDotNet's emitter made) cost more than the YAML itself.
+/// and every <see cref="TextWriter"/> call costs something of its own (YamlDotNet's emitter made one per character).
 /// It also keeps the column, which block layout needs.
 /// </summary>
 internal sealed class TextBuffer : IDisposable
@@ -18,7 +18,7 @@ internal sealed class TextBuffer : IDisposable
 
     public TextBuffer(TextWriter output) => this.output = output;
 
-    /// <summary>Characters written since the last line break (a break in the text of a scalar included).</summary>
+    /// <summary>Characters written since the last <see cref="AppendBreak"/>.</summary>
     public int Column => length - lineStart;
 
     public void Append(char c)
@@ -50,21 +50,18 @@ internal sealed class TextBuffer : IDisposable
 
     public void AppendSpaces(int count)
     {
-        if (count > chars.Length - length)
+        while (count > 0)
         {
-            Flush();
-        }
+            if (length == chars.Length)
+            {
+                Flush();
+            }
 
-        while (count > chars.Length - length)
-        {
-            chars.AsSpan(length).Fill(' ');
-            count -= chars.Length - length;
-            length = chars.Length;
-            Flush();
+            var run = Math.Min(count, chars.Length - length);
+            chars.AsSpan(length, run).Fill(' ');
+            length += run;
+            count -= run;
         }
-
-        chars.AsSpan(length, count).Fill(' ');
-        length += count;
     }
 
     /// <summary>Appends <paramref name="c"/>, a line break, and starts counting columns after it.</summary>
