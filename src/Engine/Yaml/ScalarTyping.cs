@@ -51,10 +51,7 @@ public static partial class ScalarTyping
 
     public static bool IsFloat(YScalar s) => !s.Quoted && s.Tag is null && FloatPattern().IsMatch(s.Value);
 
-    /// <summary>
-    /// True when the scalar is a string. Most values start with a letter that no null, boolean or number starts with,
-    /// so they are answered without running the number patterns: binding reads thousands of them per document.
-    /// </summary>
+    /// <summary>True when the scalar is a string.</summary>
     public static bool IsString(YScalar s)
     {
         if (s.Quoted)
@@ -62,13 +59,33 @@ public static partial class ScalarTyping
             return true;
         }
 
-        var v = s.Value;
-        if (s.Tag is null && v.Length > 0 && char.IsAsciiLetter(v[0]) && v[0] is not ('n' or 'N' or 't' or 'T' or 'f' or 'F'))
+        return s.Tag is null ? IsPlainString(s.Value) : Describe(s) == "a string";
+    }
+
+    /// <summary>
+    /// True when <paramref name="value"/>, written as an untagged plain scalar, reads back as a string. The same answer
+    /// as <see cref="IsString"/> without a scalar to allocate: the YAML writer asks it for every key and value it writes.
+    /// </summary>
+    /// <remarks>
+    /// Every number starts with a digit, a sign or a dot, so other values are answered without running the number
+    /// patterns: binding and writing ask for thousands of them per document.
+    /// </remarks>
+    public static bool IsPlainString(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.Length == 0)
         {
-            return true;
+            return false;
         }
 
-        return Describe(s) == "a string";
+        if (value[0] is not ((>= '0' and <= '9') or '-' or '+' or '.'))
+        {
+            return value is not ("~" or "null" or "Null" or "NULL" or "true" or "True" or "TRUE" or "false" or "False" or "FALSE");
+        }
+
+        var hex = value.StartsWith("0x", StringComparison.Ordinal)
+            && long.TryParse(value.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out _);
+        return !hex && !IntegerPattern().IsMatch(value) && !FloatPattern().IsMatch(value);
     }
 
     /// <summary>Says what a scalar is, for "expected X, got Y" messages.</summary>

@@ -73,4 +73,39 @@ public sealed class ScalarTypingTests
         Assert.True(ScalarTyping.TryBool(new YScalar("true", false, "tag:yaml.org,2002:bool", 1, 1), out var b) && b);
         Assert.False(ScalarTyping.IsNull(new YScalar("null", false, "tag:yaml.org,2002:str", 1, 1)));
     }
+
+    [Theory]
+    [InlineData("api.openai.com")]
+    [InlineData("yes")]
+    [InlineData("")]
+    [InlineData("~")]
+    [InlineData("null")]
+    [InlineData("True")]
+    [InlineData("false")]
+    [InlineData("443")]
+    [InlineData("-1")]
+    [InlineData("123\n")]
+    [InlineData("0x1F")]
+    [InlineData("0xZZ")]
+    [InlineData("0x")]
+    [InlineData("0x12345678901234567")]
+    [InlineData("1e3")]
+    [InlineData(".inf")]
+    [InlineData("-.Inf")]
+    [InlineData(".NaN")]
+    [InlineData("0o17")]
+    [InlineData("nginx")]
+    [InlineData("t")]
+    [InlineData("1m")]
+    public void A_plain_string_is_what_an_unquoted_scalar_of_that_text_describes_as_a_string(string text) =>
+        Assert.Equal(ScalarTyping.Describe(Plain(text)) == "a string", ScalarTyping.IsPlainString(text));
+
+    [Fact]
+    public void A_plain_string_is_what_describe_says_for_tricky_and_random_text()
+    {
+        foreach (var text in Rendering.TrickyStrings.Handwritten.Concat(Rendering.TrickyStrings.Random(seed: 3, count: 20000, loneSurrogates: true)))
+        {
+            Assert.True((ScalarTyping.Describe(Plain(text)) == "a string") == ScalarTyping.IsPlainString(text), System.Text.Json.JsonSerializer.Serialize(text));
+        }
+    }
 }
