@@ -57,6 +57,22 @@ public class ValidateAndConvertTests
     }
 
     [Fact]
+    public void Convert_of_a_crlf_values_file_writes_a_literal_block_that_renders_identically()
+    {
+        var rawValues = RenderCommandTests.ExtractValues(ChartExample);
+        var crlf = CliRunner.TempFile(rawValues.ReplaceLineEndings("\r\n"));
+        var converted = CliRunner.Run("convert", "-f", crlf, "--namespace", "default", "--name", "chart-readme-example");
+        Assert.Equal(0, converted.ExitCode);
+        Assert.Contains("  values.yaml: |", converted.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("\r", converted.Stdout, StringComparison.Ordinal);
+
+        var fromConfigMap = CliRunner.Run("render", "-f", CliRunner.TempFile(converted.Stdout));
+        var fromValues = CliRunner.Run("render", "-f", CliRunner.TempFile(rawValues), "--namespace", "default", "--name", "chart-readme-example");
+        Assert.Equal(0, fromConfigMap.ExitCode);
+        Assert.Equal(fromValues.Stdout, fromConfigMap.Stdout);
+    }
+
+    [Fact]
     public void Convert_warns_where_the_enabled_default_differs_from_the_chart()
     {
         var values = CliRunner.TempFile("""

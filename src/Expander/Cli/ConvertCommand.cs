@@ -37,13 +37,23 @@ internal static class ConvertCommand
                 ["namespace"] = o.Namespace,
                 ["annotations"] = new JsonObject { [WellKnown.ValuesAnnotation] = "true" },
             },
-            ["data"] = new JsonObject { [WellKnown.ValuesDataKey] = text.EndsWith('\n') ? text : text + "\n" },
+            ["data"] = new JsonObject { [WellKnown.ValuesDataKey] = AsBlockText(text) },
         };
         YamlWriter.Write([configMap], stdout);
         return ExitCodes.Valid;
     }
 
     /// <summary>The chart rendered a model or slot only with enabled: true; here a missing enabled means enabled.</summary>
+    /// <summary>
+    /// The values as the ConfigMap keeps them: LF line ends (a values file saved with CRLF reads as the same YAML, and a
+    /// CR would force the whole text into one double-quoted line instead of a readable literal block) and a final newline.
+    /// </summary>
+    private static string AsBlockText(string text)
+    {
+        var lf = text.ReplaceLineEndings("\n");
+        return lf.EndsWith('\n') ? lf : lf + "\n";
+    }
+
     private static IEnumerable<Diagnostic> SemanticsChanges(string text)
     {
         if (BoundedYamlReader.Read(text, "the values").Root is not YMapping root || root.Get("models") is not YMapping models)
