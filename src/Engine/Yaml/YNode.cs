@@ -41,11 +41,12 @@ public sealed class YMapping(IReadOnlyList<KeyValuePair<YScalar, YNode>> entries
 
     public YNode? Get(string key)
     {
-        foreach (var entry in Entries)
+        // Indexed, not foreach: binding looks keys up thousands of times per document, and foreach allocated an enumerator each time.
+        for (var i = 0; i < Entries.Count; i++)
         {
-            if (entry.Key.Value == key)
+            if (Entries[i].Key.Value == key)
             {
-                return entry.Value;
+                return Entries[i].Value;
             }
         }
 
