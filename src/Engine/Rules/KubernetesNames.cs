@@ -14,7 +14,7 @@ public static partial class KubernetesNames
     public static bool IsDnsSubdomain(string s) => s.Length is > 0 and <= DnsSubdomainMaxLength && DnsSubdomain().IsMatch(s);
 
     /// <summary>A DNS host name: a subdomain whose every label also fits DNS's 63-octet limit (Kubernetes checks only the total).</summary>
-    public static bool IsDnsHostname(string s) => IsDnsSubdomain(s) && s.Split('.').All(label => label.Length <= DnsLabelMaxLength);
+    public static bool IsDnsHostname(string s) => IsDnsSubdomain(s) && LongestLabel(s) <= DnsLabelMaxLength;
 
     public static bool IsLabelValue(string s) => s.Length <= LabelValueMaxLength && (s.Length == 0 || QualifiedNamePart().IsMatch(s));
 
@@ -29,6 +29,18 @@ public static partial class KubernetesNames
         }
 
         return name.Length is > 0 and <= 63 && QualifiedNamePart().IsMatch(name);
+    }
+
+    private static int LongestLabel(string s)
+    {
+        int run = 0, longest = 0;
+        foreach (var c in s)
+        {
+            run = c == '.' ? 0 : run + 1;
+            longest = Math.Max(longest, run);
+        }
+
+        return longest;
     }
 
     /// <summary>Secret data keys: what <c>IsConfigMapKey</c> accepts.</summary>
