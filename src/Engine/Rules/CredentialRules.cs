@@ -11,7 +11,7 @@ public static class CredentialRules
 {
     private const string Fix = "credentials never go into values; store the key in a Secret and reference it with backends.<name>.apiKeySecretRef {name, key}";
 
-    public static IEnumerable<Diagnostic> Check(YNode root)
+    public static IReadOnlyList<Diagnostic> Check(YNode root)
     {
         var found = new List<Diagnostic>();
         Scan(root, new PathTrail(), found);
