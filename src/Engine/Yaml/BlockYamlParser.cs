@@ -35,6 +35,7 @@ internal static class BlockYamlParser
         // array of the right size when it ends, so no collection grows a list of its own.
         private readonly List<KeyValuePair<YScalar, YNode>> entries = [];
         private readonly List<YNode> items = [];
+        private readonly StringCache strings = new();
         private readonly int maxDepth = Math.Min(MaxDepth, limits.MaxDepth);
 
         // The significant line being read (blank and comment-only lines carry no nodes) and where the next one is looked for.
@@ -128,7 +129,7 @@ internal static class BlockYamlParser
                     throw new Declined();
                 }
 
-                var key = new YScalar(keyText.ToString(), quoted: false, tag: null, line.Number, Column(line, line.ContentStart));
+                var key = new YScalar(strings.Get(keyText), quoted: false, tag: null, line.Number, Column(line, line.ContentStart));
                 if (IsRepeated(start, ref index, key.Value))
                 {
                     throw new Declined(); // the full reader names both lines
@@ -266,7 +267,7 @@ internal static class BlockYamlParser
                     throw new Declined();
                 }
 
-                items.Add(Scalar(item.ToString(), quoted: false, line, from, depth + 1));
+                items.Add(Scalar(strings.Get(item), quoted: false, line, from, depth + 1));
                 itemStart = itemEnd + 1;
             }
 
@@ -297,7 +298,7 @@ internal static class BlockYamlParser
                     throw new Declined();
                 }
 
-                return Scalar(quoted.ToString(), quoted: true, line, start, depth);
+                return Scalar(strings.Get(quoted), quoted: true, line, start, depth);
             }
 
             if (IsIndicator(first) && !(first is '-' or '?' or ':' && start + 1 < line.End && text[start + 1] != ' '))
@@ -318,7 +319,7 @@ internal static class BlockYamlParser
                 throw new Declined();
             }
 
-            return Scalar(plain.ToString(), quoted: false, line, start, depth);
+            return Scalar(strings.Get(plain), quoted: false, line, start, depth);
         }
 
         private YScalar Scalar(string value, bool quoted, Line line, int offset, int depth)
