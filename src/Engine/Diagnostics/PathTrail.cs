@@ -6,18 +6,30 @@ namespace AiGatewayModels.Engine.Diagnostics;
 /// </summary>
 internal sealed class PathTrail
 {
-    private readonly List<Segment> segments = [];
+    private Segment[] segments = new Segment[16];
+    private int depth;
 
-    public void PushKey(string key) => segments.Add(new Segment(key, 0));
+    public void PushKey(string key) => Push(new Segment(key, 0));
 
-    public void PushIndex(int index) => segments.Add(new Segment(null, index));
+    public void PushIndex(int index) => Push(new Segment(null, index));
 
-    public void Pop() => segments.RemoveAt(segments.Count - 1);
+    // The popped segment stays in the array until overwritten: the trail lives no longer than one walk.
+    public void Pop() => depth--;
+
+    private void Push(Segment segment)
+    {
+        if (depth == segments.Length)
+        {
+            Array.Resize(ref segments, depth * 2);
+        }
+
+        segments[depth++] = segment;
+    }
 
     public override string ToString()
     {
         var path = string.Empty;
-        foreach (var segment in segments)
+        foreach (var segment in segments.AsSpan(0, depth))
         {
             path = segment.Key is null ? FieldPath.Index(path, segment.Index) : FieldPath.Child(path, segment.Key);
         }

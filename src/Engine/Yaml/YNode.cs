@@ -33,7 +33,11 @@ public sealed class YScalar(string value, bool quoted, string? tag, int line, in
 public sealed class YMapping(IReadOnlyList<KeyValuePair<YScalar, YNode>> entries, long weight, int line, int column)
     : YNode(line, column)
 {
-    public IReadOnlyList<KeyValuePair<YScalar, YNode>> Entries { get; } = entries;
+    // An array, whatever the builder handed in: lookups are the binder's innermost loop, and an array is indexed
+    // without an interface call.
+    private readonly KeyValuePair<YScalar, YNode>[] entries = entries as KeyValuePair<YScalar, YNode>[] ?? [.. entries];
+
+    public IReadOnlyList<KeyValuePair<YScalar, YNode>> Entries => entries;
 
     public override long Weight { get; } = weight;
 
@@ -41,12 +45,11 @@ public sealed class YMapping(IReadOnlyList<KeyValuePair<YScalar, YNode>> entries
 
     public YNode? Get(string key)
     {
-        // Indexed, not foreach: binding looks keys up thousands of times per document, and foreach allocated an enumerator each time.
-        for (var i = 0; i < Entries.Count; i++)
+        foreach (var entry in entries)
         {
-            if (Entries[i].Key.Value == key)
+            if (entry.Key.Value == key)
             {
-                return Entries[i].Value;
+                return entry.Value;
             }
         }
 
@@ -56,7 +59,7 @@ public sealed class YMapping(IReadOnlyList<KeyValuePair<YScalar, YNode>> entries
 
 public sealed class YSequence(IReadOnlyList<YNode> items, long weight, int line, int column) : YNode(line, column)
 {
-    public IReadOnlyList<YNode> Items { get; } = items;
+    public IReadOnlyList<YNode> Items { get; } = items as YNode[] ?? [.. items];
 
     public override long Weight { get; } = weight;
 
