@@ -56,7 +56,7 @@ internal static class BlockYamlParser
                 }
 
                 var root = ParseBlock(1);
-                return atEnd && nodes <= limits.MaxNodes ? root : null;
+                return atEnd ? root : null;
             }
             catch (Declined)
             {
@@ -145,7 +145,7 @@ internal static class BlockYamlParser
                 throw new Declined();
             }
 
-            nodes++;
+            CountNode();
             return new YMapping(Take(entries, start), weight, first.Number, Column(first, first.ContentStart));
         }
 
@@ -181,7 +181,7 @@ internal static class BlockYamlParser
                 throw new Declined();
             }
 
-            nodes++;
+            CountNode();
             return new YSequence(Take(items, start), weight, first.Number, Column(first, first.ContentStart));
         }
 
@@ -237,7 +237,7 @@ internal static class BlockYamlParser
             }
 
             var empty = text.AsSpan(start + 1, close - start - 1).Trim(' ').IsEmpty;
-            nodes++;
+            CountNode();
             if (open == '{')
             {
                 return empty ? new YMapping([], 1, line.Number, Column(line, start)) : throw new Declined();
@@ -329,8 +329,17 @@ internal static class BlockYamlParser
                 throw new Declined();
             }
 
-            nodes++;
+            CountNode();
             return new YScalar(value, quoted, tag: null, line.Number, Column(line, offset));
+        }
+
+        /// <summary>Counts nodes as the full reader does (keys not included), and gives up as soon as there are too many.</summary>
+        private void CountNode()
+        {
+            if (++nodes > limits.MaxNodes)
+            {
+                throw new Declined();
+            }
         }
 
         private int SkipSpaces(int from, int end)
