@@ -6,6 +6,7 @@ using BenchmarkDotNet.Running;
 
 // `generate N FILE` writes generated values for the whole-process measurements ('-' for stdout);
 // `check N` evaluates them in-process and prints the counts; `phases N [ROUNDS]` times each step of the evaluation;
+// `evaluate N ROUNDS` only evaluates, ROUNDS times, for a profiler (perf record, valgrind) to look at;
 // anything else goes to BenchmarkDotNet's switcher (e.g. --filter '*' --job short).
 if (args is ["generate", var count, var path])
 {
@@ -26,6 +27,20 @@ if (args is ["phases", var size, .. var rest])
 {
     var rounds = rest is [var r] ? int.Parse(r, System.Globalization.CultureInfo.InvariantCulture) : 400;
     PhaseTimer.Run(int.Parse(size, System.Globalization.CultureInfo.InvariantCulture), rounds, Console.Out);
+    return 0;
+}
+
+if (args is ["evaluate", var models, var times])
+{
+    var document = new ValuesDocument("team-a", "models", ValuesGenerator.Generate(int.Parse(models, System.Globalization.CultureInfo.InvariantCulture)));
+    var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+    var rounds = int.Parse(times, System.Globalization.CultureInfo.InvariantCulture);
+    for (var i = 0; i < rounds; i++)
+    {
+        _ = ValuesEvaluator.Evaluate(document);
+    }
+
+    Console.WriteLine($"{rounds} evaluations of {models} models: {stopwatch.Elapsed.TotalMilliseconds / rounds:F3} ms each");
     return 0;
 }
 

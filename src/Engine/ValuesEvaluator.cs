@@ -57,13 +57,20 @@ public static class ValuesEvaluator
         var context = new RuleContext(policy ?? ModelsPolicy.Default, document.Namespace, document.Name);
 
         // Credential findings come first and win their path: the binder's "unknown key apiKey" says less.
-        var credentialFindings = CredentialRules.Check(root).ToList();
+        var credentialFindings = CredentialRules.Check(root);
         var bag = new DiagnosticBag();
         bag.AddRange(credentialFindings);
         var binderBag = new DiagnosticBag();
         var spec = ValuesBinder.Bind(root, binderBag);
-        var flagged = credentialFindings.Select(d => d.Path).ToHashSet(StringComparer.Ordinal);
-        bag.AddRange(binderBag.Items.Where(d => !flagged.Contains(d.Path)));
+        if (credentialFindings.Count == 0)
+        {
+            bag.AddRange(binderBag.Items);
+        }
+        else
+        {
+            var flagged = credentialFindings.Select(d => d.Path).ToHashSet(StringComparer.Ordinal);
+            bag.AddRange(binderBag.Items.Where(d => !flagged.Contains(d.Path)));
+        }
 
         foreach (var family in RuleFamilies)
         {

@@ -14,13 +14,32 @@ public static class ModelNormalizer
         var g = values.GatewayRef!;
         var rlp = values.RateLimitPolicy;
         var defaults = rlp.DefaultLimits is { } d ? ToLimits(d) : ChartDefaultLimits;
-        var backends = values.Backends.OrderBy(b => b.Key, StringComparer.Ordinal).Select(ToBackend).ToList();
-        var resourceNames = values.Backends.ToDictionary(b => b.Key, b => b.ResourceName!, StringComparer.Ordinal);
-        var models = values.Models.Where(m => m.Enabled).OrderBy(m => m.Key, StringComparer.Ordinal)
-            .Select(m => ToModel(m, resourceNames, defaults)).ToList();
-        var projections = values.Backends.Where(NameRules.NeedsProjection).OrderBy(b => b.Key, StringComparer.Ordinal)
-            .Select(b => new SecretProjection(b.Key, b.Key + NameRules.ApiKeySuffix, b.ApiKeySecretRef!.Name!, b.ApiKeySecretRef.Key!))
-            .ToList();
+        var backends = new List<ValidBackend>(values.Backends.Count);
+        var resourceNames = new Dictionary<string, string>(values.Backends.Count, StringComparer.Ordinal);
+        var projections = new List<SecretProjection>();
+        foreach (var b in values.Backends)
+        {
+            backends.Add(ToBackend(b));
+            resourceNames.Add(b.Key, b.ResourceName!);
+            if (NameRules.NeedsProjection(b))
+            {
+                projections.Add(new SecretProjection(b.Key, b.Key + NameRules.ApiKeySuffix, b.ApiKeySecretRef!.Name!, b.ApiKeySecretRef.Key!));
+            }
+        }
+
+        var models = new List<ValidModel>(values.Models.Count);
+        foreach (var m in values.Models)
+        {
+            if (m.Enabled)
+            {
+                models.Add(ToModel(m, resourceNames, defaults));
+            }
+        }
+
+        // Keys are unique within their mapping (the reader refuses repeated keys), so sorting by key alone is deterministic.
+        backends.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        models.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        projections.Sort(static (a, b) => string.CompareOrdinal(a.BackendKey, b.BackendKey));
         return new ValidatedModel(
             context.Namespace,
             context.SourceName,
@@ -31,8 +50,23 @@ public static class ModelNormalizer
             projections);
     }
 
-    private static List<Limit> ToLimits(IReadOnlyList<LimitSpec> limits) =>
-        limits.OrderBy(l => l.Name, StringComparer.Ordinal).Select(l => new Limit(l.Name, l.Rates.Select(r => new Rate(r.Limit!.Value, r.Window!)).ToList())).ToList();
+    private static List<Limit> ToLimits(IReadOnlyList<LimitSpec> limits)
+    {
+        var result = new List<Limit>(limits.Count);
+        foreach (var l in limits)
+        {
+            var rates = new Rate[l.Rates.Count];
+            for (var i = 0; i < rates.Length; i++)
+            {
+                rates[i] = new Rate(l.Rates[i].Limit!.Value, l.Rates[i].Window!);
+            }
+
+            result.Add(new Limit(l.Name, rates));
+        }
+
+        result.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return result;
+    }
 
     private static ValidBackend ToBackend(BackendSpec b) => new(
         b.Key,
@@ -46,11 +80,17 @@ public static class ModelNormalizer
 
     private static ValidModel ToModel(ModelSpec m, Dictionary<string, string> resourceNames, IReadOnlyList<Limit> defaults)
     {
-        var enabled = m.Slots.Where(s => s.Enabled).ToList();
-        var levels = enabled.Select(s => s.Priority ?? 0).Distinct().Order().ToList();
-        var slots = enabled.OrderBy(s => s.Key, StringComparer.Ordinal)
-            .Select(s => new ValidSlot(s.Key, resourceNames[s.Ref!], s.ModelNameOverride, levels.IndexOf(s.Priority ?? 0), s.Weight))
-            .ToList();
+        var levels = SlotPriorities.Levels(m.Slots);
+        var slots = new List<ValidSlot>(m.Slots.Count);
+        foreach (var s in m.Slots)
+        {
+            if (s.Enabled)
+            {
+                slots.Add(new ValidSlot(s.Key, resourceNames[s.Ref!], s.ModelNameOverride, levels.BinarySearch(s.Priority ?? 0), s.Weight));
+            }
+        }
+
+        slots.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
         Failover? failover = null;
         if (levels.Count > 1)
         {

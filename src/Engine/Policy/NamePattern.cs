@@ -15,18 +15,29 @@ public static class NamePattern
 
         if (pattern.StartsWith("*.", StringComparison.Ordinal))
         {
-            return name.EndsWith(pattern[1..], StringComparison.OrdinalIgnoreCase) && name.Length > pattern.Length - 1;
+            return name.AsSpan().EndsWith(pattern.AsSpan(1), StringComparison.OrdinalIgnoreCase) && name.Length > pattern.Length - 1;
         }
 
         if (pattern.EndsWith('*'))
         {
-            return name.StartsWith(pattern[..^1], StringComparison.OrdinalIgnoreCase);
+            return name.AsSpan().StartsWith(pattern.AsSpan(0, pattern.Length - 1), StringComparison.OrdinalIgnoreCase);
         }
 
         return string.Equals(pattern, name, StringComparison.OrdinalIgnoreCase);
     }
 
-    public static string? FirstMatch(IEnumerable<string> patterns, string name) => patterns.FirstOrDefault(p => Matches(p, name));
+    public static string? FirstMatch(IReadOnlyList<string> patterns, string name)
+    {
+        for (var i = 0; i < patterns.Count; i++)
+        {
+            if (Matches(patterns[i], name))
+            {
+                return patterns[i];
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Matches <c>namespace/name</c> patterns segment by segment.</summary>
     public static bool MatchesQualified(string pattern, string ns, string name)

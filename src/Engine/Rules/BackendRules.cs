@@ -15,57 +15,72 @@ public static class BackendRules
 
     public static IEnumerable<Diagnostic> Check(ValuesSpec values, RuleContext context)
     {
+        var found = new List<Diagnostic>();
         foreach (var b in values.Backends)
         {
             if (b.ResourceName is { } resourceName && !KubernetesNames.IsDnsLabel(resourceName))
             {
-                yield return Diagnostic.Error(FieldPath.Child(b.Path, "resourceName"), $"{Shown.Value(resourceName)} is not a valid resource name; use lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters");
+                found.Add(Diagnostic.Error(FieldPath.Child(b.Path, "resourceName"), $"{Shown.Value(resourceName)} is not a valid resource name; use lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters"));
             }
 
-            foreach (var d in CheckSchema(b, context))
+            if (b.Schema is { } schema && CheckSchema(b, schema, context) is { } schemaFinding)
             {
-                yield return d;
+                found.Add(schemaFinding);
             }
 
-            if (b.Prefix is { } prefix && (!prefix.StartsWith('/') || prefix.Any(char.IsWhiteSpace)))
+            if (b.Prefix is { } prefix && (!prefix.StartsWith('/') || HasWhiteSpace(prefix)))
             {
-                yield return Diagnostic.Error(FieldPath.Child(b.Path, "prefix"), $"{Shown.Value(prefix)} is not a URL path prefix; it must start with '/' and hold no spaces, e.g. /v1");
+                found.Add(Diagnostic.Error(FieldPath.Child(b.Path, "prefix"), $"{Shown.Value(prefix)} is not a URL path prefix; it must start with '/' and hold no spaces, e.g. /v1"));
             }
 
             if (b.ApiKeySecretRef is { } secret)
             {
                 if (secret.Name is { } n && !KubernetesNames.IsDnsSubdomain(n))
                 {
-                    yield return Diagnostic.Error(FieldPath.Child(secret.Path, "name"), $"{Shown.Value(n)} is not a valid Secret name; use lowercase letters, digits, '-' and '.'");
+                    found.Add(Diagnostic.Error(FieldPath.Child(secret.Path, "name"), $"{Shown.Value(n)} is not a valid Secret name; use lowercase letters, digits, '-' and '.'"));
                 }
 
                 if (secret.Key is { } k && !KubernetesNames.IsSecretKey(k))
                 {
-                    yield return Diagnostic.Error(FieldPath.Child(secret.Path, "key"), $"{Shown.Value(k)} is not a valid Secret data key; use letters, digits, '-', '_' and '.'");
+                    found.Add(Diagnostic.Error(FieldPath.Child(secret.Path, "key"), $"{Shown.Value(k)} is not a valid Secret data key; use letters, digits, '-', '_' and '.'"));
                 }
             }
         }
+
+        return found;
     }
 
-    private static IEnumerable<Diagnostic> CheckSchema(BackendSpec b, RuleContext context)
+    private static bool HasWhiteSpace(string s)
     {
-        if (b.Schema is not { } schema)
+        foreach (var c in s)
         {
-            yield break;
+            if (char.IsWhiteSpace(c))
+            {
+                return true;
+            }
         }
 
-        var path = FieldPath.Child(b.Path, "schema");
+        return false;
+    }
+
+    /// <summary>The one finding about a backend's schema, if any.</summary>
+    private static Diagnostic? CheckSchema(BackendSpec b, string schema, RuleContext context)
+    {
         if (!Schemas.Contains(schema))
         {
-            yield return Diagnostic.Error(path, $"unknown schema {Shown.Value(schema)}{DidYouMean.Suggest(schema, Schemas)}; one of {string.Join(", ", Schemas)}");
+            return Diagnostic.Error(FieldPath.Child(b.Path, "schema"), $"unknown schema {Shown.Value(schema)}{DidYouMean.Suggest(schema, Schemas)}; one of {string.Join(", ", Schemas)}");
         }
-        else if (CloudCredentialSchemas.Contains(schema))
+
+        if (CloudCredentialSchemas.Contains(schema))
         {
-            yield return Diagnostic.Error(path, $"schema {schema} authenticates with cloud credentials (AWS or GCP), which API-key auth (apiKeySecretRef) cannot serve; use an API-key provider (OpenAI, Anthropic, AzureOpenAI, Cohere) for now");
+            return Diagnostic.Error(FieldPath.Child(b.Path, "schema"), $"schema {schema} authenticates with cloud credentials (AWS or GCP), which API-key auth (apiKeySecretRef) cannot serve; use an API-key provider (OpenAI, Anthropic, AzureOpenAI, Cohere) for now");
         }
-        else if (context.Policy.AllowedSchemas.Count > 0 && !context.Policy.AllowedSchemas.Contains(schema))
+
+        if (context.Policy.AllowedSchemas.Count > 0 && !context.Policy.AllowedSchemas.Contains(schema))
         {
-            yield return Diagnostic.Error(path, $"schema {schema} is not allowed by the policy (allowed: {string.Join(", ", context.Policy.AllowedSchemas)})");
+            return Diagnostic.Error(FieldPath.Child(b.Path, "schema"), $"schema {schema} is not allowed by the policy (allowed: {string.Join(", ", context.Policy.AllowedSchemas)})");
         }
+
+        return null;
     }
 }

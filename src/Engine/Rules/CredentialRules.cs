@@ -11,10 +11,10 @@ public static class CredentialRules
 {
     private const string Fix = "credentials never go into values; store the key in a Secret and reference it with backends.<name>.apiKeySecretRef {name, key}";
 
-    public static IEnumerable<Diagnostic> Check(YNode root)
+    public static IReadOnlyList<Diagnostic> Check(YNode root)
     {
         var found = new List<Diagnostic>();
-        Scan(root, string.Empty, found, 0);
+        Scan(root, new PathTrail(), found);
         return found;
     }
 
@@ -79,29 +79,34 @@ public static class CredentialRules
         }
     }
 
-    private static void Scan(YNode node, string path, List<Diagnostic> found, int depth)
+    private static void Scan(YNode node, PathTrail trail, List<Diagnostic> found)
     {
         switch (node)
         {
             case YScalar s when CredentialDetector.LooksLikeCredential(s.Value):
-                found.Add(Diagnostic.Error(path, "this value looks like a literal credential (withheld); " + Fix));
+                found.Add(Diagnostic.Error(trail.ToString(), "this value looks like a literal credential (withheld); " + Fix));
                 break;
             case YMapping m:
-                foreach (var (key, value) in m.Entries)
+                for (var i = 0; i < m.Entries.Count; i++)
                 {
+                    var (key, value) = m.Entries[i];
+                    trail.PushKey(key.Value);
                     if (CredentialDetector.LooksLikeCredential(key.Value))
                     {
-                        found.Add(Diagnostic.Error(FieldPath.Child(path, key.Value), "this key looks like a literal credential (withheld); " + Fix));
+                        found.Add(Diagnostic.Error(trail.ToString(), "this key looks like a literal credential (withheld); " + Fix));
                     }
 
-                    Scan(value, FieldPath.Child(path, key.Value), found, depth + 1);
+                    Scan(value, trail, found);
+                    trail.Pop();
                 }
 
                 break;
             case YSequence seq:
                 for (var i = 0; i < seq.Items.Count; i++)
                 {
-                    Scan(seq.Items[i], FieldPath.Index(path, i), found, depth + 1);
+                    trail.PushIndex(i);
+                    Scan(seq.Items[i], trail, found);
+                    trail.Pop();
                 }
 
                 break;

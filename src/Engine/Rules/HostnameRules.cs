@@ -17,41 +17,39 @@ public static class HostnameRules
 
     public static IEnumerable<Diagnostic> Check(ValuesSpec values, RuleContext context)
     {
+        var found = new List<Diagnostic>();
         foreach (var b in values.Backends)
         {
-            var fqdnPath = FieldPath.Child(b.Path, "fqdn");
-            if (b.Hostname is { } host)
+            if (b.Hostname is { } host && CheckHost(b, host, context.Policy) is { } hostFinding)
             {
-                foreach (var d in CheckHost(FieldPath.Child(fqdnPath, "hostname"), host, context.Policy))
-                {
-                    yield return d;
-                }
+                found.Add(hostFinding);
             }
 
             if (b.Port is { } port && port is < 1 or > 65535)
             {
-                yield return Diagnostic.Error(FieldPath.Child(fqdnPath, "port"), $"{port} is not a port; use 1 to 65535 (443 for HTTPS)");
+                found.Add(Diagnostic.Error(FieldPath.Child(FqdnPath(b), "port"), $"{port} is not a port; use 1 to 65535 (443 for HTTPS)"));
             }
 
             if (b.TlsHostname is { } tls)
             {
-                var tlsPath = FieldPath.Child(b.Path, "tlsHostname");
                 if (!KubernetesNames.IsDnsHostname(tls))
                 {
-                    yield return Diagnostic.Error(tlsPath, $"{Shown.Value(tls)} is not a valid TLS hostname; use a lowercase DNS name such as api.openai.com");
+                    found.Add(Diagnostic.Error(FieldPath.Child(b.Path, "tlsHostname"), $"{Shown.Value(tls)} is not a valid TLS hostname; use a lowercase DNS name such as api.openai.com"));
                 }
                 else if (b.Hostname is { } h && !string.Equals(h, tls, StringComparison.Ordinal))
                 {
-                    yield return Diagnostic.Warning(tlsPath, $"{Shown.Value(tls)} differs from fqdn.hostname {Shown.Value(h)}: the server certificate is checked against {tls}");
+                    found.Add(Diagnostic.Warning(FieldPath.Child(b.Path, "tlsHostname"), $"{Shown.Value(tls)} differs from fqdn.hostname {Shown.Value(h)}: the server certificate is checked against {tls}"));
                 }
             }
 
             // An impossible port is reported above; calling it plaintext as well would only confuse.
             if (b.Port is { } p and >= 1 and <= 65535 && !UsesTls(b) && !context.Policy.AllowPlaintext)
             {
-                yield return Diagnostic.Error(fqdnPath, $"backend {b.Key} would send its API key in plaintext (port {p}, no tlsHostname); set tlsHostname to use TLS, or allow plaintext in the policy");
+                found.Add(Diagnostic.Error(FqdnPath(b), $"backend {b.Key} would send its API key in plaintext (port {p}, no tlsHostname); set tlsHostname to use TLS, or allow plaintext in the policy"));
             }
         }
+
+        return found;
     }
 
     /// <summary>
@@ -60,47 +58,52 @@ public static class HostnameRules
     /// </summary>
     public static bool LooksLikeIpLiteral(string host)
     {
-        var bare = host.Trim('[', ']');
-        if (bare.Contains(':', StringComparison.Ordinal))
+        var bare = host.AsSpan().Trim("[]");
+        if (bare.Contains(':'))
         {
             return IPAddress.TryParse(bare, out _);
         }
 
         var last = bare[(bare.LastIndexOf('.') + 1)..];
-        return last.Length > 0 && (last.All(char.IsAsciiDigit) || last.StartsWith("0x", StringComparison.OrdinalIgnoreCase));
+        return last.Length > 0 && (!last.ContainsAnyExceptInRange('0', '9') || last.StartsWith("0x", StringComparison.OrdinalIgnoreCase));
     }
 
-    private static IEnumerable<Diagnostic> CheckHost(string path, string host, ModelsPolicy policy)
+    private static string FqdnPath(BackendSpec b) => FieldPath.Child(b.Path, "fqdn");
+
+    /// <summary>The one finding about a backend's host name, if any: each reason makes the others moot.</summary>
+    private static Diagnostic? CheckHost(BackendSpec b, string host, ModelsPolicy policy)
     {
         if (host.Contains("://", StringComparison.Ordinal) || host.Contains('/', StringComparison.Ordinal))
         {
-            yield return Diagnostic.Error(path, $"{Shown.Value(host)} is a URL; give the host name only, without scheme or path (put a path prefix into prefix)");
-            yield break;
+            return Diagnostic.Error(HostPath(b), $"{Shown.Value(host)} is a URL; give the host name only, without scheme or path (put a path prefix into prefix)");
         }
 
         if (LooksLikeIpLiteral(host))
         {
             if (!policy.AllowIPLiterals)
             {
-                yield return Diagnostic.Error(path, $"{Shown.Value(host)} is an IP address, which the policy denies: it bypasses DNS-based egress control and certificate name checks; use the provider's DNS name");
-                yield break;
+                return Diagnostic.Error(HostPath(b), $"{Shown.Value(host)} is an IP address, which the policy denies: it bypasses DNS-based egress control and certificate name checks; use the provider's DNS name");
             }
         }
         else if (!KubernetesNames.IsDnsHostname(host))
         {
             var fixedHost = host.ToLowerInvariant().TrimEnd('.');
             var hint = KubernetesNames.IsDnsSubdomain(fixedHost) && !CredentialDetector.LooksLikeCredential(host) ? $"; write {fixedHost}" : string.Empty;
-            yield return Diagnostic.Error(path, $"{Shown.Value(host)} is not a valid hostname; use a lowercase DNS name such as api.openai.com{hint}");
-            yield break;
+            return Diagnostic.Error(HostPath(b), $"{Shown.Value(host)} is not a valid hostname; use a lowercase DNS name such as api.openai.com{hint}");
         }
 
         if (NamePattern.FirstMatch(policy.DeniedHostnames, host) is { } denied)
         {
-            yield return Diagnostic.Error(path, $"{Shown.Value(host)} is denied by the policy (matches \"{denied}\"): cluster-internal, loopback and metadata endpoints must not be reachable through the gateway");
+            return Diagnostic.Error(HostPath(b), $"{Shown.Value(host)} is denied by the policy (matches \"{denied}\"): cluster-internal, loopback and metadata endpoints must not be reachable through the gateway");
         }
-        else if (policy.AllowedHostnames.Count > 0 && NamePattern.FirstMatch(policy.AllowedHostnames, host) is null)
+
+        if (policy.AllowedHostnames.Count > 0 && NamePattern.FirstMatch(policy.AllowedHostnames, host) is null)
         {
-            yield return Diagnostic.Error(path, $"{Shown.Value(host)} is not among the policy's allowed hostnames ({string.Join(", ", policy.AllowedHostnames)}); use an allowed provider or ask the platform team to add it");
+            return Diagnostic.Error(HostPath(b), $"{Shown.Value(host)} is not among the policy's allowed hostnames ({string.Join(", ", policy.AllowedHostnames)}); use an allowed provider or ask the platform team to add it");
         }
+
+        return null;
     }
+
+    private static string HostPath(BackendSpec b) => FieldPath.Child(FqdnPath(b), "hostname");
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace AiGatewayModels.Engine.Rules;
@@ -5,16 +6,35 @@ namespace AiGatewayModels.Engine.Rules;
 /// <summary>Kubernetes' own name rules (apimachinery's validation package), so that we reject what the apiserver would.</summary>
 public static partial class KubernetesNames
 {
+    private static readonly SearchValues<char> LabelCharacters = SearchValues.Create("-abcdefghijklmnopqrstuvwxyz0123456789");
+
     public const int DnsLabelMaxLength = 63;
     public const int DnsSubdomainMaxLength = 253;
     public const int LabelValueMaxLength = 63;
 
-    public static bool IsDnsLabel(string s) => s.Length is > 0 and <= DnsLabelMaxLength && DnsLabel().IsMatch(s);
+    public static bool IsDnsLabel(string s) => s.Length is > 0 and <= DnsLabelMaxLength && IsLabel(WithoutFinalLineFeed(s));
 
-    public static bool IsDnsSubdomain(string s) => s.Length is > 0 and <= DnsSubdomainMaxLength && DnsSubdomain().IsMatch(s);
+    public static bool IsDnsSubdomain(string s)
+    {
+        if (s.Length is 0 or > DnsSubdomainMaxLength)
+        {
+            return false;
+        }
+
+        var name = WithoutFinalLineFeed(s);
+        foreach (var label in name.Split('.'))
+        {
+            if (!IsLabel(name[label]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>A DNS host name: a subdomain whose every label also fits DNS's 63-octet limit (Kubernetes checks only the total).</summary>
-    public static bool IsDnsHostname(string s) => IsDnsSubdomain(s) && s.Split('.').All(label => label.Length <= DnsLabelMaxLength);
+    public static bool IsDnsHostname(string s) => IsDnsSubdomain(s) && LongestLabel(s) <= DnsLabelMaxLength;
 
     public static bool IsLabelValue(string s) => s.Length <= LabelValueMaxLength && (s.Length == 0 || QualifiedNamePart().IsMatch(s));
 
@@ -31,14 +51,33 @@ public static partial class KubernetesNames
         return name.Length is > 0 and <= 63 && QualifiedNamePart().IsMatch(name);
     }
 
+    private static int LongestLabel(string s)
+    {
+        int run = 0, longest = 0;
+        foreach (var c in s)
+        {
+            run = c == '.' ? 0 : run + 1;
+            longest = Math.Max(longest, run);
+        }
+
+        return longest;
+    }
+
     /// <summary>Secret data keys: what <c>IsConfigMapKey</c> accepts.</summary>
     public static bool IsSecretKey(string s) => s.Length is > 0 and <= DnsSubdomainMaxLength && s != "." && s != ".." && SecretKey().IsMatch(s);
 
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", RegexOptions.CultureInvariant)]
-    private static partial Regex DnsLabel();
+    /// <summary>
+    /// What <c>[a-z0-9]([-a-z0-9]*[a-z0-9])?</c> matches: checked by hand, because every backend, model and slot name is
+    /// one and the generated matcher backtracks.
+    /// </summary>
+    private static bool IsLabel(ReadOnlySpan<char> s) =>
+        s.Length > 0 && s[0] != '-' && s[^1] != '-' && !s.ContainsAnyExcept(LabelCharacters);
 
-    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", RegexOptions.CultureInvariant)]
-    private static partial Regex DnsSubdomain();
+    /// <summary>
+    /// The names were matched by anchored patterns whose <c>$</c>, in .NET, also matches before one final line feed;
+    /// the hand checks keep that, so that they accept exactly what the patterns did.
+    /// </summary>
+    private static ReadOnlySpan<char> WithoutFinalLineFeed(string s) => s.EndsWith('\n') ? s.AsSpan(0, s.Length - 1) : s;
 
     [GeneratedRegex("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", RegexOptions.CultureInvariant)]
     private static partial Regex QualifiedNamePart();

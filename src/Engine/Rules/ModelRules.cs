@@ -17,112 +17,175 @@ public static class ModelRules
 
     public static IEnumerable<Diagnostic> Check(ValuesSpec values, RuleContext context)
     {
-        var backendKeys = values.Backends.Select(b => b.Key).ToList();
-        var matchOwners = new Dictionary<string, string>(StringComparer.Ordinal);
+        var found = new List<Diagnostic>();
+        var backendKeys = new List<string>(values.Backends.Count);
+        foreach (var b in values.Backends)
+        {
+            backendKeys.Add(b.Key);
+        }
+
+        var defined = new HashSet<string>(backendKeys, StringComparer.Ordinal);
+        var matchOwners = new Dictionary<string, string>(values.Models.Count, StringComparer.Ordinal);
+        var used = new HashSet<string>(StringComparer.Ordinal);
         foreach (var m in values.Models)
         {
             var match = m.ModelMatch ?? m.Key;
-            var matchPath = FieldPath.Child(m.Path, "modelMatch");
-            if (match.Length is 0 or > MaxModelMatchLength || match.Any(char.IsControl))
+            if (match.Length is 0 or > MaxModelMatchLength || HasControlCharacter(match))
             {
-                yield return Diagnostic.Error(matchPath, $"{Shown.Value(match)} cannot be matched: give the model id clients send, 1 to {MaxModelMatchLength} printable characters");
+                found.Add(Diagnostic.Error(FieldPath.Child(m.Path, "modelMatch"), $"{Shown.Value(match)} cannot be matched: give the model id clients send, 1 to {MaxModelMatchLength} printable characters"));
             }
             else if (m.Enabled && !matchOwners.TryAdd(match, m.Key))
             {
-                yield return Diagnostic.Error(matchPath, $"model id {Shown.Value(match)} is already matched by models.{matchOwners[match]}; each model id may be routed by one model only");
+                found.Add(Diagnostic.Error(FieldPath.Child(m.Path, "modelMatch"), $"model id {Shown.Value(match)} is already matched by models.{matchOwners[match]}; each model id may be routed by one model only"));
             }
 
-            foreach (var d in CheckSlots(m, backendKeys, context))
-            {
-                yield return d;
-            }
-
+            var levels = SlotPriorities.Levels(m.Slots);
+            CheckSlots(m, backendKeys, defined, levels, context, found);
             if (m.Timeout is { } timeout && !Durations.IsValid(timeout))
             {
-                yield return Diagnostic.Error(FieldPath.Child(m.Path, "timeout"), $"{Shown.Value(timeout)} is not a duration: {Durations.Problem(timeout)}");
+                found.Add(Diagnostic.Error(FieldPath.Child(m.Path, "timeout"), $"{Shown.Value(timeout)} is not a duration: {Durations.Problem(timeout)}"));
             }
 
             if (m.Failover is { } failover)
             {
-                foreach (var d in CheckFailover(m, failover))
+                CheckFailover(failover, levels.Count, found);
+            }
+
+            if (m.Enabled)
+            {
+                foreach (var s in m.Slots)
                 {
-                    yield return d;
+                    if (s.Enabled && s.Ref is not null)
+                    {
+                        used.Add(s.Ref);
+                    }
                 }
             }
         }
 
-        var used = values.Models.Where(m => m.Enabled).SelectMany(m => m.Slots).Where(s => s.Enabled).Select(s => s.Ref).ToHashSet(StringComparer.Ordinal);
-        foreach (var b in values.Backends.Where(b => !used.Contains(b.Key)))
+        foreach (var b in values.Backends)
         {
-            yield return Diagnostic.Warning(b.Path, $"backend {b.Key} is not used by any enabled model; its resources are still created");
+            if (!used.Contains(b.Key))
+            {
+                found.Add(Diagnostic.Warning(b.Path, $"backend {b.Key} is not used by any enabled model; its resources are still created"));
+            }
         }
+
+        return found;
     }
 
-    private static IEnumerable<Diagnostic> CheckSlots(ModelSpec m, List<string> backendKeys, RuleContext context)
+    /// <summary>What <see cref="char.IsControl(char)"/> finds: the C0 and C1 control characters.</summary>
+    private static bool HasControlCharacter(string s) =>
+        s.AsSpan().ContainsAnyInRange('\u0000', '\u001f') || s.AsSpan().ContainsAnyInRange('\u007f', '\u009f');
+
+    /// <param name="levels">The distinct priorities of the model's enabled slots, lowest first.</param>
+    private static void CheckSlots(ModelSpec m, List<string> backendKeys, HashSet<string> defined, List<long> levels, RuleContext context, List<Diagnostic> found)
     {
-        var slotsPath = FieldPath.Child(m.Path, "backends");
+        var enabled = 0;
         foreach (var s in m.Slots)
         {
-            if (s.Ref is { } r && !backendKeys.Contains(r))
+            if (s.Ref is { } r && !defined.Contains(r))
             {
                 var known = backendKeys.Count == 0 ? "none are defined" : "defined: " + string.Join(", ", backendKeys);
-                yield return Diagnostic.Error(FieldPath.Child(s.Path, "ref"), $"backend {Shown.Value(r)} is not defined under backends{DidYouMean.Suggest(r, backendKeys)}; {known}");
+                found.Add(Diagnostic.Error(FieldPath.Child(s.Path, "ref"), $"backend {Shown.Value(r)} is not defined under backends{DidYouMean.Suggest(r, backendKeys)}; {known}"));
             }
 
             if (s.Priority is < 0)
             {
-                yield return Diagnostic.Error(FieldPath.Child(s.Path, "priority"), $"{s.Priority} is negative; priorities start at 0 (primary) and count up for each fallback level");
+                found.Add(Diagnostic.Error(FieldPath.Child(s.Path, "priority"), $"{s.Priority} is negative; priorities start at 0 (primary) and count up for each fallback level"));
             }
 
             if (s.Weight is { } w && w is < 0 or > MaxWeight)
             {
-                yield return Diagnostic.Error(FieldPath.Child(s.Path, "weight"), string.Create(CultureInfo.InvariantCulture, $"{w} is out of range; use 0 to {MaxWeight:N0}"));
+                found.Add(Diagnostic.Error(FieldPath.Child(s.Path, "weight"), string.Create(CultureInfo.InvariantCulture, $"{w} is out of range; use 0 to {MaxWeight:N0}")));
+            }
+
+            enabled += s.Enabled ? 1 : 0;
+        }
+
+        if (m.Enabled && enabled < context.Policy.MinBackendsPerModel)
+        {
+            found.Add(Diagnostic.Error(SlotsPath(m), $"model {m.Key} has {enabled} enabled backend(s); at least {context.Policy.MinBackendsPerModel} are required so that it survives the loss of one; add another slot or disable the model with enabled: false"));
+        }
+
+        if (enabled > MaxBackendsPerModel)
+        {
+            found.Add(Diagnostic.Error(SlotsPath(m), $"model {m.Key} has {enabled} enabled backends; an HTTPRoute rule takes at most {MaxBackendsPerModel}"));
+        }
+
+        // Negative priorities are reported above; the levels that count start at the first that is not negative.
+        var firstLevel = levels.FindIndex(p => p >= 0);
+        if (firstLevel >= 0 && levels[^1] != levels.Count - firstLevel - 1)
+        {
+            var applied = levels.GetRange(firstLevel, levels.Count - firstLevel);
+            var compacted = string.Join(", ", applied.Select((_, i) => i));
+            found.Add(Diagnostic.Warning(SlotsPath(m), $"priorities {string.Join(", ", applied)} have gaps; Envoy needs contiguous levels, so they are applied as {compacted}"));
+        }
+
+        // Grouping allocates, so it runs only for the models it may warn about.
+        if (HasEnabledSlotOfWeightZero(m.Slots))
+        {
+            foreach (var level in m.Slots.Where(s => s.Enabled).GroupBy(s => s.Priority ?? 0).Where(g => g.All(s => s.Weight == 0)))
+            {
+                found.Add(Diagnostic.Warning(SlotsPath(m), $"every backend at priority {level.Key} has weight 0, so that level receives no traffic"));
             }
         }
 
-        var enabled = m.Slots.Where(s => s.Enabled).ToList();
-        if (m.Enabled && enabled.Count < context.Policy.MinBackendsPerModel)
+        if (enabled > MaxBackendsPerModel || HasRepeatedSlot(m.Slots))
         {
-            yield return Diagnostic.Error(slotsPath, $"model {m.Key} has {enabled.Count} enabled backend(s); at least {context.Policy.MinBackendsPerModel} are required so that it survives the loss of one; add another slot or disable the model with enabled: false");
-        }
-
-        if (enabled.Count > MaxBackendsPerModel)
-        {
-            yield return Diagnostic.Error(slotsPath, $"model {m.Key} has {enabled.Count} enabled backends; an HTTPRoute rule takes at most {MaxBackendsPerModel}");
-        }
-
-        var levels = enabled.Select(s => s.Priority ?? 0).Where(p => p >= 0).Distinct().Order().ToList();
-        if (levels.Count > 0 && levels[^1] != levels.Count - 1)
-        {
-            var compacted = string.Join(", ", levels.Select((_, i) => i));
-            yield return Diagnostic.Warning(slotsPath, $"priorities {string.Join(", ", levels)} have gaps; Envoy needs contiguous levels, so they are applied as {compacted}");
-        }
-
-        foreach (var level in enabled.GroupBy(s => s.Priority ?? 0).Where(g => g.All(s => s.Weight == 0)))
-        {
-            yield return Diagnostic.Warning(slotsPath, $"every backend at priority {level.Key} has weight 0, so that level receives no traffic");
-        }
-
-        var duplicates = enabled.GroupBy(s => (s.Ref, s.ModelNameOverride, s.Priority ?? 0)).Where(g => g.Count() > 1);
-        foreach (var dup in duplicates)
-        {
-            yield return Diagnostic.Warning(slotsPath, $"slots {string.Join(", ", dup.Select(s => s.Key))} send the same model to the same backend at the same priority; merge them and use weight instead");
+            foreach (var dup in m.Slots.Where(s => s.Enabled).GroupBy(s => (s.Ref, s.ModelNameOverride, s.Priority ?? 0)).Where(g => g.Count() > 1))
+            {
+                found.Add(Diagnostic.Warning(SlotsPath(m), $"slots {string.Join(", ", dup.Select(s => s.Key))} send the same model to the same backend at the same priority; merge them and use weight instead"));
+            }
         }
     }
 
-    private static IEnumerable<Diagnostic> CheckFailover(ModelSpec m, FailoverSpec f)
+    private static string SlotsPath(ModelSpec m) => FieldPath.Child(m.Path, "backends");
+
+    private static bool HasEnabledSlotOfWeightZero(IReadOnlyList<SlotSpec> slots)
+    {
+        foreach (var s in slots)
+        {
+            if (s.Enabled && s.Weight == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether two enabled slots send the same model to the same backend at the same priority; for a model's few slots.</summary>
+    private static bool HasRepeatedSlot(IReadOnlyList<SlotSpec> slots)
+    {
+        for (var i = 0; i < slots.Count; i++)
+        {
+            for (var j = i + 1; j < slots.Count && slots[i].Enabled; j++)
+            {
+                if (slots[j].Enabled && slots[i].Ref == slots[j].Ref && slots[i].ModelNameOverride == slots[j].ModelNameOverride
+                    && (slots[i].Priority ?? 0) == (slots[j].Priority ?? 0))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <param name="levels">How many distinct priorities the model's enabled slots have.</param>
+    private static void CheckFailover(FailoverSpec f, int levels, List<Diagnostic> found)
     {
         if (f.NumRetries is { } n && n is < 0 or > 10)
         {
-            yield return Diagnostic.Error(FieldPath.Child(f.Path, "numRetries"), $"{n} is out of range; use 0 to 10");
+            found.Add(Diagnostic.Error(FieldPath.Child(f.Path, "numRetries"), $"{n} is out of range; use 0 to 10"));
         }
 
-        var retryOnPath = FieldPath.Child(f.Path, "retryOn");
         for (var i = 0; i < (f.HttpStatusCodes?.Count ?? 0); i++)
         {
             if (f.HttpStatusCodes![i] is < 100 or > 599)
             {
-                yield return Diagnostic.Error(FieldPath.Index(FieldPath.Child(retryOnPath, "httpStatusCodes"), i), $"{f.HttpStatusCodes[i]} is not an HTTP status code; use 100 to 599");
+                found.Add(Diagnostic.Error(FieldPath.Index(FieldPath.Child(FieldPath.Child(f.Path, "retryOn"), "httpStatusCodes"), i), $"{f.HttpStatusCodes[i]} is not an HTTP status code; use 100 to 599"));
             }
         }
 
@@ -130,22 +193,24 @@ public static class ModelRules
         {
             if (!FailoverDefaults.Triggers.Contains(f.Triggers![i]))
             {
-                yield return Diagnostic.Error(FieldPath.Index(FieldPath.Child(retryOnPath, "triggers"), i), $"unknown retry trigger {Shown.Value(f.Triggers[i])}{DidYouMean.Suggest(f.Triggers[i], FailoverDefaults.Triggers)}; one of {string.Join(", ", FailoverDefaults.Triggers)}");
+                found.Add(Diagnostic.Error(FieldPath.Index(FieldPath.Child(FieldPath.Child(f.Path, "retryOn"), "triggers"), i), $"unknown retry trigger {Shown.Value(f.Triggers[i])}{DidYouMean.Suggest(f.Triggers[i], FailoverDefaults.Triggers)}; one of {string.Join(", ", FailoverDefaults.Triggers)}"));
             }
         }
 
-        foreach (var (name, value) in new[] { ("perRetryTimeout", f.PerRetryTimeout), ("backOff.baseInterval", f.BackOffBaseInterval), ("backOff.maxInterval", f.BackOffMaxInterval) })
-        {
-            if (value is not null && !Durations.IsValid(value))
-            {
-                yield return Diagnostic.Error(f.Path + "." + name, $"{Shown.Value(value)} is not a duration: {Durations.Problem(value)}");
-            }
-        }
-
-        var levels = m.Slots.Where(s => s.Enabled).Select(s => s.Priority ?? 0).Distinct().Count();
+        CheckDuration(f, "perRetryTimeout", f.PerRetryTimeout, found);
+        CheckDuration(f, "backOff.baseInterval", f.BackOffBaseInterval, found);
+        CheckDuration(f, "backOff.maxInterval", f.BackOffMaxInterval, found);
         if (levels < 2)
         {
-            yield return Diagnostic.Warning(f.Path, "failover settings have no effect: all enabled backends share one priority; give fallbacks priority: 1");
+            found.Add(Diagnostic.Warning(f.Path, "failover settings have no effect: all enabled backends share one priority; give fallbacks priority: 1"));
+        }
+    }
+
+    private static void CheckDuration(FailoverSpec f, string name, string? value, List<Diagnostic> found)
+    {
+        if (value is not null && !Durations.IsValid(value))
+        {
+            found.Add(Diagnostic.Error(f.Path + "." + name, $"{Shown.Value(value)} is not a duration: {Durations.Problem(value)}"));
         }
     }
 }

@@ -13,40 +13,67 @@ public static class NameRules
 
     public static IEnumerable<Diagnostic> Check(ValuesSpec values, RuleContext context)
     {
+        var found = new List<Diagnostic>();
         if (!KubernetesNames.IsLabelValue(context.SourceName))
         {
-            yield return Diagnostic.Error("metadata.name", $"ConfigMap name {Shown.Value(context.SourceName)} cannot be the value of the {WellKnown.SourceLabel} label (at most 63 characters); use a shorter name");
+            found.Add(Diagnostic.Error("metadata.name", $"ConfigMap name {Shown.Value(context.SourceName)} cannot be the value of the {WellKnown.SourceLabel} label (at most 63 characters); use a shorter name"));
         }
 
-        foreach (var (key, path, what) in values.Backends.Select(b => (b.Key, b.Path, "backend")).Concat(values.Models.Select(m => (m.Key, m.Path, "model")))
-                     .Concat(values.Models.SelectMany(m => m.Slots).Select(s => (s.Key, s.Path, "backend slot"))))
+        foreach (var b in values.Backends)
         {
-            if (!KubernetesNames.IsDnsLabel(key))
+            CheckKey(b.Key, b.Path, "backend", found);
+        }
+
+        foreach (var m in values.Models)
+        {
+            CheckKey(m.Key, m.Path, "model", found);
+        }
+
+        foreach (var m in values.Models)
+        {
+            foreach (var s in m.Slots)
             {
-                var fixedKey = key.ToLowerInvariant().Replace('_', '-').Replace('.', '-');
-                var hint = KubernetesNames.IsDnsLabel(fixedKey) && !CredentialDetector.LooksLikeCredential(key) ? $", e.g. {fixedKey}" : string.Empty;
-                yield return Diagnostic.Error(path, $"{what} name {Shown.Value(key)} must be a DNS label (lowercase letters, digits and '-', at most 63 characters) because resource names are derived from it{hint}");
+                CheckKey(s.Key, s.Path, "backend slot", found);
             }
         }
 
-        var byResourceName = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var b in values.Backends.Where(b => b.ResourceName is not null))
+        var byResourceName = new Dictionary<string, string>(values.Backends.Count, StringComparer.Ordinal);
+        foreach (var b in values.Backends)
         {
-            if (!byResourceName.TryAdd(b.ResourceName!, b.Key))
+            if (b.ResourceName is { } resourceName && !byResourceName.TryAdd(resourceName, b.Key))
             {
-                yield return Diagnostic.Error(FieldPath.Child(b.Path, "resourceName"), $"{b.ResourceName} is already the resourceName of backends.{byResourceName[b.ResourceName!]}; two backends would write the same Backend and AIServiceBackend");
+                found.Add(Diagnostic.Error(FieldPath.Child(b.Path, "resourceName"), $"{resourceName} is already the resourceName of backends.{byResourceName[resourceName]}; two backends would write the same Backend and AIServiceBackend"));
             }
         }
 
         // A projected Secret must never overwrite a Secret that a user maintains.
-        var sources = values.Backends.Where(b => b.ApiKeySecretRef?.Name is not null).ToList();
-        foreach (var b in values.Backends.Where(NeedsProjection))
+        foreach (var b in values.Backends)
         {
-            var projected = b.Key + ApiKeySuffix;
-            foreach (var other in sources.Where(o => o.ApiKeySecretRef!.Name == projected))
+            if (!NeedsProjection(b))
             {
-                yield return Diagnostic.Error(FieldPath.Child(other.ApiKeySecretRef!.Path, "name"), $"Secret {projected} is the one the expander writes for backends.{b.Key} (its key is not apiKey), so it cannot also be a source; rename the source Secret");
+                continue;
             }
+
+            var projected = b.Key + ApiKeySuffix;
+            foreach (var other in values.Backends)
+            {
+                if (other.ApiKeySecretRef is { Name: { } source } secret && source == projected)
+                {
+                    found.Add(Diagnostic.Error(FieldPath.Child(secret.Path, "name"), $"Secret {projected} is the one the expander writes for backends.{b.Key} (its key is not apiKey), so it cannot also be a source; rename the source Secret"));
+                }
+            }
+        }
+
+        return found;
+    }
+
+    private static void CheckKey(string key, string path, string what, List<Diagnostic> found)
+    {
+        if (!KubernetesNames.IsDnsLabel(key))
+        {
+            var fixedKey = key.ToLowerInvariant().Replace('_', '-').Replace('.', '-');
+            var hint = KubernetesNames.IsDnsLabel(fixedKey) && !CredentialDetector.LooksLikeCredential(key) ? $", e.g. {fixedKey}" : string.Empty;
+            found.Add(Diagnostic.Error(path, $"{what} name {Shown.Value(key)} must be a DNS label (lowercase letters, digits and '-', at most 63 characters) because resource names are derived from it{hint}"));
         }
     }
 

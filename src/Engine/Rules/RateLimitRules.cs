@@ -11,18 +11,12 @@ public static class RateLimitRules
 
     public static IEnumerable<Diagnostic> Check(ValuesSpec values, RuleContext context)
     {
+        var found = new List<Diagnostic>();
         var rlp = values.RateLimitPolicy;
-        foreach (var d in CheckMetadata(rlp))
-        {
-            yield return d;
-        }
-
+        CheckMetadata(rlp, found);
         if (rlp.DefaultLimits is { } defaults)
         {
-            foreach (var d in CheckLimits(defaults, FieldPath.Child(FieldPath.Child(rlp.Path, "defaults"), "limits"), context))
-            {
-                yield return d;
-            }
+            CheckLimits(defaults, rlp.Path, "defaults", context, found);
         }
 
         foreach (var m in values.Models)
@@ -32,17 +26,14 @@ public static class RateLimitRules
                 continue;
             }
 
-            var path = FieldPath.Child(FieldPath.Child(m.Path, "rateLimit"), "limits");
-            foreach (var d in CheckLimits(limits, path, context))
-            {
-                yield return d;
-            }
-
+            CheckLimits(limits, m.Path, "rateLimit", context, found);
             if (!rlp.Enabled)
             {
-                yield return Diagnostic.Warning(path, "ignored: rateLimitPolicy.enabled is false, so no RateLimitPolicy is created");
+                found.Add(Diagnostic.Warning(LimitsPath(m.Path, "rateLimit"), "ignored: rateLimitPolicy.enabled is false, so no RateLimitPolicy is created"));
             }
         }
+
+        return found;
     }
 
     /// <summary>Kuadrant's limitador identifier keeps letters, digits and '_' and turns everything else into '_'.</summary>
@@ -55,23 +46,25 @@ public static class RateLimitRules
             }
         });
 
-    private static IEnumerable<Diagnostic> CheckMetadata(RateLimitPolicySpec rlp)
+    /// <summary>Where the limits under a holder (<c>defaults</c>, a model's <c>rateLimit</c>) are.</summary>
+    private static string LimitsPath(string parent, string holder) => FieldPath.Child(FieldPath.Child(parent, holder), "limits");
+
+    private static void CheckMetadata(RateLimitPolicySpec rlp, List<Diagnostic> found)
     {
         foreach (var (key, value) in rlp.Labels)
         {
-            var path = FieldPath.Child(FieldPath.Child(rlp.Path, "labels"), key);
             if (!KubernetesNames.IsQualifiedName(key))
             {
-                yield return Diagnostic.Error(path, $"{Shown.Value(key)} is not a valid label key; use an optional DNS prefix and '/', then up to 63 letters, digits, '-', '_' or '.'");
+                found.Add(Diagnostic.Error(MetadataPath(rlp, "labels", key), $"{Shown.Value(key)} is not a valid label key; use an optional DNS prefix and '/', then up to 63 letters, digits, '-', '_' or '.'"));
             }
             else if (ReservedLabels.Contains(key))
             {
-                yield return Diagnostic.Error(path, $"label {key} is set by the expander and cannot be overridden; remove it");
+                found.Add(Diagnostic.Error(MetadataPath(rlp, "labels", key), $"label {key} is set by the expander and cannot be overridden; remove it"));
             }
 
             if (!KubernetesNames.IsLabelValue(value))
             {
-                yield return Diagnostic.Error(path, $"{Shown.Value(value)} is not a valid label value; use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit");
+                found.Add(Diagnostic.Error(MetadataPath(rlp, "labels", key), $"{Shown.Value(value)} is not a valid label value; use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit"));
             }
         }
 
@@ -81,58 +74,61 @@ public static class RateLimitRules
             annotationBytes += key.Length + value.Length;
             if (!KubernetesNames.IsQualifiedName(key))
             {
-                yield return Diagnostic.Error(FieldPath.Child(FieldPath.Child(rlp.Path, "annotations"), key), $"{Shown.Value(key)} is not a valid annotation key; use an optional DNS prefix and '/', then up to 63 letters, digits, '-', '_' or '.'");
+                found.Add(Diagnostic.Error(MetadataPath(rlp, "annotations", key), $"{Shown.Value(key)} is not a valid annotation key; use an optional DNS prefix and '/', then up to 63 letters, digits, '-', '_' or '.'"));
             }
         }
 
         if (annotationBytes > 256 * 1024)
         {
-            yield return Diagnostic.Error(FieldPath.Child(rlp.Path, "annotations"), "annotations total more than 256 KiB, the Kubernetes limit; shorten them");
+            found.Add(Diagnostic.Error(FieldPath.Child(rlp.Path, "annotations"), "annotations total more than 256 KiB, the Kubernetes limit; shorten them"));
         }
     }
 
-    private static IEnumerable<Diagnostic> CheckLimits(IReadOnlyList<LimitSpec> limits, string path, RuleContext context)
+    private static string MetadataPath(RateLimitPolicySpec rlp, string map, string key) => FieldPath.Child(FieldPath.Child(rlp.Path, map), key);
+
+    private static void CheckLimits(IReadOnlyList<LimitSpec> limits, string parent, string holder, RuleContext context, List<Diagnostic> found)
     {
         if (limits.Count == 0)
         {
-            yield return Diagnostic.Error(path, "no limits are given; add one, for example default: {rates: [{limit: 100, window: 1m}]}");
+            found.Add(Diagnostic.Error(LimitsPath(parent, holder), "no limits are given; add one, for example default: {rates: [{limit: 100, window: 1m}]}"));
         }
 
-        var sanitised = new Dictionary<string, string>(StringComparer.Ordinal);
+        // One limit cannot clash with another: most holders have one, and need no identifiers compared.
+        var sanitised = limits.Count > 1 ? new Dictionary<string, string>(StringComparer.Ordinal) : null;
         foreach (var limit in limits)
         {
             if (limit.Name.Length is 0 or > 63)
             {
-                yield return Diagnostic.Error(limit.Path, "a limit name needs 1 to 63 characters");
+                found.Add(Diagnostic.Error(limit.Path, "a limit name needs 1 to 63 characters"));
             }
-            else if (!sanitised.TryAdd(Sanitise(limit.Name), limit.Name))
+            else if (sanitised is not null && !sanitised.TryAdd(Sanitise(limit.Name), limit.Name))
             {
-                yield return Diagnostic.Error(limit.Path, $"limit {Shown.Value(limit.Name)} and limit {Shown.Value(sanitised[Sanitise(limit.Name)])} become the same Kuadrant identifier {Sanitise(limit.Name)} (non-alphanumerics turn into '_'); rename one");
+                found.Add(Diagnostic.Error(limit.Path, $"limit {Shown.Value(limit.Name)} and limit {Shown.Value(sanitised[Sanitise(limit.Name)])} become the same Kuadrant identifier {Sanitise(limit.Name)} (non-alphanumerics turn into '_'); rename one"));
             }
 
             if (limit.Rates.Count == 0)
             {
-                yield return Diagnostic.Error(FieldPath.Child(limit.Path, "rates"), "no rates are given; add one, for example {limit: 100, window: 1m}");
+                found.Add(Diagnostic.Error(FieldPath.Child(limit.Path, "rates"), "no rates are given; add one, for example {limit: 100, window: 1m}"));
             }
 
             foreach (var rate in limit.Rates)
             {
                 if (rate.Limit is { } n && n < 1)
                 {
-                    yield return Diagnostic.Error(FieldPath.Child(rate.Path, "limit"), $"{n} allows no requests; use 1 or more (disable rate limiting with rateLimitPolicy.enabled: false instead)");
+                    found.Add(Diagnostic.Error(FieldPath.Child(rate.Path, "limit"), $"{n} allows no requests; use 1 or more (disable rate limiting with rateLimitPolicy.enabled: false instead)"));
                 }
                 else if (rate.Limit is { } m && context.Policy.MaxRequestsPerWindow is { } max && m > max)
                 {
-                    yield return Diagnostic.Error(FieldPath.Child(rate.Path, "limit"), string.Create(CultureInfo.InvariantCulture, $"{m} exceeds the policy's maximum of {max} requests per window; lower it or shorten the window"));
+                    found.Add(Diagnostic.Error(FieldPath.Child(rate.Path, "limit"), string.Create(CultureInfo.InvariantCulture, $"{m} exceeds the policy's maximum of {max} requests per window; lower it or shorten the window")));
                 }
                 else if (rate.Limit is > int.MaxValue)
                 {
-                    yield return Diagnostic.Error(FieldPath.Child(rate.Path, "limit"), string.Create(CultureInfo.InvariantCulture, $"{rate.Limit} is too large; use at most {int.MaxValue}"));
+                    found.Add(Diagnostic.Error(FieldPath.Child(rate.Path, "limit"), string.Create(CultureInfo.InvariantCulture, $"{rate.Limit} is too large; use at most {int.MaxValue}")));
                 }
 
                 if (rate.Window is { } w && !Durations.IsValid(w))
                 {
-                    yield return Diagnostic.Error(FieldPath.Child(rate.Path, "window"), $"{Shown.Value(w)} is not a Kuadrant window: {Durations.Problem(w)}");
+                    found.Add(Diagnostic.Error(FieldPath.Child(rate.Path, "window"), $"{Shown.Value(w)} is not a Kuadrant window: {Durations.Problem(w)}"));
                 }
             }
         }

@@ -15,35 +15,49 @@ internal sealed class MappingReader
 
     private readonly YMapping map;
     private readonly DiagnosticBag bag;
+    private readonly string parentPath;
+    private readonly string? key;
+    private string? path;
 
-    private MappingReader(YMapping map, string path, DiagnosticBag bag, IReadOnlyList<string> known)
+    // The path is kept as parent and key until something needs it: most mappings are read without a finding, and
+    // spelling every path out cost more than reading the values.
+    private MappingReader(YMapping map, string parentPath, string? key, DiagnosticBag bag, IReadOnlyList<string> known)
     {
         this.map = map;
         this.bag = bag;
-        Path = path;
-        foreach (var (key, _) in map.Entries)
+        this.parentPath = parentPath;
+        this.key = key;
+        for (var i = 0; i < map.Entries.Count; i++)
         {
-            if (!known.Contains(key.Value))
+            var name = map.Entries[i].Key.Value;
+            if (!known.Contains(name))
             {
-                ReportUnknownKey(FieldPath.Child(path, key.Value), key.Value, known, bag);
+                ReportUnknownKey(ChildPath(name), name, known, bag);
             }
         }
     }
 
-    public string Path { get; }
+    public string Path => path ??= key is null ? parentPath : FieldPath.Child(parentPath, key);
 
     /// <summary>Opens a node as a mapping; reports and returns null when it is something else. An absent node is null silently.</summary>
-    public static MappingReader? Open(YNode? node, string path, DiagnosticBag bag, IReadOnlyList<string> known)
+    public static MappingReader? Open(YNode? node, string path, DiagnosticBag bag, IReadOnlyList<string> known) =>
+        Open(node, path, null, bag, known);
+
+    /// <summary>Opens the value of <paramref name="childKey"/> as a mapping, as <see cref="Open(YNode?, string, DiagnosticBag, IReadOnlyList{string})"/> does.</summary>
+    public MappingReader? OpenChild(string childKey, IReadOnlyList<string> known) => Open(map.Get(childKey), Path, childKey, bag, known);
+
+    private static MappingReader? Open(YNode? node, string parentPath, string? key, DiagnosticBag bag, IReadOnlyList<string> known)
     {
         switch (node)
         {
             case null:
                 return null;
             case YMapping m:
-                return new MappingReader(m, path, bag, known);
+                return new MappingReader(m, parentPath, key, bag, known);
             case YScalar s when ScalarTyping.IsNull(s):
                 return null;
             default:
+                var path = key is null ? parentPath : FieldPath.Child(parentPath, key);
                 bag.Error(path, $"expected a mapping with the keys {string.Join(", ", known)}, got {node.KindName}");
                 return null;
         }
@@ -59,8 +73,9 @@ internal sealed class MappingReader
             case YScalar s when ScalarTyping.IsNull(s):
                 yield break;
             case YMapping m:
-                foreach (var (key, value) in m.Entries)
+                for (var i = 0; i < m.Entries.Count; i++)
                 {
+                    var (key, value) = m.Entries[i];
                     if (key.Value == MergeKey)
                     {
                         // Not a name the user chose: a merge key, which would otherwise be judged as a backend or model called "<<".
@@ -178,20 +193,55 @@ internal sealed class MappingReader
         return null;
     }
 
-    public IReadOnlyList<long>? IntegerList(string key) => ScalarList(key, (s, path) =>
+    public IReadOnlyList<long>? IntegerList(string key)
     {
-        if (ScalarTyping.TryInteger(s, out var value))
+        if (Sequence(key) is not { } seq)
         {
-            return (true, value);
+            return null;
         }
 
-        bag.Error(path, $"expected an integer, got {s.KindName} {Shown.Value(s.Value)}");
-        return (false, 0L);
-    });
+        var items = new List<long>(seq.Items.Count);
+        for (var i = 0; i < seq.Items.Count; i++)
+        {
+            if (ScalarItem(seq, key, i) is not { } item)
+            {
+                continue;
+            }
 
-    public IReadOnlyList<string>? StringList(string key) => ScalarList(key, (s, _) => (true, s.Value));
+            if (ScalarTyping.TryInteger(item, out var value))
+            {
+                items.Add(value);
+            }
+            else
+            {
+                bag.Error(FieldPath.Index(ChildPath(key), i), $"expected an integer, got {item.KindName} {Shown.Value(item.Value)}");
+            }
+        }
 
-    private List<T>? ScalarList<T>(string key, Func<YScalar, string, (bool Ok, T Value)> read)
+        return items;
+    }
+
+    public IReadOnlyList<string>? StringList(string key)
+    {
+        if (Sequence(key) is not { } seq)
+        {
+            return null;
+        }
+
+        var items = new List<string>(seq.Items.Count);
+        for (var i = 0; i < seq.Items.Count; i++)
+        {
+            if (ScalarItem(seq, key, i) is { } item)
+            {
+                items.Add(item.Value);
+            }
+        }
+
+        return items;
+    }
+
+    /// <summary>The list under <paramref name="key"/>; null when absent or not a list (reported).</summary>
+    private YSequence? Sequence(string key)
     {
         var node = map.Get(key);
         switch (node)
@@ -201,24 +251,22 @@ internal sealed class MappingReader
             case YScalar s when ScalarTyping.IsNull(s):
                 return null;
             case YSequence seq:
-                var items = new List<T>(seq.Items.Count);
-                for (var i = 0; i < seq.Items.Count; i++)
-                {
-                    var itemPath = FieldPath.Index(ChildPath(key), i);
-                    if (seq.Items[i] is not YScalar item)
-                    {
-                        bag.Error(itemPath, $"expected a single value, got {seq.Items[i].KindName}");
-                    }
-                    else if (read(item, itemPath) is (true, var value))
-                    {
-                        items.Add(value);
-                    }
-                }
-
-                return items;
+                return seq;
             default:
                 bag.Error(ChildPath(key), $"expected a list, got {node.KindName}");
                 return null;
         }
+    }
+
+    /// <summary>Item <paramref name="index"/> of a list of single values; null, and reported, when it is a list or a mapping.</summary>
+    private YScalar? ScalarItem(YSequence seq, string key, int index)
+    {
+        if (seq.Items[index] is YScalar item)
+        {
+            return item;
+        }
+
+        bag.Error(FieldPath.Index(ChildPath(key), index), $"expected a single value, got {seq.Items[index].KindName}");
+        return null;
     }
 }

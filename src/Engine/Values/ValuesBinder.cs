@@ -35,13 +35,21 @@ public static class ValuesBinder
         var r = MappingReader.Open(root, string.Empty, bag, RootKeys)!;
         var gatewayRef = BindGatewayRef(r, bag);
         var rateLimitPolicy = BindRateLimitPolicy(r.Node("rateLimitPolicy"), r.ChildPath("rateLimitPolicy"), bag);
-        var backends = MappingReader.Entries(r.Node("backends"), "backends", bag, "backend names to backend settings")
-            .Select(e => BindBackend(e.Key, e.Path, e.Value, bag))
-            .ToList();
-        var models = MappingReader.Entries(r.Node("models"), "models", bag, "model names to model settings")
-            .Select(e => BindModel(e.Key, e.Path, e.Value, bag))
-            .OfType<ModelSpec>()
-            .ToList();
+        var backends = new List<BackendSpec>(EntryCount(r.Node("backends")));
+        foreach (var (key, path, value) in MappingReader.Entries(r.Node("backends"), "backends", bag, "backend names to backend settings"))
+        {
+            backends.Add(BindBackend(key, path, value, bag));
+        }
+
+        var models = new List<ModelSpec>(EntryCount(r.Node("models")));
+        foreach (var (key, path, value) in MappingReader.Entries(r.Node("models"), "models", bag, "model names to model settings"))
+        {
+            if (BindModel(key, path, value, bag) is { } model)
+            {
+                models.Add(model);
+            }
+        }
+
         if (r.Node("models") is not YMapping { Entries.Count: > 0 })
         {
             bag.Warning("models", "no models are defined, so nothing will be routed");
@@ -49,6 +57,8 @@ public static class ValuesBinder
 
         return new ValuesSpec(gatewayRef, rateLimitPolicy, backends, models);
     }
+
+    private static int EntryCount(YNode? node) => node is YMapping m ? m.Entries.Count : 0;
 
     private static RateLimitPolicySpec DefaultRateLimitPolicy() => new("rateLimitPolicy", true, [], [], null);
 
@@ -73,7 +83,7 @@ public static class ValuesBinder
             return DefaultRateLimitPolicy();
         }
 
-        var defaults = MappingReader.Open(r.Node("defaults"), r.ChildPath("defaults"), bag, LimitsHolderKeys);
+        var defaults = r.OpenChild("defaults", LimitsHolderKeys);
         var defaultLimits = defaults is null ? null : BindLimits(defaults, bag);
         return new RateLimitPolicySpec(
             path,
@@ -130,9 +140,11 @@ public static class ValuesBinder
                     bag.Error(r.ChildPath("rates"), "required field rates is missing; for example rates: [{limit: 100, window: 1m}]");
                     break;
                 case YSequence seq:
+                    rates.Capacity = seq.Items.Count;
+                    var ratesPath = r.ChildPath("rates");
                     for (var i = 0; i < seq.Items.Count; i++)
                     {
-                        var ratePath = FieldPath.Index(r.ChildPath("rates"), i);
+                        var ratePath = FieldPath.Index(ratesPath, i);
                         var rr = MappingReader.Open(seq.Items[i], ratePath, bag, RateKeys);
                         if (rr is not null)
                         {
@@ -163,13 +175,13 @@ public static class ValuesBinder
             return new BackendSpec(key, path, null, null, null, null, null, null, null);
         }
 
-        var fqdn = MappingReader.Open(r.Node("fqdn"), r.ChildPath("fqdn"), bag, FqdnKeys);
+        var fqdn = r.OpenChild("fqdn", FqdnKeys);
         if (fqdn is null)
         {
             bag.Error(r.ChildPath("fqdn"), "required field fqdn is missing; give fqdn: {hostname: <host>, port: 443}");
         }
 
-        var secretRef = MappingReader.Open(r.Node("apiKeySecretRef"), r.ChildPath("apiKeySecretRef"), bag, SecretRefKeys);
+        var secretRef = r.OpenChild("apiKeySecretRef", SecretRefKeys);
         if (secretRef is null)
         {
             bag.Error(r.ChildPath("apiKeySecretRef"), "required field apiKeySecretRef is missing; reference the Secret that holds the API key: apiKeySecretRef: {name: <secret>, key: apiKey}");
@@ -196,11 +208,17 @@ public static class ValuesBinder
             return null;
         }
 
-        var rateLimit = MappingReader.Open(r.Node("rateLimit"), r.ChildPath("rateLimit"), bag, LimitsHolderKeys);
-        var slots = MappingReader.Entries(r.Node("backends"), r.ChildPath("backends"), bag, "slot names to backend references")
-            .Select(e => BindSlot(e.Key, e.Path, e.Value, bag))
-            .ToList();
-        if (r.Node("backends") is null)
+        var rateLimit = r.OpenChild("rateLimit", LimitsHolderKeys);
+        var slotsNode = r.Node("backends");
+        var slots = new List<SlotSpec>(EntryCount(slotsNode));
+        if (slotsNode is not null)
+        {
+            foreach (var (slotKey, slotPath, value) in MappingReader.Entries(slotsNode, r.ChildPath("backends"), bag, "slot names to backend references"))
+            {
+                slots.Add(BindSlot(slotKey, slotPath, value, bag));
+            }
+        }
+        else
         {
             bag.Error(r.ChildPath("backends"), "required field backends is missing; list the backends that serve this model: backends: {primary: {ref: <backend>}, failover: {ref: <backend>, priority: 1}}");
         }
@@ -213,7 +231,7 @@ public static class ValuesBinder
             rateLimit is null ? null : BindLimits(rateLimit, bag),
             slots,
             r.Duration("timeout"),
-            BindFailover(r.Node("failover"), r.ChildPath("failover"), bag));
+            BindFailover(r.OpenChild("failover", FailoverKeys)));
     }
 
     private static SlotSpec BindSlot(string key, string path, YNode node, DiagnosticBag bag)
@@ -230,18 +248,17 @@ public static class ValuesBinder
         return new SlotSpec(key, path, r.Bool("enabled") ?? true, r.String("ref", required: true), r.String("modelNameOverride"), r.Integer("priority"), r.Integer("weight"));
     }
 
-    private static FailoverSpec? BindFailover(YNode? node, string path, DiagnosticBag bag)
+    private static FailoverSpec? BindFailover(MappingReader? r)
     {
-        var r = MappingReader.Open(node, path, bag, FailoverKeys);
         if (r is null)
         {
             return null;
         }
 
-        var retryOn = MappingReader.Open(r.Node("retryOn"), r.ChildPath("retryOn"), bag, RetryOnKeys);
-        var backOff = MappingReader.Open(r.Node("backOff"), r.ChildPath("backOff"), bag, BackOffKeys);
+        var retryOn = r.OpenChild("retryOn", RetryOnKeys);
+        var backOff = r.OpenChild("backOff", BackOffKeys);
         return new FailoverSpec(
-            path,
+            r.Path,
             r.Integer("numRetries"),
             retryOn?.IntegerList("httpStatusCodes"),
             retryOn?.StringList("triggers"),

@@ -1,223 +1,195 @@
-using YamlDotNet.Core;
-using YamlDotNet.Core.Events;
-
 namespace AiGatewayModels.Engine.Yaml;
 
 /// <summary>
 /// A fast reader for the plain block YAML that values files are written in: indented mappings and sequences of plain
-/// or simply quoted scalars, with comments. It produces the same parsing events as YamlDotNet's parser (values, styles
-/// and start positions), about ten times faster, and declines anything else (flow collections, anchors, tags, block or
-/// multi-line scalars, escapes, tabs, several documents, and every syntax error), which YamlDotNet then reads.
-/// Tests hold the two to identical trees on every case the project has.
+/// or simply quoted scalars, with comments. It builds the tree that <see cref="BoundedYamlReader"/> builds from
+/// YamlDotNet's parsing events (values, quoting, positions and weights), without the events, and declines anything
+/// else (flow collections, anchors, tags, block or multi-line scalars, escapes, tabs, several documents, and every
+/// syntax error), which YamlDotNet then reads. Documents that break a limit or repeat a key are declined too, so
+/// that the full reader reports them, with its paths and wording. Tests hold the two to identical trees on every
+/// case the project has.
 /// </summary>
-internal sealed class BlockYamlParser : IParser
+internal static class BlockYamlParser
 {
-    private readonly List<ParsingEvent> events;
-    private int position = -1;
+    // Deeper documents go to the full parser, whose reader reports the depth limit with a path.
+    private const int MaxDepth = 64;
 
-    private BlockYamlParser(List<ParsingEvent> events) => this.events = events;
-
-    public ParsingEvent? Current => position >= 0 && position < events.Count ? events[position] : null;
-
-    /// <summary>The fast parser for <paramref name="text"/>, or null when the text needs the full YAML parser.</summary>
-    public static BlockYamlParser? TryCreate(string text)
+    /// <summary>The tree of <paramref name="text"/>, or null when the text needs the full YAML parser.</summary>
+    public static YNode? TryRead(string text, YamlLimits limits)
     {
-        var builder = new Builder(text);
-        return builder.Build() ? new BlockYamlParser(builder.Events) : null;
-    }
-
-    public bool MoveNext()
-    {
-        if (position < events.Count)
+        if (text.Contains('\t', StringComparison.Ordinal) || text.Contains('\r', StringComparison.Ordinal))
         {
-            position++;
+            return null;
         }
 
-        return position < events.Count;
+        return new Reader(text, limits).TryRead();
     }
 
     private sealed class Declined : Exception;
 
-    private sealed class Builder(string text)
+    private sealed class Reader(string text, YamlLimits limits)
     {
         private static readonly System.Buffers.SearchValues<char> FlowSpecials = System.Buffers.SearchValues.Create("[]{}:#\\\"'");
 
-        // Deeper documents go to the full parser, whose reader reports the depth limit with a path.
-        private const int MaxDepth = 64;
+        // The entries and items of the collections being read, innermost last: each collection copies its own into an
+        // array of the right size when it ends, so no collection grows a list of its own.
+        private readonly List<KeyValuePair<YScalar, YNode>> entries = [];
+        private readonly List<YNode> items = [];
+        private readonly StringCache strings = new();
+        private readonly int maxDepth = Math.Min(MaxDepth, limits.MaxDepth);
 
-        private readonly List<Line> lines = [];
-        private int current;
-        private int depth;
+        // The significant line being read (blank and comment-only lines carry no nodes) and where the next one is looked for.
+        private Line current;
+        private bool atEnd;
+        private int next;
+        private int lineNumber;
+        private long nodes;
 
-        public List<ParsingEvent> Events { get; } = [];
-
-        public bool Build()
+        public YNode? TryRead()
         {
-            if (text.Contains('\t', StringComparison.Ordinal) || text.Contains('\r', StringComparison.Ordinal))
-            {
-                return false;
-            }
-
             try
             {
-                Split();
-                if (lines.Count == 0 || lines[0].Indent != 0)
+                Advance();
+                if (atEnd || current.Indent != 0)
                 {
-                    return false;
+                    return null;
                 }
 
-                var start = Mark(0, 0);
-                Events.Add(new StreamStart(start, start));
-                Events.Add(new DocumentStart(null, null, isImplicit: true, start, start));
-                ParseBlock(0);
-                if (current != lines.Count)
-                {
-                    return false;
-                }
-
-                var end = EndMark();
-                Events.Add(new DocumentEnd(isImplicit: true, end, end));
-                Events.Add(new StreamEnd(end, end));
-                return true;
+                var root = ParseBlock(1);
+                return atEnd ? root : null;
             }
             catch (Declined)
             {
-                return false;
+                return null;
             }
         }
 
-        /// <summary>Significant lines only: blank and comment-only lines carry no events.</summary>
-        private void Split()
+        /// <summary>Moves to the next significant line, or to the end.</summary>
+        private void Advance()
         {
-            var lineNumber = 0;
-            var offset = 0;
-            while (offset <= text.Length)
+            while (next <= text.Length)
             {
+                var offset = next;
                 var newline = text.IndexOf('\n', offset);
                 var end = newline < 0 ? text.Length : newline;
+                next = end + 1;
                 lineNumber++;
-                var indent = 0;
-                while (offset + indent < end && text[offset + indent] == ' ')
+                var content = offset;
+                while (content < end && text[content] == ' ')
                 {
-                    indent++;
+                    content++;
                 }
 
-                if (offset + indent < end && text[offset + indent] != '#')
+                if (content < end && text[content] != '#')
                 {
-                    if (indent == 0 && (Starts(offset, end, "---") || Starts(offset, end, "...") || text[offset] == '%'))
+                    if (content == offset && (Starts(offset, end, "---") || Starts(offset, end, "...") || text[offset] == '%'))
                     {
                         throw new Declined();
                     }
 
-                    lines.Add(new Line(lineNumber, offset, offset + indent, end));
+                    current = new Line(lineNumber, offset, content, end);
+                    return;
                 }
-
-                if (newline < 0)
-                {
-                    break;
-                }
-
-                offset = newline + 1;
             }
+
+            atEnd = true;
         }
 
         private bool Starts(int from, int end, string prefix) => end - from >= prefix.Length && string.CompareOrdinal(text, from, prefix, 0, prefix.Length) == 0;
 
-        private void ParseBlock(int indent)
+        private YNode ParseBlock(int depth)
         {
-            if (++depth > MaxDepth)
+            if (depth > maxDepth)
             {
                 throw new Declined();
             }
 
-            if (IsSequenceItem(lines[current]))
-            {
-                ParseSequence(indent);
-            }
-            else
-            {
-                ParseMapping(indent);
-            }
-
-            depth--;
+            return IsSequenceItem(current) ? ParseSequence(depth) : ParseMapping(depth);
         }
 
-        private void ParseMapping(int indent)
+        private YMapping ParseMapping(int depth)
         {
-            var first = lines[current];
-            Events.Add(new MappingStart(AnchorName.Empty, TagName.Empty, isImplicit: true, MappingStyle.Block, MarkAt(first, first.ContentStart), MarkAt(first, first.ContentStart)));
-            while (current < lines.Count && lines[current].Indent == indent)
+            var first = current;
+            var indent = first.Indent;
+            var start = entries.Count;
+            HashSet<string>? index = null;
+            long weight = 1;
+            while (!atEnd && current.Indent == indent)
             {
-                var line = lines[current];
+                var line = current;
                 if (IsSequenceItem(line))
                 {
                     throw new Declined();
                 }
 
                 var colon = KeyEnd(line);
-                var key = text[line.ContentStart..colon];
-                if (key.Length == 0 || IsIndicator(key[0]) || key.EndsWith(' ') || key.Contains(" #", StringComparison.Ordinal))
+                var keyText = text.AsSpan(line.ContentStart, colon - line.ContentStart);
+                if (keyText.Length == 0 || IsIndicator(keyText[0]) || keyText[^1] == ' ' || keyText.Contains(" #", StringComparison.Ordinal))
                 {
                     throw new Declined();
                 }
 
-                Events.Add(new Scalar(AnchorName.Empty, TagName.Empty, key, ScalarStyle.Plain, true, false, MarkAt(line, line.ContentStart), MarkAt(line, colon)));
-                ParseValue(line, colon + 1, indent, allowSameIndentSequence: true);
+                var key = new YScalar(strings.Get(keyText), quoted: false, tag: null, line.Number, Column(line, line.ContentStart));
+                if (IsRepeated(start, ref index, key.Value))
+                {
+                    throw new Declined(); // the full reader names both lines
+                }
+
+                var value = ParseValue(line, colon + 1, allowSameIndentSequence: true, depth + 1);
+                entries.Add(new KeyValuePair<YScalar, YNode>(key, value));
+                weight += value.Weight + 1;
             }
 
-            if (current < lines.Count && lines[current].Indent > indent)
+            if (!atEnd && current.Indent > indent)
             {
                 throw new Declined();
             }
 
-            var end = NextMark();
-            Events.Add(new MappingEnd(end, end));
+            CountNode();
+            return new YMapping(Take(entries, start), weight, first.Number, Column(first, first.ContentStart));
         }
 
-        private void ParseSequence(int indent)
+        private YSequence ParseSequence(int depth)
         {
-            var first = lines[current];
-            Events.Add(new SequenceStart(AnchorName.Empty, TagName.Empty, isImplicit: true, SequenceStyle.Block, MarkAt(first, first.ContentStart), MarkAt(first, first.ContentStart)));
-            while (current < lines.Count && lines[current].Indent == indent && IsSequenceItem(lines[current]))
+            var first = current;
+            var indent = first.Indent;
+            var start = items.Count;
+            long weight = 1;
+            while (!atEnd && current.Indent == indent && IsSequenceItem(current))
             {
-                var line = lines[current];
+                var line = current;
                 var after = line.ContentStart + 1;
-                var rest = after;
-                while (rest < line.End && text[rest] == ' ')
-                {
-                    rest++;
-                }
-
+                var rest = SkipSpaces(after, line.End);
+                YNode item;
                 if (rest < line.End && text[rest] != '#' && (LooksLikeKey(rest, line.End) || text[rest] == '-'))
                 {
                     // "- key: value" or "- - x": the item is a block that starts on this line, at this column.
-                    lines[current] = line with { ContentStart = rest };
-                    ParseBlock(rest - line.Start);
-                    continue;
+                    current = line with { ContentStart = rest };
+                    item = ParseBlock(depth + 1);
+                }
+                else
+                {
+                    item = ParseValue(line, after, allowSameIndentSequence: false, depth + 1);
                 }
 
-                ParseValue(line, after, indent, allowSameIndentSequence: false);
+                items.Add(item);
+                weight += item.Weight;
             }
 
-            if (current < lines.Count && lines[current].Indent > indent)
+            if (!atEnd && current.Indent > indent)
             {
                 throw new Declined();
             }
 
-            var end = NextMark();
-            Events.Add(new SequenceEnd(end, end));
+            CountNode();
+            return new YSequence(Take(items, start), weight, first.Number, Column(first, first.ContentStart));
         }
 
         /// <summary>The value after a key's colon or an item's dash: inline scalar, nested block, or empty.</summary>
-        private void ParseValue(Line line, int from, int indent, bool allowSameIndentSequence)
+        private YNode ParseValue(Line line, int from, bool allowSameIndentSequence, int depth)
         {
-            var start = from;
-            while (start < line.End && text[start] == ' ')
-            {
-                start++;
-            }
-
-            current++;
+            var start = SkipSpaces(from, line.End);
+            Advance();
             if (start < line.End && text[start] != '#')
             {
                 if (start == from)
@@ -225,41 +197,32 @@ internal sealed class BlockYamlParser : IParser
                     throw new Declined(); // "key:value" is no key; leave odd spacing to the full parser
                 }
 
-                AddInlineValue(line, start);
-                if (current < lines.Count && lines[current].Indent > indent)
+                var value = text[start] is '[' or '{' ? FlowCollection(line, start, depth) : InlineScalar(line, start, depth);
+                if (!atEnd && current.Indent > line.Indent)
                 {
                     throw new Declined(); // a multi-line scalar or an error
                 }
 
-                return;
+                return value;
             }
 
-            if (current < lines.Count && (lines[current].Indent > indent || (allowSameIndentSequence && lines[current].Indent == indent && IsSequenceItem(lines[current]))))
+            if (!atEnd && (current.Indent > line.Indent || (allowSameIndentSequence && current.Indent == line.Indent && IsSequenceItem(current))))
             {
-                ParseBlock(lines[current].Indent);
-                return;
+                return ParseBlock(depth);
             }
 
             // An empty value: YamlDotNet places it right after the colon or dash.
-            var at = MarkAt(line, from);
-            Events.Add(new Scalar(AnchorName.Empty, TagName.Empty, string.Empty, ScalarStyle.Plain, true, false, at, at));
-        }
-
-        private void AddInlineValue(Line line, int start)
-        {
-            if (text[start] is '[' or '{')
-            {
-                AddFlowCollection(line, start);
-            }
-            else
-            {
-                Events.Add(InlineScalar(line, start));
-            }
+            return Scalar(string.Empty, quoted: false, line, from, depth);
         }
 
         /// <summary>One-line flow lists of plain scalars (<c>[429, 503]</c>) and empty <c>{}</c> or <c>[]</c>; nothing more.</summary>
-        private void AddFlowCollection(Line line, int start)
+        private YNode FlowCollection(Line line, int start, int depth)
         {
+            if (depth > maxDepth)
+            {
+                throw new Declined();
+            }
+
             var open = text[start];
             var close = text.IndexOf(open == '[' ? ']' : '}', start + 1, line.End - start - 1);
             if (close < 0)
@@ -267,71 +230,54 @@ internal sealed class BlockYamlParser : IParser
                 throw new Declined();
             }
 
-            var tail = close + 1;
-            while (tail < line.End && text[tail] == ' ')
-            {
-                tail++;
-            }
-
+            var tail = SkipSpaces(close + 1, line.End);
             if (tail < line.End && (text[tail] != '#' || tail == close + 1))
             {
                 throw new Declined();
             }
 
-            var at = MarkAt(line, start);
-            var inner = text[(start + 1)..close];
+            var empty = text.AsSpan(start + 1, close - start - 1).Trim(' ').IsEmpty;
+            CountNode();
             if (open == '{')
             {
-                if (inner.Trim().Length != 0)
+                return empty ? new YMapping([], 1, line.Number, Column(line, start)) : throw new Declined();
+            }
+
+            if (empty)
+            {
+                return new YSequence([], 1, line.Number, Column(line, start));
+            }
+
+            var begin = items.Count;
+            var itemStart = start + 1;
+            while (itemStart <= close)
+            {
+                var comma = text.IndexOf(',', itemStart, close - itemStart);
+                var itemEnd = comma < 0 ? close : comma;
+                var from = SkipSpaces(itemStart, itemEnd);
+                var to = itemEnd;
+                while (to > from && text[to - 1] == ' ')
+                {
+                    to--;
+                }
+
+                var item = text.AsSpan(from, to - from);
+                if (item.Length == 0 || (IsIndicator(item[0]) && !(item[0] == '-' && item.Length > 1 && item[1] != ' ')) || item.IndexOfAny(FlowSpecials) >= 0)
                 {
                     throw new Declined();
                 }
 
-                Events.Add(new MappingStart(AnchorName.Empty, TagName.Empty, isImplicit: true, MappingStyle.Flow, at, at));
-                Events.Add(new MappingEnd(MarkAt(line, close), MarkAt(line, close + 1)));
-                return;
+                items.Add(Scalar(strings.Get(item), quoted: false, line, from, depth + 1));
+                itemStart = itemEnd + 1;
             }
 
-            Events.Add(new SequenceStart(AnchorName.Empty, TagName.Empty, isImplicit: true, SequenceStyle.Flow, at, at));
-            if (inner.Trim().Length != 0)
-            {
-                var itemStart = start + 1;
-                while (itemStart <= close)
-                {
-                    var comma = text.IndexOf(',', itemStart, close - itemStart);
-                    var itemEnd = comma < 0 ? close : comma;
-                    var from = itemStart;
-                    while (from < itemEnd && text[from] == ' ')
-                    {
-                        from++;
-                    }
-
-                    var to = itemEnd;
-                    while (to > from && text[to - 1] == ' ')
-                    {
-                        to--;
-                    }
-
-                    var item = text[from..to];
-                    if (item.Length == 0 || (IsIndicator(item[0]) && !(item[0] == '-' && item.Length > 1 && item[1] != ' ')) || item.AsSpan().IndexOfAny(FlowSpecials) >= 0)
-                    {
-                        throw new Declined();
-                    }
-
-                    Events.Add(new Scalar(AnchorName.Empty, TagName.Empty, item, ScalarStyle.Plain, true, false, MarkAt(line, from), MarkAt(line, to)));
-                    itemStart = itemEnd + 1;
-                }
-            }
-
-            Events.Add(new SequenceEnd(MarkAt(line, close), MarkAt(line, close + 1)));
+            var list = Take(items, begin);
+            return new YSequence(list, 1 + list.Length, line.Number, Column(line, start));
         }
 
-        private Scalar InlineScalar(Line line, int start)
+        private YScalar InlineScalar(Line line, int start, int depth)
         {
             var first = text[start];
-            int valueEnd;
-            string value;
-            ScalarStyle style;
             if (first is '"' or '\'')
             {
                 var close = text.IndexOf(first, start + 1);
@@ -340,49 +286,70 @@ internal sealed class BlockYamlParser : IParser
                     throw new Declined();
                 }
 
-                value = text[(start + 1)..close];
-                if (value.Contains('\\', StringComparison.Ordinal) || (first == '\'' && close + 1 < line.End && text[close + 1] == '\''))
+                var quoted = text.AsSpan(start + 1, close - start - 1);
+                if (quoted.Contains('\\') || (first == '\'' && close + 1 < line.End && text[close + 1] == '\''))
                 {
                     throw new Declined();
                 }
 
-                valueEnd = close + 1;
-                style = first == '"' ? ScalarStyle.DoubleQuoted : ScalarStyle.SingleQuoted;
-                var tail = valueEnd;
-                while (tail < line.End && text[tail] == ' ')
-                {
-                    tail++;
-                }
-
-                if (tail < line.End && (text[tail] != '#' || tail == valueEnd))
+                var tail = SkipSpaces(close + 1, line.End);
+                if (tail < line.End && (text[tail] != '#' || tail == close + 1))
                 {
                     throw new Declined();
                 }
+
+                return Scalar(strings.Get(quoted), quoted: true, line, start, depth);
             }
-            else
+
+            if (IsIndicator(first) && !(first is '-' or '?' or ':' && start + 1 < line.End && text[start + 1] != ' '))
             {
-                if (IsIndicator(first) && !(first is '-' or '?' or ':' && start + 1 < line.End && text[start + 1] != ' '))
-                {
-                    throw new Declined();
-                }
-
-                var comment = text.IndexOf(" #", start, line.End - start, StringComparison.Ordinal);
-                valueEnd = comment < 0 ? line.End : comment;
-                while (valueEnd > start && text[valueEnd - 1] == ' ')
-                {
-                    valueEnd--;
-                }
-
-                value = text[start..valueEnd];
-                if (value.Contains(": ", StringComparison.Ordinal) || value.EndsWith(':'))
-                {
-                    throw new Declined();
-                }
-
-                style = ScalarStyle.Plain;
+                throw new Declined();
             }
 
-            return new Scalar(AnchorName.Empty, TagName.Empty, value, style, style == ScalarStyle.Plain, style != ScalarStyle.Plain, MarkAt(line, start), MarkAt(line, valueEnd));
+            var comment = text.IndexOf(" #", start, line.End - start, StringComparison.Ordinal);
+            var valueEnd = comment < 0 ? line.End : comment;
+            while (valueEnd > start && text[valueEnd - 1] == ' ')
+            {
+                valueEnd--;
+            }
+
+            var plain = text.AsSpan(start, valueEnd - start);
+            if (plain.Contains(": ", StringComparison.Ordinal) || plain.EndsWith(':'))
+            {
+                throw new Declined();
+            }
+
+            return Scalar(strings.Get(plain), quoted: false, line, start, depth);
+        }
+
+        private YScalar Scalar(string value, bool quoted, Line line, int offset, int depth)
+        {
+            if (depth > maxDepth)
+            {
+                throw new Declined();
+            }
+
+            CountNode();
+            return new YScalar(value, quoted, tag: null, line.Number, Column(line, offset));
+        }
+
+        /// <summary>Counts nodes as the full reader does (keys not included), and gives up as soon as there are too many.</summary>
+        private void CountNode()
+        {
+            if (++nodes > limits.MaxNodes)
+            {
+                throw new Declined();
+            }
+        }
+
+        private int SkipSpaces(int from, int end)
+        {
+            while (from < end && text[from] == ' ')
+            {
+                from++;
+            }
+
+            return from;
         }
 
         private bool IsSequenceItem(Line line) =>
@@ -420,14 +387,48 @@ internal sealed class BlockYamlParser : IParser
 
         private static bool IsIndicator(char c) => c is '-' or '?' or ':' or ',' or '[' or ']' or '{' or '}' or '#' or '&' or '*' or '!' or '|' or '>' or '\'' or '"' or '%' or '@' or '`';
 
-        private static Mark MarkAt(Line line, int offset) => new(offset, line.Number, offset - line.Start + 1);
+        /// <summary>Columns count from 1, as YamlDotNet's do.</summary>
+        private static int Column(Line line, int offset) => offset - line.Start + 1;
 
-        private static Mark Mark(int line, int column) => new(0, line + 1, column + 1);
+        /// <summary>Moves the children of a collection, the last ones of <paramref name="pending"/>, into an array.</summary>
+        private static T[] Take<T>(List<T> pending, int start)
+        {
+            var taken = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pending)[start..].ToArray();
+            pending.RemoveRange(start, pending.Count - start);
+            return taken;
+        }
 
-        /// <summary>Where the next significant line starts, or the end of the text: where YamlDotNet closes a block.</summary>
-        private Mark NextMark() => current < lines.Count ? MarkAt(lines[current], lines[current].ContentStart) : EndMark();
+        // Values mappings hold a handful of keys, where a scan beats hashing; past SmallMapping keys a set takes over,
+        // so that a mapping of thousands of models stays linear.
+        private const int SmallMapping = 16;
 
-        private Mark EndMark() => new(text.Length, lines[^1].Number + 1, 1);
+        /// <summary>Whether the mapping whose entries start at <paramref name="start"/> already has <paramref name="key"/>.</summary>
+        private bool IsRepeated(int start, ref HashSet<string>? index, string key)
+        {
+            if (index is null && entries.Count - start >= SmallMapping)
+            {
+                index = new HashSet<string>(StringComparer.Ordinal);
+                for (var i = start; i < entries.Count; i++)
+                {
+                    index.Add(entries[i].Key.Value);
+                }
+            }
+
+            if (index is not null)
+            {
+                return !index.Add(key);
+            }
+
+            for (var i = start; i < entries.Count; i++)
+            {
+                if (string.Equals(entries[i].Key.Value, key, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     private readonly record struct Line(int Number, int Start, int ContentStart, int End)

@@ -31,8 +31,12 @@ public static class BoundedYamlReader
             return Fail(string.Empty, $"{what} is larger than {limits.MaxBytes} bytes, the most a ConfigMap can hold; split the values into several ConfigMaps");
         }
 
-        IParser parser = (limits.UseBlockParser ? BlockYamlParser.TryCreate(text) : null) as IParser ?? new Parser(new StringReader(text));
-        var state = new State(parser, limits, what);
+        if (limits.UseBlockParser && BlockYamlParser.TryRead(text, limits) is { } root)
+        {
+            return new YamlReadResult(root, []);
+        }
+
+        var state = new State(new Parser(new StringReader(text)), limits, what);
         try
         {
             return state.ReadSingleDocument();
@@ -74,25 +78,11 @@ public static class BoundedYamlReader
         private readonly Dictionary<string, YNode> anchors = new(StringComparer.Ordinal);
         private readonly List<Diagnostic> diagnostics = [];
 
-        // Where the reader is, as segments: the path string is only built when a message needs it, because building
-        // one per node cost more than all rules together.
-        private readonly List<Segment> segments = [];
+        private readonly PathTrail trail = new();
         private int aliases;
         private long nodes;
 
-        public string CurrentPath
-        {
-            get
-            {
-                var path = string.Empty;
-                foreach (var segment in segments)
-                {
-                    path = segment.Key is null ? FieldPath.Index(path, segment.Index) : FieldPath.Child(path, segment.Key);
-                }
-
-                return path;
-            }
-        }
+        public string CurrentPath => trail.ToString();
 
         /// <summary>Where the last event the parser produced ended.</summary>
         public Mark LastGoodPosition => parser.Current?.End ?? Mark.Empty;
@@ -153,9 +143,9 @@ public static class BoundedYamlReader
             long weight = 1;
             while (!parser.TryConsume<SequenceEnd>(out _))
             {
-                segments.Add(new Segment(null, items.Count));
+                trail.PushIndex(items.Count);
                 var item = ReadNode(depth + 1);
-                segments.RemoveAt(segments.Count - 1);
+                trail.Pop();
                 items.Add(item);
                 weight += item.Weight;
             }
@@ -181,7 +171,7 @@ public static class BoundedYamlReader
                 var key = ReadScalar(keyScalar);
 
                 // From here on a parse error, while fetching the value too, belongs to this key.
-                segments.Add(new Segment(key.Value, 0));
+                trail.PushKey(key.Value);
                 parser.MoveNext();
                 if (FirstWithKey(entries, ref index, key.Value) is { } first)
                 {
@@ -190,7 +180,7 @@ public static class BoundedYamlReader
                 }
 
                 var value = ReadNode(depth + 1);
-                segments.RemoveAt(segments.Count - 1);
+                trail.Pop();
                 entries.Add(new KeyValuePair<YScalar, YNode>(key, value));
                 index?.TryAdd(key.Value, key);
                 weight += value.Weight + 1;
@@ -290,7 +280,5 @@ public static class BoundedYamlReader
                     $"{what} expands to more than {limits.MaxNodes} YAML nodes (aliases included); this looks like an alias bomb, not values"));
             }
         }
-
-        private readonly record struct Segment(string? Key, int Index);
     }
 }

@@ -46,10 +46,10 @@ public static partial class ScalarTyping
             return long.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
         }
 
-        return IntegerPattern().IsMatch(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+        return IsIntegerText(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
     }
 
-    public static bool IsFloat(YScalar s) => !s.Quoted && s.Tag is null && FloatPattern().IsMatch(s.Value);
+    public static bool IsFloat(YScalar s) => !s.Quoted && s.Tag is null && MayBeFloat(s.Value) && FloatPattern().IsMatch(s.Value);
 
     /// <summary>True when the scalar is a string.</summary>
     public static bool IsString(YScalar s)
@@ -101,7 +101,7 @@ public static partial class ScalarTyping
             return "a boolean";
         }
 
-        if (TryInteger(s, out _) || IntegerPattern().IsMatch(s.Value) && !s.Quoted)
+        if (TryInteger(s, out _) || IsIntegerText(s.Value) && !s.Quoted)
         {
             return "an integer";
         }
@@ -109,8 +109,37 @@ public static partial class ScalarTyping
         return IsFloat(s) ? "a number" : "a string";
     }
 
-    [GeneratedRegex("^[-+]?[0-9]+$", RegexOptions.CultureInvariant)]
-    private static partial Regex IntegerPattern();
+    /// <summary>
+    /// What <c>^[-+]?[0-9]+$</c> matches, by hand because binding asks it of most scalars. As that pattern, it allows one
+    /// final line feed (.NET's <c>$</c> matches before one); a plain scalar never ends in one.
+    /// </summary>
+    private static bool IsIntegerText(string text)
+    {
+        var digits = text.AsSpan();
+        if (digits.EndsWith('\n'))
+        {
+            digits = digits[..^1];
+        }
+
+        if (digits.Length > 0 && digits[0] is '-' or '+')
+        {
+            digits = digits[1..];
+        }
+
+        return digits.Length > 0 && !digits.ContainsAnyExceptInRange('0', '9');
+    }
+
+    /// <summary>
+    /// Whether <see cref="FloatPattern"/> can match at all: every float it takes starts with a sign, a dot or a digit and
+    /// ends (before an optional final line feed, which its <c>$</c> allows) with a digit, a dot, or the f or n of
+    /// inf and nan. Durations and most other strings fail this before the pattern runs.
+    /// </summary>
+    private static bool MayBeFloat(string text)
+    {
+        var end = text.EndsWith('\n') ? text.Length - 2 : text.Length - 1;
+        return end >= 0 && text[0] is '-' or '+' or '.' or (>= '0' and <= '9')
+            && text[end] is '.' or 'f' or 'F' or 'n' or 'N' or (>= '0' and <= '9');
+    }
 
     [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$", RegexOptions.CultureInvariant)]
     private static partial Regex FloatPattern();

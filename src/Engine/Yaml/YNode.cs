@@ -33,7 +33,11 @@ public sealed class YScalar(string value, bool quoted, string? tag, int line, in
 public sealed class YMapping(IReadOnlyList<KeyValuePair<YScalar, YNode>> entries, long weight, int line, int column)
     : YNode(line, column)
 {
-    public IReadOnlyList<KeyValuePair<YScalar, YNode>> Entries { get; } = entries;
+    // An array, whatever the builder handed in: lookups are the binder's innermost loop, and an array is indexed
+    // without an interface call.
+    private readonly KeyValuePair<YScalar, YNode>[] entries = entries as KeyValuePair<YScalar, YNode>[] ?? [.. entries];
+
+    public IReadOnlyList<KeyValuePair<YScalar, YNode>> Entries => entries;
 
     public override long Weight { get; } = weight;
 
@@ -41,7 +45,7 @@ public sealed class YMapping(IReadOnlyList<KeyValuePair<YScalar, YNode>> entries
 
     public YNode? Get(string key)
     {
-        foreach (var entry in Entries)
+        foreach (var entry in entries)
         {
             if (entry.Key.Value == key)
             {
@@ -55,7 +59,7 @@ public sealed class YMapping(IReadOnlyList<KeyValuePair<YScalar, YNode>> entries
 
 public sealed class YSequence(IReadOnlyList<YNode> items, long weight, int line, int column) : YNode(line, column)
 {
-    public IReadOnlyList<YNode> Items { get; } = items;
+    public IReadOnlyList<YNode> Items { get; } = items as YNode[] ?? [.. items];
 
     public override long Weight { get; } = weight;
 

@@ -114,6 +114,49 @@ public sealed class ModelRulesTests
     }
 
     [Fact]
+    public void Negative_priorities_are_left_out_of_the_levels_a_gap_warning_names()
+    {
+        var diagnostics = Check(WithSlots("a: {ref: openai, priority: -3}", "b: {ref: anthropic}", "c: {ref: anthropic, priority: 4, modelNameOverride: x}"));
+        Specs.SingleError(diagnostics, "models.gpt-4o.backends.a.priority", "-3 is negative");
+        Assert.Contains("priorities 0, 4 have gaps; Envoy needs contiguous levels, so they are applied as 0, 1", Assert.Single(Warnings(diagnostics)).Message, StringComparison.Ordinal);
+        Assert.Empty(Warnings(Check(WithSlots("a: {ref: openai, priority: -1}", "b: {ref: anthropic}", "c: {ref: anthropic, priority: 1, modelNameOverride: x}"))));
+    }
+
+    [Fact]
+    public void Levels_of_zero_weights_and_repeated_slots_are_warned_about_in_the_order_of_their_first_slot()
+    {
+        var warnings = Warnings(Check(WithSlots(
+            "a: {ref: anthropic, priority: 1, weight: 0}",
+            "b: {ref: openai, weight: 0}",
+            "c: {ref: anthropic, priority: 1, weight: 0}",
+            "d: {ref: openai, weight: 0, enabled: false}",
+            "e: {ref: openai, weight: 0}")));
+        Assert.Equal(
+            [
+                "every backend at priority 1 has weight 0, so that level receives no traffic",
+                "every backend at priority 0 has weight 0, so that level receives no traffic",
+                "slots a, c send the same model to the same backend at the same priority; merge them and use weight instead",
+                "slots b, e send the same model to the same backend at the same priority; merge them and use weight instead",
+            ],
+            warnings.Select(w => w.Message));
+    }
+
+    [Fact]
+    public void A_disabled_slot_is_no_repeat_of_an_enabled_one() =>
+        Assert.Empty(Warnings(Check(WithSlots("a: {ref: openai}", "b: {ref: openai, enabled: false}", "c: {ref: anthropic, priority: 1}"))));
+
+    [Fact]
+    public void Repeats_are_found_among_more_slots_than_a_route_rule_takes()
+    {
+        var slots = Enumerable.Range(0, 20).Select(i => $"s{i}: {{ref: openai, modelNameOverride: m{i % 18}}}").ToArray();
+        var diagnostics = Check(WithSlots(slots));
+        Specs.SingleError(diagnostics, "models.gpt-4o.backends", "has 20 enabled backends; an HTTPRoute rule takes at most 16");
+        Assert.Equal(
+            ["slots s0, s18 send", "slots s1, s19 send"],
+            Warnings(diagnostics).Where(w => w.Message.StartsWith("slots", StringComparison.Ordinal)).Select(w => w.Message[..18]));
+    }
+
+    [Fact]
     public void A_backend_no_enabled_model_uses_is_a_warning()
     {
         var warning = Assert.Single(Warnings(Check(WithSlots("a: {ref: openai}", "b: {ref: openai, modelNameOverride: x, priority: 1}"))));

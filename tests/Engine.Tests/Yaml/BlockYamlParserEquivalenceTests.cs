@@ -62,6 +62,50 @@ public sealed class BlockYamlParserEquivalenceTests
     [InlineData("a: ~\nb: null\nc: true\nd: 0x1F\ne: 1.5\n")]
     public void Reads_handwritten_edge_cases_like_YamlDotNet(string text) => AssertSameReading(text);
 
+    /// <summary>
+    /// The fast parser declines documents that repeat a key or break a limit, so that the full reader reports them;
+    /// these are the cases where its own bookkeeping (a key set for large mappings, depth, node count) decides.
+    /// </summary>
+    [Theory]
+    [InlineData(15, 14)]
+    [InlineData(16, 15)]
+    [InlineData(17, 16)]
+    [InlineData(40, 3)]
+    [InlineData(40, 39)]
+    public void Reads_repeated_keys_in_small_and_large_mappings_like_YamlDotNet(int keys, int repeated)
+    {
+        var lines = Enumerable.Range(0, keys).Select(i => $"  k{i}: {i}").Append($"  k{repeated}: again");
+        AssertSameReading("outer:\n" + string.Join('\n', lines) + "\nafter:\n  k0: 1\n");
+        Assert.Null(BlockYamlParser.TryRead("m:\n" + string.Join('\n', lines) + "\n", YamlLimits.Default));
+    }
+
+    [Theory]
+    [InlineData(31)]
+    [InlineData(32)]
+    [InlineData(33)]
+    [InlineData(70)]
+    public void Reads_deep_block_nesting_like_YamlDotNet(int depth)
+    {
+        var text = string.Concat(Enumerable.Range(0, depth - 1).Select(i => new string(' ', 2 * i) + "k:\n")) + new string(' ', 2 * (depth - 1)) + "k: leaf\n";
+        AssertSameReading(text);
+        Assert.Equal(depth < 32, BlockYamlParser.TryRead(text, YamlLimits.Default) is not null);
+    }
+
+    [Theory]
+    [InlineData(9, true)]
+    [InlineData(8, false)]
+    public void Declines_documents_over_the_node_limit(int maxNodes, bool read)
+    {
+        // The root mapping, a list, its three items, a mapping and three scalars: 9 nodes; keys are not counted.
+        const string Text = "a: [1, 2, 3]\nb:\n  c: x\n  d: y\ne: z\n";
+        var limits = YamlLimits.Default with { MaxNodes = maxNodes };
+        Assert.Equal(read, BoundedYamlReader.Read(Text, "x", limits).Ok);
+        Assert.Equal(read, BlockYamlParser.TryRead(Text, limits) is not null);
+        Assert.Equal(
+            BoundedYamlReader.Read(Text, "x", limits with { UseBlockParser = false }).Diagnostics.Select(d => d.ToString()),
+            BoundedYamlReader.Read(Text, "x", limits).Diagnostics.Select(d => d.ToString()));
+    }
+
     [Fact]
     public void Seeded_line_edits_of_every_valid_document_read_like_YamlDotNet()
     {
@@ -105,12 +149,12 @@ public sealed class BlockYamlParserEquivalenceTests
     public void The_fast_parser_takes_the_block_style_documents_the_project_has()
     {
         var all = AllDocuments().ToList();
-        var accepted = all.Count(d => BlockYamlParser.TryCreate(d.Text) is not null);
+        var accepted = all.Count(d => BlockYamlParser.TryRead(d.Text, YamlLimits.Default) is not null);
 
         // Every bundled example is plain block YAML and must take the fast path. Most cases are written in flow style
         // or wrap their values in a block scalar, which the full parser reads; enough take the fast path for the
         // comparisons above to mean something.
-        Assert.All(all.Where(d => d.Name.StartsWith("example:", StringComparison.Ordinal)), d => Assert.NotNull(BlockYamlParser.TryCreate(d.Text)));
+        Assert.All(all.Where(d => d.Name.StartsWith("example:", StringComparison.Ordinal)), d => Assert.NotNull(BlockYamlParser.TryRead(d.Text, YamlLimits.Default)));
         Assert.True(accepted >= 10, $"only {accepted} of {all.Count} documents took the fast path");
     }
 
