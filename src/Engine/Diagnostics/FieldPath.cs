@@ -5,7 +5,8 @@ namespace AiGatewayModels.Engine.Diagnostics;
 
 /// <summary>
 /// Builds paths the way users wrote their values: keys joined by dots, list indices in brackets.
-/// A key that itself holds a dot or a slash (a label key, say) is written in brackets and quotes so the path stays unambiguous.
+/// A key that itself holds a dot or a slash (a label key, say) is written in brackets and quotes so the path stays
+/// unambiguous, with quotes, backslashes and control characters escaped.
 /// </summary>
 public static class FieldPath
 {
@@ -17,8 +18,8 @@ public static class FieldPath
     public static string Child(string parent, string key)
     {
         var withheld = CredentialDetector.LooksLikeCredential(key);
-        var needsQuoting = withheld || key.Length == 0 || key.AsSpan().IndexOfAny(NeedQuoting) >= 0;
-        var segment = withheld ? WithheldKey : needsQuoting ? $"[\"{key}\"]" : key;
+        var needsQuoting = withheld || key.Length == 0 || key.AsSpan().IndexOfAny(NeedQuoting) >= 0 || QuotedText.NeedsEscapes(key);
+        var segment = withheld ? WithheldKey : needsQuoting ? "[" + QuotedText.Quote(key) + "]" : key;
         if (parent.Length == 0)
         {
             return segment;

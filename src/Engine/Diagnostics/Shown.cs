@@ -22,8 +22,12 @@ public static class Shown
             return "<value withheld: it looks like a credential>";
         }
 
-        var text = value.Length > MaxShownLength ? value[..MaxShownLength] + "…" : value;
-        return "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)
-            .Replace("\n", "\\n", StringComparison.Ordinal) + "\"";
+        if (value.Length <= MaxShownLength)
+        {
+            return QuotedText.Quote(value);
+        }
+
+        var shortened = QuotedText.Quote(value.AsSpan(0, MaxShownLength));
+        return string.Concat(shortened.AsSpan(0, shortened.Length - 1), "…\"");
     }
 }

@@ -24,12 +24,12 @@ public static partial class Durations
             : "write a duration like 30s, 1m, 1h or 1h30m (units h, m, s, ms; at most 5 digits per group)";
     }
 
-    [GeneratedRegex("^([0-9]{1,5}(h|m|s|ms)){1,4}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^([0-9]{1,5}(h|m|s|ms)){1,4}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
-    [GeneratedRegex("^([0-9]{1,4})d$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^([0-9]{1,4})d\z", RegexOptions.CultureInvariant)]
     private static partial Regex Days();
 
-    [GeneratedRegex("^[0-9]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[0-9]+\z", RegexOptions.CultureInvariant)]
     private static partial Regex Number();
 }

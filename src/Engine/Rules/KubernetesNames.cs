@@ -12,7 +12,7 @@ public static partial class KubernetesNames
     public const int DnsSubdomainMaxLength = 253;
     public const int LabelValueMaxLength = 63;
 
-    public static bool IsDnsLabel(string s) => s.Length is > 0 and <= DnsLabelMaxLength && IsLabel(WithoutFinalLineFeed(s));
+    public static bool IsDnsLabel(string s) => s.Length is > 0 and <= DnsLabelMaxLength && IsLabel(s);
 
     public static bool IsDnsSubdomain(string s)
     {
@@ -21,7 +21,7 @@ public static partial class KubernetesNames
             return false;
         }
 
-        var name = WithoutFinalLineFeed(s);
+        var name = s.AsSpan();
         foreach (var label in name.Split('.'))
         {
             if (!IsLabel(name[label]))
@@ -73,15 +73,10 @@ public static partial class KubernetesNames
     private static bool IsLabel(ReadOnlySpan<char> s) =>
         s.Length > 0 && s[0] != '-' && s[^1] != '-' && !s.ContainsAnyExcept(LabelCharacters);
 
-    /// <summary>
-    /// The names were matched by anchored patterns whose <c>$</c>, in .NET, also matches before one final line feed;
-    /// the hand checks keep that, so that they accept exactly what the patterns did.
-    /// </summary>
-    private static ReadOnlySpan<char> WithoutFinalLineFeed(string s) => s.EndsWith('\n') ? s.AsSpan(0, s.Length - 1) : s;
-
-    [GeneratedRegex("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", RegexOptions.CultureInvariant)]
+    // \z, not $: in .NET, $ also matches before a final line feed, and Kubernetes (Go's regexp) refuses a name with one.
+    [GeneratedRegex(@"^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?\z", RegexOptions.CultureInvariant)]
     private static partial Regex QualifiedNamePart();
 
-    [GeneratedRegex(@"^[-._a-zA-Z0-9]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[-._a-zA-Z0-9]+\z", RegexOptions.CultureInvariant)]
     private static partial Regex SecretKey();
 }

@@ -85,7 +85,7 @@ public static partial class ScalarTyping
 
         var hex = value.StartsWith("0x", StringComparison.Ordinal)
             && long.TryParse(value.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out _);
-        return !hex && !IntegerPattern().IsMatch(value) && !FloatPattern().IsMatch(value);
+        return !hex && !IsIntegerText(value) && !(MayBeFloat(value) && FloatPattern().IsMatch(value));
     }
 
     /// <summary>Says what a scalar is, for "expected X, got Y" messages.</summary>
@@ -109,18 +109,10 @@ public static partial class ScalarTyping
         return IsFloat(s) ? "a number" : "a string";
     }
 
-    /// <summary>
-    /// What <c>^[-+]?[0-9]+$</c> matches, by hand because binding asks it of most scalars. As that pattern, it allows one
-    /// final line feed (.NET's <c>$</c> matches before one); a plain scalar never ends in one.
-    /// </summary>
+    /// <summary>What <c>^[-+]?[0-9]+\z</c> matches, by hand because binding asks it of most scalars.</summary>
     private static bool IsIntegerText(string text)
     {
         var digits = text.AsSpan();
-        if (digits.EndsWith('\n'))
-        {
-            digits = digits[..^1];
-        }
-
         if (digits.Length > 0 && digits[0] is '-' or '+')
         {
             digits = digits[1..];
@@ -131,16 +123,17 @@ public static partial class ScalarTyping
 
     /// <summary>
     /// Whether <see cref="FloatPattern"/> can match at all: every float it takes starts with a sign, a dot or a digit and
-    /// ends (before an optional final line feed, which its <c>$</c> allows) with a digit, a dot, or the f or n of
-    /// inf and nan. Durations and most other strings fail this before the pattern runs.
+    /// ends with a digit, a dot, or the f or n of inf and nan. Durations and most other strings fail this before the
+    /// pattern runs.
     /// </summary>
     private static bool MayBeFloat(string text)
     {
-        var end = text.EndsWith('\n') ? text.Length - 2 : text.Length - 1;
+        var end = text.Length - 1;
         return end >= 0 && text[0] is '-' or '+' or '.' or (>= '0' and <= '9')
             && text[end] is '.' or 'f' or 'F' or 'n' or 'N' or (>= '0' and <= '9');
     }
 
-    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$", RegexOptions.CultureInvariant)]
+    // \z, not $: in .NET, $ also matches before a final line feed.
+    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\z|^[-+]?\.(inf|Inf|INF)\z|^\.(nan|NaN|NAN)\z", RegexOptions.CultureInvariant)]
     private static partial Regex FloatPattern();
 }
