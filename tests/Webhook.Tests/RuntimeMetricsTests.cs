@@ -20,6 +20,7 @@ public sealed class RuntimeMetricsTests
         Assert.True(samples["dotnet_gc_heap_size_bytes"] > 0);
         Assert.True(samples["dotnet_gc_committed_bytes"] >= samples["dotnet_gc_heap_size_bytes"] / 2);
         Assert.True(samples["dotnet_gc_collections_total{generation=\"2\"}"] >= 1);
+        Assert.Contains("dotnet_gc_pause_seconds_total", samples.Keys);
         foreach (var generation in (string[])["0", "1", "2", "loh", "poh"])
         {
             Assert.Contains($"dotnet_gc_generation_size_bytes{{generation=\"{generation}\"}}", samples.Keys);
@@ -53,5 +54,5 @@ public sealed class RuntimeMetricsTests
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Where(l => !l.StartsWith('#'))
             .Select(l => l.Split(' '))
-            .ToDictionary(p => p[0], p => long.Parse(p[1], CultureInfo.InvariantCulture), StringComparer.Ordinal);
+            .ToDictionary(p => p[0], p => (long)double.Parse(p[1], CultureInfo.InvariantCulture), StringComparer.Ordinal);
 }
