@@ -55,7 +55,7 @@ public static class ValuesHash
                         order[i] = i;
                     }
 
-                    order.AsSpan(0, entries.Count).Sort(new KeyOrder(entries));
+                    KeyOrder.Sort(order.AsSpan(0, entries.Count), entries);
                     for (var i = 0; i < entries.Count; i++)
                     {
                         var (key, value) = entries[order[i]];
@@ -75,11 +75,36 @@ public static class ValuesHash
 
     /// <summary>
     /// Entry indices by key, ordinal; ties (there are none: duplicate keys are refused) keep document order, as the stable
-    /// sort of the first implementation did. A struct, so that sorting a mapping allocates nothing.
+    /// sort of the first implementation did.
     /// </summary>
-    private readonly struct KeyOrder(IReadOnlyList<KeyValuePair<YScalar, YNode>> entries) : IComparer<int>
+    private sealed class KeyOrder(IReadOnlyList<KeyValuePair<YScalar, YNode>> entries) : IComparer<int>
     {
-        public int Compare(int x, int y) =>
+        /// <summary>Most mappings have a handful of keys: an insertion sort allocates nothing; long ones get a real sort.</summary>
+        public static void Sort(Span<int> order, IReadOnlyList<KeyValuePair<YScalar, YNode>> entries)
+        {
+            if (order.Length > 16)
+            {
+                order.Sort(new KeyOrder(entries));
+                return;
+            }
+
+            for (var i = 1; i < order.Length; i++)
+            {
+                var current = order[i];
+                var j = i - 1;
+                while (j >= 0 && Compare(entries, order[j], current) > 0)
+                {
+                    order[j + 1] = order[j];
+                    j--;
+                }
+
+                order[j + 1] = current;
+            }
+        }
+
+        public int Compare(int x, int y) => Compare(entries, x, y);
+
+        private static int Compare(IReadOnlyList<KeyValuePair<YScalar, YNode>> entries, int x, int y) =>
             string.CompareOrdinal(entries[x].Key.Value, entries[y].Key.Value) is var c and not 0 ? c : x.CompareTo(y);
     }
 
@@ -95,16 +120,47 @@ public static class ValuesHash
         private int used;
         private bool pendingHighSurrogate;
 
-        public void Append(char c) => Append([c], flush: false);
+        public void Append(char c)
+        {
+            if (c < 0x80 && !pendingHighSurrogate)
+            {
+                Reserve(1);
+                bytes[used++] = (byte)c;
+            }
+            else
+            {
+                Append([c], flush: false);
+            }
+        }
 
         /// <summary>The text's length in UTF-16 units, a colon, and the text.</summary>
         public void AppendCounted(string text)
         {
-            Span<char> digits = stackalloc char[11];
-            text.Length.TryFormat(digits, out var written, provider: CultureInfo.InvariantCulture);
-            Append(digits[..written], flush: false);
+            if (pendingHighSurrogate)
+            {
+                Span<char> digits = stackalloc char[11];
+                text.Length.TryFormat(digits, out var formatted, provider: CultureInfo.InvariantCulture);
+                Append(digits[..formatted], flush: false);
+            }
+            else
+            {
+                // digits are ASCII: formatted straight into the buffer
+                Reserve(11);
+                text.Length.TryFormat(bytes.AsSpan(used), out var written, provider: CultureInfo.InvariantCulture);
+                used += written;
+            }
+
             Append(':');
             Append(text, flush: false);
+        }
+
+        private void Reserve(int count)
+        {
+            if (bytes.Length - used < count)
+            {
+                hash.AppendData(bytes, 0, used);
+                used = 0;
+            }
         }
 
         public byte[] Finish()
@@ -125,22 +181,20 @@ public static class ValuesHash
         {
             // ASCII (nearly all of the values) is its own UTF-8: copied without the encoder, unless the encoder holds the
             // first half of a surrogate pair, which the next character decides
-            if (!pendingHighSurrogate && !flush && Ascii.IsValid(text))
+            while (!pendingHighSurrogate && !flush && !text.IsEmpty)
             {
-                while (!text.IsEmpty)
+                Reserve(1);
+                var status = Ascii.FromUtf16(text, bytes.AsSpan(used), out var written);
+                used += written;
+                text = text[written..];
+                if (status == System.Buffers.OperationStatus.InvalidData)
                 {
-                    if (used == bytes.Length)
-                    {
-                        hash.AppendData(bytes, 0, used);
-                        used = 0;
-                    }
-
-                    var n = Math.Min(text.Length, bytes.Length - used);
-                    Ascii.FromUtf16(text[..n], bytes.AsSpan(used), out _);
-                    used += n;
-                    text = text[n..];
+                    break; // not ASCII from here on: the encoder takes the rest
                 }
+            }
 
+            if (text.IsEmpty && !flush)
+            {
                 return;
             }
 
