@@ -13,13 +13,9 @@
 # The figures mean most on an otherwise idle machine: the CPU use of everything else is recorded per phase.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-nice_level="${NICE:--20}"
-# With autogroup scheduling (the default on most distributions) nice only ranks processes within one session;
-# a session of our own, with its autogroup's nice lowered, ranks the benchmark above the other sessions.
-if [ "$(id -u)" -eq 0 ] && [ "$nice_level" != 0 ] && [ -z "${BENCH_SESSION:-}" ] && [ -w /proc/self/autogroup ]; then
-  BENCH_SESSION=1 exec setsid --wait "$PWD/bench/run.sh" "$@"
-fi
-if [ -n "${BENCH_SESSION:-}" ]; then echo "$nice_level" >/proc/self/autogroup; fi
+# shellcheck source=bench/session.sh
+. bench/session.sh
+bench_session bench/run.sh "$@"
 out="${BENCH_OUT:-$(mktemp -d /tmp/bench.XXXXXX)}"
 sizes="${SIZES:-10 100 1000}"
 runs="${RUNS:-30}"

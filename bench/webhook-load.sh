@@ -11,11 +11,9 @@
 # environment for the webhook, to compare GC settings). Results land in $BENCH_OUT (default: a temp dir).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-nice_level="${NICE:--20}"
-if [ "$(id -u)" -eq 0 ] && [ "$nice_level" != 0 ] && [ -z "${BENCH_SESSION:-}" ] && [ -w /proc/self/autogroup ]; then
-  BENCH_SESSION=1 exec setsid --wait "$PWD/bench/webhook-load.sh" "$@"
-fi
-if [ -n "${BENCH_SESSION:-}" ]; then echo "$nice_level" >/proc/self/autogroup; fi
+# shellcheck source=bench/session.sh
+. bench/session.sh
+bench_session bench/webhook-load.sh "$@"
 out="${BENCH_OUT:-$(mktemp -d /tmp/webhook-bench.XXXXXX)}"
 seconds="${SECONDS_PER_RUN:-15}"
 clients="${CLIENTS:-100}"
