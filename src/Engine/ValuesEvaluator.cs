@@ -25,6 +25,9 @@ public sealed class Evaluation(IReadOnlyList<Diagnostic> diagnostics, ValidatedM
 
     public bool IsValid => Model is not null;
 
+    /// <summary>False when the text was not even YAML (then there is no tree and no <see cref="ValuesHash"/>).</summary>
+    public bool IsYaml => root is not null;
+
     public IEnumerable<Diagnostic> Errors => Diagnostics.Where(d => d.IsError);
 
     public IEnumerable<Diagnostic> Warnings => Diagnostics.Where(d => !d.IsError);

@@ -25,18 +25,18 @@ public sealed class EvaluationCacheTests
             return ValuesEvaluator.Evaluate(d);
         }
 
-        var first = await cache.GetOrEvaluateAsync(Doc, 1, Count, CancellationToken.None);
-        Assert.Same(first, await cache.GetOrEvaluateAsync(Doc with { Uid = "another uid plays no part" }, 1, Count, CancellationToken.None));
+        var first = await cache.GetOrEvaluateAsync(Doc, 1, Count, withValuesHash: false, CancellationToken.None);
+        Assert.Same(first, await cache.GetOrEvaluateAsync(Doc with { Uid = "another uid plays no part" }, 1, Count, withValuesHash: false, CancellationToken.None));
         Assert.Equal(1, evaluations);
-        await cache.GetOrEvaluateAsync(Doc, 2, Count, CancellationToken.None);
-        await cache.GetOrEvaluateAsync(Doc with { Name = "models-2" }, 1, Count, CancellationToken.None);
-        await cache.GetOrEvaluateAsync(Doc with { Namespace = "team-b" }, 1, Count, CancellationToken.None);
-        await cache.GetOrEvaluateAsync(Doc with { ValuesYaml = Doc.ValuesYaml + "# a comment\n" }, 1, Count, CancellationToken.None);
+        await cache.GetOrEvaluateAsync(Doc, 2, Count, withValuesHash: false, CancellationToken.None);
+        await cache.GetOrEvaluateAsync(Doc with { Name = "models-2" }, 1, Count, withValuesHash: false, CancellationToken.None);
+        await cache.GetOrEvaluateAsync(Doc with { Namespace = "team-b" }, 1, Count, withValuesHash: false, CancellationToken.None);
+        await cache.GetOrEvaluateAsync(Doc with { ValuesYaml = Doc.ValuesYaml + "# a comment\n" }, 1, Count, withValuesHash: false, CancellationToken.None);
         Assert.Equal(5, evaluations);
 
         // field boundaries count: ("ab", "c") is not ("a", "bc")
-        await cache.GetOrEvaluateAsync(new ValuesDocument("ab", "c", "x: 1\n"), 1, Count, CancellationToken.None);
-        await cache.GetOrEvaluateAsync(new ValuesDocument("a", "bc", "x: 1\n"), 1, Count, CancellationToken.None);
+        await cache.GetOrEvaluateAsync(new ValuesDocument("ab", "c", "x: 1\n"), 1, Count, withValuesHash: false, CancellationToken.None);
+        await cache.GetOrEvaluateAsync(new ValuesDocument("a", "bc", "x: 1\n"), 1, Count, withValuesHash: false, CancellationToken.None);
         Assert.Equal(7, evaluations);
 
         var text = metrics.Render();
@@ -56,13 +56,13 @@ public sealed class EvaluationCacheTests
         }
 
         ValuesDocument Named(string name) => Doc with { Name = name };
-        await cache.GetOrEvaluateAsync(Named("a"), 1, Record, CancellationToken.None);
-        await cache.GetOrEvaluateAsync(Named("b"), 1, Record, CancellationToken.None);
-        await cache.GetOrEvaluateAsync(Named("a"), 1, Record, CancellationToken.None); // hit: a is now the most recent
-        await cache.GetOrEvaluateAsync(Named("c"), 1, Record, CancellationToken.None); // evicts b
+        await cache.GetOrEvaluateAsync(Named("a"), 1, Record, withValuesHash: false, CancellationToken.None);
+        await cache.GetOrEvaluateAsync(Named("b"), 1, Record, withValuesHash: false, CancellationToken.None);
+        await cache.GetOrEvaluateAsync(Named("a"), 1, Record, withValuesHash: false, CancellationToken.None); // hit: a is now the most recent
+        await cache.GetOrEvaluateAsync(Named("c"), 1, Record, withValuesHash: false, CancellationToken.None); // evicts b
         Assert.Equal(2, cache.Count);
-        await cache.GetOrEvaluateAsync(Named("a"), 1, Record, CancellationToken.None); // still there
-        await cache.GetOrEvaluateAsync(Named("b"), 1, Record, CancellationToken.None); // evaluated again
+        await cache.GetOrEvaluateAsync(Named("a"), 1, Record, withValuesHash: false, CancellationToken.None); // still there
+        await cache.GetOrEvaluateAsync(Named("b"), 1, Record, withValuesHash: false, CancellationToken.None); // evaluated again
         Assert.Equal(["a", "b", "c", "b"], evaluated);
         Assert.Equal(2, cache.Count);
     }
@@ -79,7 +79,7 @@ public sealed class EvaluationCacheTests
             return ValuesEvaluator.Evaluate(d);
         }
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(async () => await cache.GetOrEvaluateAsync(Doc, 1, Slow, CancellationToken.None))));
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(async () => await cache.GetOrEvaluateAsync(Doc, 1, Slow, withValuesHash: false, CancellationToken.None))));
         Assert.InRange(evaluations, 1, Environment.ProcessorCount);
         Assert.All(results, r => Assert.True(r.Model is not null));
         Assert.Equal(1, cache.Count);
@@ -107,6 +107,28 @@ public sealed class EvaluationCacheTests
         var metrics = await server.Client.GetStringAsync(new Uri(server.BaseUrl, "/metrics"));
         Assert.Equal(2, Counter(metrics, "webhook_evaluation_cache_misses_total"));
         Assert.Equal(3, Counter(metrics, "webhook_evaluation_cache_hits_total"));
+    }
+
+    [Fact]
+    public async Task A_validation_miss_leaves_the_hash_for_later_and_a_mutation_miss_keeps_it()
+    {
+        using var cache = new EvaluationCache(new WebhookMetrics());
+        static Evaluation Never(ValuesDocument d) => throw new InvalidOperationException("a hit must not evaluate");
+        var expected = ValuesEvaluator.Evaluate(Doc).ValuesHash;
+
+        // validated first: nothing hashed yet, so the hash is read from the document it is asked for
+        var validated = await cache.GetOrEvaluateAsync(Doc, 1, d => ValuesEvaluator.Evaluate(d), withValuesHash: false, CancellationToken.None);
+        var mutated = await cache.GetOrEvaluateAsync(Doc, 1, Never, withValuesHash: true, CancellationToken.None);
+        Assert.Same(validated, mutated);
+        Assert.Equal(expected, mutated.ValuesHashOf(Doc));
+
+        // mutated first: the hash comes from the evaluation and is kept (text that is not YAML would hash to null)
+        var other = Doc with { Name = "models-2" };
+        var kept = await cache.GetOrEvaluateAsync(other, 1, d => ValuesEvaluator.Evaluate(d), withValuesHash: true, CancellationToken.None);
+        Assert.Equal(expected, kept.ValuesHashOf(other with { ValuesYaml = "not: [yaml" }));
+
+        var broken = await cache.GetOrEvaluateAsync(Doc with { ValuesYaml = "not: [yaml" }, 1, d => ValuesEvaluator.Evaluate(d), withValuesHash: false, CancellationToken.None);
+        Assert.Null(broken.ValuesHashOf(Doc with { ValuesYaml = "not: [yaml" }));
     }
 
     private static long Counter(string metrics, string name) =>

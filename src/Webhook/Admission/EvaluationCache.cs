@@ -6,6 +6,7 @@ using AiGatewayModels.Engine;
 using AiGatewayModels.Engine.Diagnostics;
 using AiGatewayModels.Engine.Input;
 using AiGatewayModels.Engine.Model;
+using AiGatewayModels.Engine.Yaml;
 using AiGatewayModels.Webhook.Observability;
 
 namespace AiGatewayModels.Webhook.Admission;
@@ -42,9 +43,13 @@ internal sealed class EvaluationCache(WebhookMetrics metrics, int capacity = Eva
         }
     }
 
-    /// <summary>The cached evaluation of the document under the policy of that generation, evaluating it on a miss.</summary>
+    /// <summary>
+    /// The cached evaluation of the document under the policy of that generation, evaluating it on a miss. With
+    /// <paramref name="withValuesHash"/> (the mutating webhook, which writes the hash) a miss also hashes the values while
+    /// their tree is at hand; validation never needs the hash and does not pay for it.
+    /// </summary>
     public async ValueTask<CachedEvaluation> GetOrEvaluateAsync(
-        ValuesDocument document, long policyGeneration, Func<ValuesDocument, Evaluation> evaluate, CancellationToken cancellationToken)
+        ValuesDocument document, long policyGeneration, Func<ValuesDocument, Evaluation> evaluate, bool withValuesHash, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(document);
         ArgumentNullException.ThrowIfNull(evaluate);
@@ -65,7 +70,7 @@ internal sealed class EvaluationCache(WebhookMetrics metrics, int capacity = Eva
             }
 
             metrics.EvaluationCacheMiss();
-            var value = new CachedEvaluation(evaluate(document));
+            var value = new CachedEvaluation(evaluate(document), withValuesHash);
             lock (gate)
             {
                 if (map.TryGetValue(key, out var existing))
@@ -146,20 +151,36 @@ internal sealed class EvaluationCache(WebhookMetrics metrics, int capacity = Eva
 
 /// <summary>
 /// What the webhook keeps of an evaluation, shared by every request with the same values: the findings, the model, the
-/// values hash (computed at once) and the footprint (derived on first use). Not the engine's <see cref="Evaluation"/>
-/// itself: that holds the parsed YAML tree (for its lazy hash), several times larger than all of this for big values,
-/// and 256 of those would dominate the webhook's memory.
+/// values hash and the footprint (both derived on first use). Not the engine's <see cref="Evaluation"/> itself: that
+/// holds the parsed YAML tree (for its lazy hash), several times larger than all of this for big values, and 256 of
+/// those would dominate the webhook's memory.
 /// </summary>
-internal sealed class CachedEvaluation(Evaluation evaluation)
+internal sealed class CachedEvaluation(Evaluation evaluation, bool withValuesHash)
 {
+    private readonly bool isYaml = evaluation.IsYaml;
+    private string? valuesHash = withValuesHash ? evaluation.ValuesHash : null;
     private Footprint? footprint;
 
     public IReadOnlyList<Diagnostic> Diagnostics { get; } = evaluation.Diagnostics;
 
     public ValidatedModel? Model { get; } = evaluation.Model;
 
-    public string? ValuesHash { get; } = evaluation.ValuesHash;
-
     /// <summary>What the values claim in the cluster; null when they are invalid. Computed on first use (a benign race).</summary>
     public Footprint? Footprint => Model is { } model ? footprint ??= Footprint.Of(model) : null;
+
+    /// <summary>
+    /// The values hash of <paramref name="document"/>, the document these findings are of (its text is part of the cache
+    /// key); null when the values are not YAML. Kept from the evaluation when the mutating webhook asked first, as the
+    /// apiserver does for every write; otherwise (validation was first, say on another replica) read once more here.
+    /// </summary>
+    public string? ValuesHashOf(ValuesDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        if (!isYaml)
+        {
+            return null;
+        }
+
+        return valuesHash ??= BoundedYamlReader.Read(document.ValuesYaml, "the values document").Root is { } root ? ValuesHash.Compute(root) : null;
+    }
 }

@@ -34,7 +34,7 @@ internal sealed class ValuesReview(PolicyStore policy, IClusterView cluster, Eva
             return Verdicts.Allow(uid);
         }
 
-        var (judged, readFindings, display) = await EvaluateAsync(request, cancellationToken);
+        var (judged, _, readFindings, display) = await EvaluateAsync(request, withValuesHash: false, cancellationToken);
         var evaluation = judged;
         var findings = readFindings.Concat(evaluation?.Diagnostics ?? []).ToList();
         var warnings = findings.Where(d => !d.IsError).Select(d => d.ToString()).ToList();
@@ -65,7 +65,7 @@ internal sealed class ValuesReview(PolicyStore policy, IClusterView cluster, Eva
             return Verdicts.Allow(uid);
         }
 
-        var evaluation = (await EvaluateAsync(request, cancellationToken)).Judged;
+        var (evaluation, document, _, _) = await EvaluateAsync(request, withValuesHash: true, cancellationToken);
         var obj = request.Object;
         var buffer = new ArrayBufferWriter<byte>();
         var ops = 0;
@@ -91,7 +91,7 @@ internal sealed class ValuesReview(PolicyStore policy, IClusterView cluster, Eva
                 ops++;
             }
 
-            if (evaluation?.ValuesHash is { } hash && ObjectJson.Annotation(obj, ValuesHashAnnotation) != hash)
+            if (document is not null && evaluation?.ValuesHashOf(document) is { } hash && ObjectJson.Annotation(obj, ValuesHashAnnotation) != hash)
             {
                 // the values annotation is there (the scope filter saw it), so the annotations map exists
                 Add(w, "/metadata/annotations/" + PointerSegment(ValuesHashAnnotation), hash);
@@ -117,7 +117,8 @@ internal sealed class ValuesReview(PolicyStore policy, IClusterView cluster, Eva
         w.WriteEndObject();
     }
 
-    private async Task<(CachedEvaluation? Judged, IReadOnlyList<Diagnostic> ReadFindings, string Display)> EvaluateAsync(AdmissionRequest request, CancellationToken cancellationToken)
+    private async Task<(CachedEvaluation? Judged, ValuesDocument? Document, IReadOnlyList<Diagnostic> ReadFindings, string Display)> EvaluateAsync(
+        AdmissionRequest request, bool withValuesHash, CancellationToken cancellationToken)
     {
         var tree = ObjectJson.ConfigMapTree(request.Object!.Value, request.Namespace);
         var (document, readFindings) = ConfigMapReader.Read(tree);
@@ -126,12 +127,13 @@ internal sealed class ValuesReview(PolicyStore policy, IClusterView cluster, Eva
             : $"{document.Namespace}/{document.Name}";
         if (document is null)
         {
-            return (null, readFindings, display);
+            return (null, null, readFindings, display);
         }
 
         // read the policy and its generation together: a policy applied in between must not be cached under the old generation
         var (current, generation) = policy.Snapshot;
-        return (await cache.GetOrEvaluateAsync(document, generation, d => ValuesEvaluator.Evaluate(d, current), cancellationToken), readFindings, display);
+        var judged = await cache.GetOrEvaluateAsync(document, generation, d => ValuesEvaluator.Evaluate(d, current), withValuesHash, cancellationToken);
+        return (judged, document, readFindings, display);
     }
 
     private static string DenialMessage(string display, List<Diagnostic> errors)
