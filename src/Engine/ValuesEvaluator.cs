@@ -43,6 +43,8 @@ public static class ValuesEvaluator
         NameRules.Check,
         GatewayRules.Check,
         BackendRules.Check,
+        CredentialTypeRules.Check,
+        CloudCredentialRules.Check,
         HostnameRules.Check,
         ModelRules.Check,
         RateLimitRules.Check,

@@ -16,15 +16,13 @@ public static class ModelNormalizer
         var defaults = rlp.DefaultLimits is { } d ? ToLimits(d) : ChartDefaultLimits;
         var backends = new List<ValidBackend>(values.Backends.Count);
         var resourceNames = new Dictionary<string, string>(values.Backends.Count, StringComparer.Ordinal);
-        var projections = new List<SecretProjection>();
+        var secrets = new List<SecretReference>();
         foreach (var b in values.Backends)
         {
-            backends.Add(ToBackend(b));
+            var (credentials, backendSecrets) = CredentialsNormalizer.Normalize(b);
+            backends.Add(ToBackend(b, credentials));
             resourceNames.Add(b.Key, b.ResourceName!);
-            if (NameRules.NeedsProjection(b))
-            {
-                projections.Add(new SecretProjection(b.Key, b.Key + NameRules.ApiKeySuffix, b.ApiKeySecretRef!.Name!, b.ApiKeySecretRef.Key!));
-            }
+            secrets.AddRange(backendSecrets);
         }
 
         var models = new List<ValidModel>(values.Models.Count);
@@ -39,7 +37,8 @@ public static class ModelNormalizer
         // Keys are unique within their mapping (the reader refuses repeated keys), so sorting by key alone is deterministic.
         backends.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
         models.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
-        projections.Sort(static (a, b) => string.CompareOrdinal(a.BackendKey, b.BackendKey));
+        // per backend in the order BackendSecrets names them: sorting by backend key alone keeps that order (a stable sort)
+        secrets = [.. secrets.OrderBy(s => s.BackendKey, StringComparer.Ordinal)];
         return new ValidatedModel(
             context.Namespace,
             context.SourceName,
@@ -47,7 +46,7 @@ public static class ModelNormalizer
             new RateLimitSettings(rlp.Enabled, rlp.Labels, rlp.Annotations, defaults),
             backends,
             models,
-            projections);
+            secrets);
     }
 
     private static List<Limit> ToLimits(IReadOnlyList<LimitSpec> limits)
@@ -68,14 +67,15 @@ public static class ModelNormalizer
         return result;
     }
 
-    private static ValidBackend ToBackend(BackendSpec b) => new(
+    private static ValidBackend ToBackend(BackendSpec b, BackendCredentials credentials) => new(
         b.Key,
         b.ResourceName!,
         b.Schema!,
+        b.SchemaVersion,
         b.Prefix,
         b.Hostname!,
         (int)b.Port!.Value,
-        NameRules.NeedsProjection(b) ? b.Key + NameRules.ApiKeySuffix : b.ApiKeySecretRef!.Name!,
+        credentials,
         HostnameRules.UsesTls(b) ? b.TlsHostname ?? b.Hostname : null);
 
     private static ValidModel ToModel(ModelSpec m, Dictionary<string, string> resourceNames, IReadOnlyList<Limit> defaults)

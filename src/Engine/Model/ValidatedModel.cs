@@ -10,7 +10,12 @@ public sealed record ValidatedModel(
     RateLimitSettings RateLimit,
     IReadOnlyList<ValidBackend> Backends,
     IReadOnlyList<ValidModel> Models,
-    IReadOnlyList<SecretProjection> SecretProjections);
+    /// <summary>Every Secret the values name, sorted by backend and path: the one list its consumers read.</summary>
+    IReadOnlyList<SecretReference> Secrets)
+{
+    /// <summary>The references whose Secret the expander writes, under the data key AI Gateway reads.</summary>
+    public IEnumerable<SecretReference> Projections => Secrets.Where(s => s.IsProjected);
+}
 
 public sealed record GatewayTarget(string Name, string? Namespace, string? SectionName);
 
@@ -28,11 +33,11 @@ public sealed record ValidBackend(
     string Key,
     string ResourceName,
     string Schema,
+    string? SchemaVersion,
     string? Prefix,
     string Hostname,
     int Port,
-    /// <summary>The Secret the BackendSecurityPolicy reads: the user's own, or the projected copy.</summary>
-    string PolicySecretName,
+    BackendCredentials Credentials,
     /// <summary>Null for a plaintext backend (only when the policy allows it).</summary>
     string? TlsHostname);
 
@@ -54,9 +59,3 @@ public sealed record Failover(
     string? PerRetryTimeout,
     string BackOffBaseInterval,
     string BackOffMaxInterval);
-
-/// <summary>
-/// A Secret the expander writes at run time: data key <c>apiKey</c> copied from the user's Secret and key.
-/// Only names travel here, never secret data.
-/// </summary>
-public sealed record SecretProjection(string BackendKey, string TargetName, string SourceName, string SourceKey);

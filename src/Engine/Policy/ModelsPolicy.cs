@@ -24,8 +24,24 @@ public sealed record ModelsPolicy
 
     public bool AllowPlaintext { get; init; }
 
-    /// <summary>Empty allows every schema that API-key auth can serve.</summary>
+    /// <summary>Empty allows every schema.</summary>
     public IReadOnlyList<string> AllowedSchemas { get; init; } = [];
+
+    /// <summary>BackendSecurityPolicy types (<c>APIKey</c>, <c>AWSCredentials</c>, …) a backend may use; empty allows every type.</summary>
+    public IReadOnlyList<string> AllowedCredentialTypes { get; init; } = [];
+
+    /// <summary>BackendSecurityPolicy types no backend may use, whatever <see cref="AllowedCredentialTypes"/> says.</summary>
+    public IReadOnlyList<string> DeniedCredentialTypes { get; init; } = [];
+
+    /// <summary>Only credentials that name no Secret: no API keys, credential files or client secrets, only a cloud identity.</summary>
+    public bool RequireKeylessCredentials { get; init; }
+
+    /// <summary>
+    /// Namespaces (patterns) whose values may use the gateway's own cloud identity: AWS's default chain and GCP's application
+    /// default credentials resolve to the identity of the Envoy pods (IRSA, EKS Pod Identity, GKE workload identity), which
+    /// serves every tenant of the gateway. Empty: no namespace, since a tenant must not spend an identity it was not given.
+    /// </summary>
+    public IReadOnlyList<string> GatewayIdentityNamespaces { get; init; } = [];
 
     /// <summary>Empty allows any Gateway; otherwise a values ConfigMap may only attach to the Gateways its namespace is granted.</summary>
     public IReadOnlyList<GatewayGrant> AllowedGateways { get; init; } = [];

@@ -1,3 +1,4 @@
+using AiGatewayModels.Engine.Credentials;
 using AiGatewayModels.Engine.Diagnostics;
 using AiGatewayModels.Engine.Values;
 using AiGatewayModels.Engine.Yaml;
@@ -11,9 +12,10 @@ public static class PolicyReader
     public const string DataKey = "policy.yaml";
 
     private static readonly string[] RootKeys =
-        ["minBackendsPerModel", "hostnames", "allowPlaintext", "allowedSchemas", "allowedGateways", "maxRequestsPerWindow"];
+        ["minBackendsPerModel", "hostnames", "allowPlaintext", "allowedSchemas", "credentials", "allowedGateways", "maxRequestsPerWindow"];
 
     private static readonly string[] HostnameKeys = ["allowed", "denied", "allowIPLiterals"];
+    private static readonly string[] CredentialKeys = ["allowedTypes", "deniedTypes", "requireKeyless", "gatewayIdentityNamespaces"];
     private static readonly string[] GrantKeys = ["namespaces", "gateways"];
 
     public static (ModelsPolicy? Policy, IReadOnlyList<Diagnostic> Diagnostics) Read(string text)
@@ -64,6 +66,18 @@ public static class PolicyReader
             };
         }
 
+        var credentials = MappingReader.Open(r.Node("credentials"), "credentials", bag, CredentialKeys);
+        if (credentials is not null)
+        {
+            policy = policy with
+            {
+                AllowedCredentialTypes = CredentialTypeList(credentials, "allowedTypes", bag) ?? policy.AllowedCredentialTypes,
+                DeniedCredentialTypes = CredentialTypeList(credentials, "deniedTypes", bag) ?? policy.DeniedCredentialTypes,
+                RequireKeylessCredentials = credentials.Bool("requireKeyless") ?? policy.RequireKeylessCredentials,
+                GatewayIdentityNamespaces = credentials.StringList("gatewayIdentityNamespaces") ?? policy.GatewayIdentityNamespaces,
+            };
+        }
+
         var maxRequests = r.Integer("maxRequestsPerWindow");
         if (maxRequests is < 1)
         {
@@ -83,6 +97,17 @@ public static class PolicyReader
         }
 
         return bag.HasErrors ? (null, bag.Items) : (policy, bag.Items);
+    }
+
+    private static IReadOnlyList<string>? CredentialTypeList(MappingReader r, string key, DiagnosticBag bag)
+    {
+        var types = r.StringList(key);
+        foreach (var type in types?.Where(t => !CredentialTypes.All.Contains(t)) ?? [])
+        {
+            bag.Error(r.ChildPath(key), $"unknown credential type \"{type}\"{DidYouMean.Suggest(type, CredentialTypes.All)}; known: {string.Join(", ", CredentialTypes.All)}");
+        }
+
+        return types;
     }
 
     private static List<GatewayGrant> ReadGrants(YNode? node, DiagnosticBag bag)

@@ -14,8 +14,12 @@ public sealed record RenderOptions(ApiVersionSelection Versions, OwnerConfigMap?
     public static RenderOptions Default { get; } = new(ApiVersionSelection.Newest);
 }
 
-/// <summary>Everything rendered, plus the kinds left out because the cluster does not serve them.</summary>
+/// <summary>
+/// Everything rendered, plus the kinds left out because the cluster does not serve them, the objects left out because
+/// the served version cannot express them (one sentence each), and the Secrets the expander projects at run time.
+/// </summary>
 public sealed record RenderResult(
     IReadOnlyList<RenderedObject> Objects,
     IReadOnlyList<ResourceKind> SkippedKinds,
-    IReadOnlyList<SecretProjection> SecretProjections);
+    IReadOnlyList<SecretReference> SecretProjections,
+    IReadOnlyList<string> Omitted);

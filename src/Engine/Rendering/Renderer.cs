@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using AiGatewayModels.Engine.Model;
-using AiGatewayModels.Engine.Rules;
 using static AiGatewayModels.Engine.Rendering.Json;
 
 namespace AiGatewayModels.Engine.Rendering;
@@ -38,7 +37,21 @@ public static class Renderer
         var backends = model.Backends;
         Emit(ResourceKind.Backend, backends.Select(b => (b.ResourceName, BackendObjects.Backend(b), (JsonObject?)null)));
         Emit(ResourceKind.AIServiceBackend, backends.Select(b => (b.ResourceName, BackendObjects.AIServiceBackend(b), (JsonObject?)null)));
-        Emit(ResourceKind.BackendSecurityPolicy, backends.Select(b => (b.Key + NameRules.ApiKeySuffix, BackendObjects.BackendSecurityPolicy(b), (JsonObject?)null)));
+        var omitted = new List<string>();
+        var policies = new List<(string, JsonObject, JsonObject?)>(backends.Count);
+        foreach (var b in backends)
+        {
+            if (SecurityPolicyObjects.Spec(b, model.Namespace, options.Versions.For(ResourceKind.BackendSecurityPolicy), out var unsupported) is { } spec)
+            {
+                policies.Add((SecurityPolicyObjects.Name(b), spec, null));
+            }
+            else
+            {
+                omitted.Add($"no {ResourceKind.BackendSecurityPolicy.Kind} {SecurityPolicyObjects.Name(b)} for backend {b.Key}: {unsupported}");
+            }
+        }
+
+        Emit(ResourceKind.BackendSecurityPolicy, policies);
         Emit(ResourceKind.BackendTLSPolicy, backends.Where(b => b.TlsHostname is not null)
             .Select(b => (b.ResourceName + "-tls", BackendObjects.BackendTLSPolicy(b), (JsonObject?)null)));
 
@@ -56,21 +69,23 @@ public static class Renderer
             }));
         }
 
-        return new RenderResult(objects, skipped, model.SecretProjections);
+        return new RenderResult(objects, skipped, [.. model.Projections], omitted);
     }
 
     /// <summary>
-    /// The Secret the expander writes for a projection: the user's key under data key <c>apiKey</c>. Built here so that
-    /// its shape lives with every other generated object; only the expander ever calls it with real data.
+    /// The Secret the expander writes for a projected reference: the user's value under the data key AI Gateway reads
+    /// for its purpose. Built here so that its shape lives with every other generated object; only the expander ever
+    /// calls it with real data.
     /// </summary>
-    public static JsonObject ProjectedSecret(ValidatedModel model, SecretProjection projection, string apiKeyBase64, RenderOptions options)
+    public static JsonObject ProjectedSecret(ValidatedModel model, SecretReference projection, string valueBase64, RenderOptions options)
     {
+        var name = projection.ProjectedName ?? throw new ArgumentException($"{projection.Path} needs no projection", nameof(projection));
         var manifest = Obj(
             ("apiVersion", Str("v1")),
             ("kind", Str("Secret")),
-            ("metadata", ObjectMetadata.Build(model, projection.TargetName, options)),
+            ("metadata", ObjectMetadata.Build(model, name, options)),
             ("type", Str("Opaque")),
-            ("data", Obj(("apiKey", Str(apiKeyBase64)))));
+            ("data", Obj((projection.Purpose.DataKey, Str(valueBase64)))));
         return manifest;
     }
 }

@@ -9,7 +9,7 @@ namespace AiGatewayModels.Engine.Rules;
 /// </summary>
 public static class CredentialRules
 {
-    private const string Fix = "credentials never go into values; store the key in a Secret and reference it with backends.<name>.apiKeySecretRef {name, key}";
+    private const string Fix = "credentials never go into values; store the key in a Secret and reference it with backends.<name>.apiKeySecretRef {name, key} (or the secretRef of cloud credentials)";
 
     public static IReadOnlyList<Diagnostic> Check(YNode root)
     {

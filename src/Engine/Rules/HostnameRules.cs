@@ -20,7 +20,7 @@ public static class HostnameRules
         var found = new List<Diagnostic>();
         foreach (var b in values.Backends)
         {
-            if (b.Hostname is { } host && CheckHost(b, host, context.Policy) is { } hostFinding)
+            if (b.Hostname is { } host && CheckHost(HostPath(b), host, context.Policy, applyAllowList: true) is { } hostFinding)
             {
                 found.Add(hostFinding);
             }
@@ -45,7 +45,8 @@ public static class HostnameRules
             // An impossible port is reported above; calling it plaintext as well would only confuse.
             if (b.Port is { } p and >= 1 and <= 65535 && !UsesTls(b) && !context.Policy.AllowPlaintext)
             {
-                found.Add(Diagnostic.Error(FqdnPath(b), $"backend {b.Key} would send its API key in plaintext (port {p}, no tlsHostname); set tlsHostname to use TLS, or allow plaintext in the policy"));
+                var what = b.ApiKeySecretRef is null && BackendSecrets.Blocks(b).Any() ? "credentials" : "API key";
+                found.Add(Diagnostic.Error(FqdnPath(b), $"backend {b.Key} would send its {what} in plaintext (port {p}, no tlsHostname); set tlsHostname to use TLS, or allow plaintext in the policy"));
             }
         }
 
@@ -70,36 +71,39 @@ public static class HostnameRules
 
     private static string FqdnPath(BackendSpec b) => FieldPath.Child(b.Path, "fqdn");
 
-    /// <summary>The one finding about a backend's host name, if any: each reason makes the others moot.</summary>
-    private static Diagnostic? CheckHost(BackendSpec b, string host, ModelsPolicy policy)
+    /// <summary>
+    /// The one finding about a host name, if any: each reason makes the others moot. Backends' hosts and the OIDC
+    /// endpoints that AI Gateway's controller calls share it; the allow list is for the providers of backends only.
+    /// </summary>
+    internal static Diagnostic? CheckHost(string path, string host, ModelsPolicy policy, bool applyAllowList)
     {
         if (host.Contains("://", StringComparison.Ordinal) || host.Contains('/', StringComparison.Ordinal))
         {
-            return Diagnostic.Error(HostPath(b), $"{Shown.Value(host)} is a URL; give the host name only, without scheme or path (put a path prefix into prefix)");
+            return Diagnostic.Error(path, $"{Shown.Value(host)} is a URL; give the host name only, without scheme or path (put a path prefix into prefix)");
         }
 
         if (LooksLikeIpLiteral(host))
         {
             if (!policy.AllowIPLiterals)
             {
-                return Diagnostic.Error(HostPath(b), $"{Shown.Value(host)} is an IP address, which the policy denies: it bypasses DNS-based egress control and certificate name checks; use the provider's DNS name");
+                return Diagnostic.Error(path, $"{Shown.Value(host)} is an IP address, which the policy denies: it bypasses DNS-based egress control and certificate name checks; use the provider's DNS name");
             }
         }
         else if (!KubernetesNames.IsDnsHostname(host))
         {
             var fixedHost = host.ToLowerInvariant().TrimEnd('.');
             var hint = KubernetesNames.IsDnsSubdomain(fixedHost) && !CredentialDetector.LooksLikeCredential(host) ? $"; write {fixedHost}" : string.Empty;
-            return Diagnostic.Error(HostPath(b), $"{Shown.Value(host)} is not a valid hostname; use a lowercase DNS name such as api.openai.com{hint}");
+            return Diagnostic.Error(path, $"{Shown.Value(host)} is not a valid hostname; use a lowercase DNS name such as api.openai.com{hint}");
         }
 
         if (NamePattern.FirstMatch(policy.DeniedHostnames, host) is { } denied)
         {
-            return Diagnostic.Error(HostPath(b), $"{Shown.Value(host)} is denied by the policy (matches \"{denied}\"): cluster-internal, loopback and metadata endpoints must not be reachable through the gateway");
+            return Diagnostic.Error(path, $"{Shown.Value(host)} is denied by the policy (matches \"{denied}\"): cluster-internal, loopback and metadata endpoints must not be reachable through the gateway");
         }
 
-        if (policy.AllowedHostnames.Count > 0 && NamePattern.FirstMatch(policy.AllowedHostnames, host) is null)
+        if (applyAllowList && policy.AllowedHostnames.Count > 0 && NamePattern.FirstMatch(policy.AllowedHostnames, host) is null)
         {
-            return Diagnostic.Error(HostPath(b), $"{Shown.Value(host)} is not among the policy's allowed hostnames ({string.Join(", ", policy.AllowedHostnames)}); use an allowed provider or ask the platform team to add it");
+            return Diagnostic.Error(path, $"{Shown.Value(host)} is not among the policy's allowed hostnames ({string.Join(", ", policy.AllowedHostnames)}); use an allowed provider or ask the platform team to add it");
         }
 
         return null;

@@ -1,3 +1,4 @@
+using AiGatewayModels.Engine.Credentials;
 using AiGatewayModels.Engine.Diagnostics;
 using AiGatewayModels.Engine.Values;
 
@@ -9,8 +10,6 @@ namespace AiGatewayModels.Engine.Rules;
 /// </summary>
 public static class NameRules
 {
-    public const string ApiKeySuffix = "-apikey";
-
     public static IEnumerable<Diagnostic> Check(ValuesSpec values, RuleContext context)
     {
         var found = new List<Diagnostic>();
@@ -46,22 +45,33 @@ public static class NameRules
             }
         }
 
-        // A projected Secret must never overwrite a Secret that a user maintains.
+        // A projected Secret must never overwrite a Secret that a user maintains (nor one another: no purpose's suffix ends
+        // another's, and backend keys are unique), nor one that AI Gateway writes.
+        var sources = values.Backends.SelectMany(BackendSecrets.Of).Where(s => s.Ref.Name is not null).ToList();
         foreach (var b in values.Backends)
         {
-            if (!NeedsProjection(b))
+            foreach (var (secret, purpose) in BackendSecrets.Of(b))
             {
-                continue;
-            }
-
-            var projected = b.Key + ApiKeySuffix;
-            foreach (var other in values.Backends)
-            {
-                if (other.ApiKeySecretRef is { Name: { } source } secret && source == projected)
+                if (ProjectedName(b, secret, purpose) is not { } projected)
                 {
-                    found.Add(Diagnostic.Error(FieldPath.Child(secret.Path, "name"), $"Secret {projected} is the one the expander writes for backends.{b.Key} (its key is not apiKey), so it cannot also be a source; rename the source Secret"));
+                    continue;
+                }
+
+                foreach (var (source, _) in sources.Where(s => s.Ref.Name == projected))
+                {
+                    found.Add(Diagnostic.Error(FieldPath.Child(source.Path, "name"), $"Secret {projected} is the one the expander writes for backends.{b.Key} (its key is not {purpose.DataKey}), so it cannot also be a source; rename the source Secret"));
+                }
+
+                if (projected.StartsWith(SecretPurpose.RotatedSecretPrefix, StringComparison.Ordinal))
+                {
+                    found.Add(Diagnostic.Error(b.Path, $"backend name {b.Key} would make the expander write Secret {projected}, and AI Gateway writes the Secrets named {SecretPurpose.RotatedSecretPrefix}<policy> itself; rename the backend"));
                 }
             }
+        }
+
+        foreach (var (source, _) in sources.Where(s => s.Ref.Name!.StartsWith(SecretPurpose.RotatedSecretPrefix, StringComparison.Ordinal)))
+        {
+            found.Add(Diagnostic.Error(FieldPath.Child(source.Path, "name"), $"Secret {Shown.Value(source.Name!)} is one that AI Gateway writes for its own credential rotation ({SecretPurpose.RotatedSecretPrefix}<policy>); reference the Secret you maintain"));
         }
 
         return found;
@@ -77,6 +87,10 @@ public static class NameRules
         }
     }
 
-    /// <summary>AI Gateway reads the data key <c>apiKey</c>; any other key needs a projected copy.</summary>
-    public static bool NeedsProjection(BackendSpec b) => b.ApiKeySecretRef is { Key: { } key } && key != "apiKey";
+    /// <summary>
+    /// The Secret the expander writes for a reference whose key is not the one AI Gateway reads for its purpose, or null
+    /// when AI Gateway can read the user's Secret as it is. The validated model's <see cref="Model.SecretReference"/> agrees.
+    /// </summary>
+    public static string? ProjectedName(BackendSpec b, SecretRefSpec secret, SecretPurpose purpose) =>
+        secret.Key is { } key && key != purpose.DataKey ? b.Key + purpose.ProjectedSuffix : null;
 }

@@ -97,7 +97,9 @@ internal sealed class MappingReader
     {
         if (CredentialDetector.IsCredentialFieldName(key))
         {
-            bag.Error(path, "a literal credential does not belong in values (the value is withheld here); store it in a Secret and reference it with backends.<name>.apiKeySecretRef {name, key}");
+            // clientSecret where clientSecretRef is known: most likely the reference under another name, but said the same way
+            var reference = known.FirstOrDefault(k => k.Equals(key + "Ref", StringComparison.OrdinalIgnoreCase)) ?? "apiKeySecretRef";
+            bag.Error(path, $"a literal credential does not belong in values (the value is withheld here); store it in a Secret and reference it with {reference}: {{name, key}}");
         }
         else if (key == MergeKey)
         {

@@ -15,9 +15,10 @@ public static class ValuesBinder
     internal static readonly string[] LimitsHolderKeys = ["limits"];
     internal static readonly string[] LimitKeys = ["rates"];
     internal static readonly string[] RateKeys = ["limit", "window"];
-    internal static readonly string[] BackendKeys = ["resourceName", "schema", "prefix", "fqdn", "apiKeySecretRef", "tlsHostname"];
+    internal static readonly string[] BackendKeys =
+        ["resourceName", "schema", "schemaVersion", "prefix", "fqdn", "apiKeySecretRef", "awsCredentials", "azureCredentials", "gcpCredentials", "tlsHostname"];
+
     internal static readonly string[] FqdnKeys = ["hostname", "port"];
-    internal static readonly string[] SecretRefKeys = ["name", "key"];
     internal static readonly string[] ModelKeys = ["enabled", "modelMatch", "rateLimit", "backends", "timeout", "failover"];
     internal static readonly string[] SlotKeys = ["enabled", "ref", "modelNameOverride", "priority", "weight"];
     internal static readonly string[] FailoverKeys = ["numRetries", "retryOn", "perRetryTimeout", "backOff"];
@@ -169,10 +170,10 @@ public static class ValuesBinder
         var r = MappingReader.Open(node, path, bag, BackendKeys);
         if (r is null)
         {
-            bag.Error(path, "a backend needs resourceName, schema, fqdn and apiKeySecretRef");
+            bag.Error(path, "a backend needs resourceName, schema, fqdn and its credentials (apiKeySecretRef, awsCredentials, azureCredentials or gcpCredentials)");
 
             // Kept, empty, so that models referring to it are not told it is undefined.
-            return new BackendSpec(key, path, null, null, null, null, null, null, null);
+            return new BackendSpec(key, path, null, null, null, null, null, null, null, Bound: false);
         }
 
         var fqdn = r.OpenChild("fqdn", FqdnKeys);
@@ -181,12 +182,7 @@ public static class ValuesBinder
             bag.Error(r.ChildPath("fqdn"), "required field fqdn is missing; give fqdn: {hostname: <host>, port: 443}");
         }
 
-        var secretRef = r.OpenChild("apiKeySecretRef", SecretRefKeys);
-        if (secretRef is null)
-        {
-            bag.Error(r.ChildPath("apiKeySecretRef"), "required field apiKeySecretRef is missing; reference the Secret that holds the API key: apiKeySecretRef: {name: <secret>, key: apiKey}");
-        }
-
+        // Which credentials a backend needs depends on its schema: CredentialTypeRules reports the missing ones.
         return new BackendSpec(
             key,
             path,
@@ -195,8 +191,12 @@ public static class ValuesBinder
             r.String("prefix"),
             fqdn?.String("hostname", required: true),
             fqdn?.Integer("port", required: true),
-            secretRef is null ? null : new SecretRefSpec(secretRef.Path, secretRef.String("name", required: true), secretRef.String("key", required: true)),
-            r.String("tlsHostname"));
+            CredentialsBinder.SecretRef(r, "apiKeySecretRef", keyRequired: true, bag),
+            r.String("tlsHostname"),
+            r.String("schemaVersion"),
+            CredentialsBinder.Aws(r, bag),
+            CredentialsBinder.Azure(r, bag),
+            CredentialsBinder.Gcp(r, bag));
     }
 
     private static ModelSpec? BindModel(string key, string path, YNode node, DiagnosticBag bag)

@@ -32,8 +32,15 @@ public sealed record BackendSpec(
     string? Hostname,
     long? Port,
     SecretRefSpec? ApiKeySecretRef,
-    string? TlsHostname);
+    string? TlsHostname,
+    string? SchemaVersion = null,
+    AwsCredentialsSpec? AwsCredentials = null,
+    AzureCredentialsSpec? AzureCredentials = null,
+    GcpCredentialsSpec? GcpCredentials = null,
+    /// <summary>False when the backend is not even a mapping (reported); kept so that models naming it are not misled.</summary>
+    bool Bound = true);
 
+/// <summary>A Secret in the ConfigMap's namespace and its data key; a null key means the one AI Gateway reads (only apiKeySecretRef requires it).</summary>
 public sealed record SecretRefSpec(string Path, string? Name, string? Key);
 
 public sealed record ModelSpec(

@@ -29,9 +29,14 @@ internal static class RenderCommand
             stderr.WriteLine($"warning: no {kind.Kind} objects: --api-versions names {kind.Group} but none of {string.Join(", ", kind.Versions.Select(kind.ApiVersion))}");
         }
 
+        foreach (var omitted in result.Omitted)
+        {
+            stderr.WriteLine($"warning: {omitted}");
+        }
+
         foreach (var p in result.SecretProjections)
         {
-            stderr.WriteLine($"note: the expander will project Secret {p.TargetName} (data key apiKey) from Secret {p.SourceName}, key {p.SourceKey}; its data is never printed");
+            stderr.WriteLine($"note: the expander will project Secret {p.ProjectedName} (data key {p.Purpose.DataKey}) from Secret {p.Name}, key {p.Key}; its data is never printed");
         }
 
         YamlWriter.Write(result.Objects.Select(x => x.Manifest), stdout);

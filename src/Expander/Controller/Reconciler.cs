@@ -70,14 +70,20 @@ internal sealed class Reconciler(
                 $"no {kind.Kind} objects: the cluster serves none of {string.Join(", ", kind.Versions.Select(kind.ApiVersion))} (is its CRD installed?); the other objects are applied", true, ct);
         }
 
-        // watch the sources these values name (and only them), so that a rotation is projected at once
-        sourceSecrets.Track(cm.Key, cm.Namespace, rendered.SecretProjections.Select(p => p.SourceName));
+        foreach (var omitted in rendered.Omitted)
+        {
+            await EventAsync(cm, EventReasons.KindMissing, omitted, true, ct);
+        }
+
+        // watch the Secrets these values name (and only them), so that a rotation is projected and a creation seen at once
+        sourceSecrets.Track(cm.Key, cm.Namespace, model.Secrets.Select(s => s.Name));
         var desired = rendered.Objects.Select(DesiredObject.From).ToList();
-        var (projected, missing) = await secrets.ProjectAsync(cm, model, rendered.SecretProjections, options, ct);
-        desired.AddRange(projected);
+        var secretCheck = await secrets.ProjectAsync(cm, model, options, ct);
+        var missing = secretCheck.Missing;
+        desired.AddRange(secretCheck.Projected);
         foreach (var m in missing)
         {
-            await EventAsync(cm, EventReasons.SecretMissing, m + "; the projected Secret is not created until it does, and nothing is pruned", true, ct);
+            await EventAsync(cm, EventReasons.SecretMissing, m + "; AI Gateway cannot authenticate this backend until it does (a projected Secret is not created, and nothing is pruned, until its source exists)", true, ct);
         }
 
         var served = ResourceKind.All.Where(k => selection.For(k) is not null).Select(k => (k, selection.For(k)!));
@@ -105,7 +111,9 @@ internal sealed class Reconciler(
         }
 
         var pruned = new List<string>();
-        var complete = conflicts.Count == 0 && failed.Count == 0 && missing.Count == 0;
+
+        // a missing projection source must not prune the last copy of its projected Secret; other missing Secrets prune nothing of ours
+        var complete = conflicts.Count == 0 && failed.Count == 0 && !secretCheck.ProjectionMissing;
         if (complete)
         {
             pruned.AddRange(await pruner.PruneAsync(cm, desired, live, ct));
@@ -116,17 +124,18 @@ internal sealed class Reconciler(
             }
         }
 
+        var ready = complete && missing.Count == 0 && rendered.Omitted.Count == 0;
         var counts = new ObjectCounts(desired.Count, outcomes.Count(o => o.Status is ApplyStatus.Applied or ApplyStatus.Unchanged), conflicts.Count, missing.Count, rendered.SkippedKinds.Count);
-        var message = complete
+        var message = ready
             ? $"{desired.Count} objects in sync" + (rendered.SkippedKinds.Count > 0 ? $"; kinds not served: {string.Join(", ", rendered.SkippedKinds.Select(k => k.Kind))}" : string.Empty)
-            : $"not in sync: {conflicts.Count} conflicts, {missing.Count} missing Secrets, {failed.Count} failed writes; nothing pruned";
-        await StatusAsync(cm, StatusAnnotation.Build(evaluation.ValuesHash, complete, message, counts, DateTime.UtcNow), ct);
-        if (applied.Count > 0 || pruned.Count > 0 || !complete)
+            : $"not in sync: {conflicts.Count} conflicts, {missing.Count} missing Secrets, {failed.Count} failed writes, {rendered.Omitted.Count} objects the cluster's versions cannot express" + (complete ? string.Empty : "; nothing pruned");
+        await StatusAsync(cm, StatusAnnotation.Build(evaluation.ValuesHash, ready, message, counts, DateTime.UtcNow), ct);
+        if (applied.Count > 0 || pruned.Count > 0 || !ready)
         {
             log.Info($"reconciled {cm.Key}: {applied.Count} applied, {outcomes.Count(o => o.Status == ApplyStatus.Unchanged)} unchanged, {conflicts.Count} conflicts, {failed.Count} failed, {missing.Count} missing Secrets, {pruned.Count} pruned");
         }
 
-        return complete ? ReconcileResult.Done : ReconcileResult.Retry;
+        return ready ? ReconcileResult.Done : ReconcileResult.Retry;
     }
 
     /// <summary>Forgets what the controller remembers about a ConfigMap that was deleted.</summary>

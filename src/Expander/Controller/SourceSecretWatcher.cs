@@ -4,8 +4,8 @@ using AiGatewayModels.Kube;
 namespace AiGatewayModels.Expander.Controller;
 
 /// <summary>
-/// Prompt rotation: one list+watch per source Secret that a values ConfigMap's projections name (key ≠ <c>apiKey</c>),
-/// in that ConfigMap's namespace and restricted to that one name (<c>fieldSelector=metadata.name=&lt;source&gt;</c>), so
+/// Prompt rotation and prompt recovery: one list+watch per Secret that a values ConfigMap names (<c>ValidatedModel.Secrets</c>:
+/// projection sources, and the Secrets AI Gateway reads as they are, whose absence the reconcile reports), in that ConfigMap's namespace and restricted to that one name (<c>fieldSelector=metadata.name=&lt;source&gt;</c>), so
 /// the controller never receives any other Secret. A change, creation or deletion of the source (or a relist after the
 /// watch was down) queues every ConfigMap that names it. Watches start when a reconcile first names a source and stop
 /// when no ConfigMap names it any more (values changed, ConfigMap deleted) or when this instance stops leading.

@@ -211,15 +211,12 @@ internal sealed class ValuesReview(PolicyStore policy, IClusterView cluster, Eva
 
     private async Task MissingReferencesAsync(ValidatedModel model, List<string> warnings, CancellationToken cancellationToken)
     {
-        var projected = model.SecretProjections.Select(p => p.BackendKey).ToHashSet(StringComparer.Ordinal);
-        var secrets = model.SecretProjections.Select(p => p.SourceName)
-            .Concat(model.Backends.Where(b => !projected.Contains(b.Key)).Select(b => b.PolicySecretName))
-            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
-        foreach (var secret in secrets)
+        // every Secret the values name, once per name, with every field that names it
+        foreach (var secret in model.Secrets.GroupBy(s => s.Name, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            if (await cluster.SecretExistsAsync(model.Namespace, secret, cancellationToken) == false)
+            if (await cluster.SecretExistsAsync(model.Namespace, secret.Key, cancellationToken) == false)
             {
-                warnings.Add($"Secret {model.Namespace}/{secret} (apiKeySecretRef.name) does not exist yet");
+                warnings.Add($"Secret {model.Namespace}/{secret.Key} ({string.Join(", ", secret.Select(s => FieldPath.Child(s.Path, "name")))}) does not exist yet");
             }
         }
 
@@ -238,7 +235,7 @@ internal sealed record Footprint(string Namespace, HashSet<string> Objects, stri
     {
         var rendered = Renderer.Render(model);
         var objects = rendered.Objects.Select(o => $"{o.Kind.Kind} {o.Name}")
-            .Concat(rendered.SecretProjections.Select(p => $"{ResourceKind.Secret.Kind} {p.TargetName}"))
+            .Concat(rendered.SecretProjections.Select(p => $"{ResourceKind.Secret.Kind} {p.ProjectedName}"))
             .ToHashSet(StringComparer.Ordinal);
         return new Footprint(
             model.Namespace,

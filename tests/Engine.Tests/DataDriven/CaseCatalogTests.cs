@@ -39,8 +39,20 @@ public sealed class CaseCatalogTests
         "is not a valid Gateway name", "is not a valid namespace", "is not a valid listener name", "is not allowed for namespace",
 
         // backends
-        "is not a valid resource name", "unknown schema", "authenticates with cloud credentials", "is not allowed by the policy (allowed:",
-        "is not a URL path prefix", "is not a valid Secret name", "is not a valid Secret data key",
+        "is not a valid resource name", "unknown schema", "is not allowed by the policy (allowed:",
+        "is not a URL path prefix", "is not a valid Secret name", "is not a valid Secret data key", "is not a schema version",
+
+        // credentials: which type, the CRD's one-of rules, shapes, the policy
+        "does not authenticate with", "required field awsCredentials is missing", "required field gcpCredentials is missing",
+        "are both set, but a BackendSecurityPolicy holds exactly one credential type", "credentialsFile and oidcExchangeToken are both set",
+        "give exactly one of clientSecretRef", "clientSecretRef and oidcExchangeToken are both set", "credentialsFile and workloadIdentityFederationConfig are both set",
+        "is not an AWS region", "is not an IAM role ARN", "is not an AWS profile name", "is not an audience", "is not a Microsoft Entra client ID",
+        "is not a Microsoft Entra tenant", "is not a GCP project ID", "is not a Vertex AI location", "is not a GCP project number",
+        "is not a workload identity ID", "is not a service account ID", "is not an https URL", "the URL holds a user name or password",
+        "is not an OAuth client ID", "is not an OAuth scope", "expected a reference to a Secret", "required field secretRef is missing",
+        "required field oidc is missing", "required field provider is missing", "required field oidcExchangeToken is missing",
+        "credential type APIKey is not allowed by the policy", "the policy requires keyless credentials", "which the policy grants to no values in namespace",
+        "is one that AI Gateway writes for its own credential rotation", "AI Gateway writes the Secrets named ai-eg-bsp-",
 
         // hostnames
         "is a URL; give the host name only", "is an IP address", "is not a valid hostname", "is denied by the policy", "is not among the policy's allowed hostnames",
@@ -65,7 +77,8 @@ public sealed class CaseCatalogTests
     [
         "differs from fqdn.hostname", "have gaps; Envoy needs contiguous levels", "has weight 0, so that level receives no traffic",
         "failover settings have no effect", "ignored: rateLimitPolicy.enabled is false", "is not used by any enabled model", "ignored: only data.",
-        "no models are defined",
+        "no models are defined", "is the Bedrock endpoint of", "is the Vertex AI endpoint of", "AI Gateway ignores schemaVersion for schema",
+        "so AI Gateway sends an empty api-version", "looks like a project ID, but the audience",
     ];
 
     [Fact]

@@ -1,3 +1,4 @@
+using AiGatewayModels.Engine.Credentials;
 using AiGatewayModels.Engine.Model;
 using AiGatewayModels.Engine.Rules;
 using AiGatewayModels.Engine.Tests.Support;
@@ -121,9 +122,13 @@ public sealed class ModelNormalizerTests
         var model = Normalize(yaml);
         var gateway = model.Backends.Single(b => b.Key == "gateway");
         var openai = model.Backends.Single(b => b.Key == "openai");
-        Assert.Equal(new ValidBackend("gateway", "gateway", "OpenAI", null, "gw.example.com", 8443, "gw", "llm.example.com"), gateway);
-        Assert.Equal(new ValidBackend("openai", "openai-svc", "OpenAI", "/v1", "api.openai.com", 443, "openai-apikey", "api.openai.com"), openai);
-        Assert.Equal([new SecretProjection("openai", "openai-apikey", "llm-keys", "OPENAI_API_KEY")], model.SecretProjections);
+        var gatewayKey = new SecretReference("gateway", "backends.gateway.apiKeySecretRef", SecretPurpose.ApiKey, "gw", "apiKey");
+        var openaiKey = new SecretReference("openai", "backends.openai.apiKeySecretRef", SecretPurpose.ApiKey, "llm-keys", "OPENAI_API_KEY");
+        Assert.Equal(new ValidBackend("gateway", "gateway", "OpenAI", null, null, "gw.example.com", 8443, new ApiKeyCredentials("APIKey", gatewayKey), "llm.example.com"), gateway);
+        Assert.Equal(new ValidBackend("openai", "openai-svc", "OpenAI", null, "/v1", "api.openai.com", 443, new ApiKeyCredentials("APIKey", openaiKey), "api.openai.com"), openai);
+        Assert.Equal([gatewayKey, openaiKey], model.Secrets);
+        Assert.Equal(("gw", "openai-apikey"), (gatewayKey.PolicySecretName, openaiKey.PolicySecretName));
+        Assert.Equal([openaiKey], model.Projections);
         Assert.Equal("openai-svc", model.Models[0].Slots.Single(s => s.Key == "primary").BackendResourceName);
     }
 

@@ -18,16 +18,53 @@ public sealed class BackendRulesTests
     [InlineData("Cohere")]
     [InlineData("AzureOpenAI")]
     [InlineData("Anthropic")]
-    public void Every_API_key_schema_is_accepted(string schema) =>
-        Specs.NoDiagnostics(Specs.Run(BackendRules.Check, OpenAiWith("schema: OpenAI", "schema: " + schema)));
-
-    [Theory]
     [InlineData("AWSBedrock")]
     [InlineData("GCPVertexAI")]
     [InlineData("GCPAnthropic")]
     [InlineData("AWSAnthropic")]
-    public void Cloud_credential_schemas_cannot_use_an_API_key(string schema) =>
-        Specs.SingleError(Specs.Run(BackendRules.Check, OpenAiWith("schema: OpenAI", "schema: " + schema)), "backends.openai.schema", $"schema {schema} authenticates with cloud credentials");
+    public void Every_schema_is_accepted(string schema) =>
+        Specs.NoErrors(Specs.Run(BackendRules.Check, OpenAiWith("schema: OpenAI", "schema: " + schema)));
+
+    [Fact]
+    public void AzureOpenAI_without_a_schema_version_is_warned_about_because_Azure_refuses_an_empty_api_version()
+    {
+        var found = Specs.Run(BackendRules.Check, OpenAiWith("schema: OpenAI", "schema: AzureOpenAI"));
+        var warning = Assert.Single(found);
+        Assert.False(warning.IsError);
+        Assert.Equal("backends.openai.schemaVersion", warning.Path);
+        Assert.Contains("empty api-version", warning.Message, StringComparison.Ordinal);
+        Specs.NoDiagnostics(Specs.Run(BackendRules.Check, OpenAiWith("schema: OpenAI", "schema: AzureOpenAI, schemaVersion: 2024-10-21")));
+    }
+
+    [Theory]
+    [InlineData("AzureOpenAI", "2025-01-01-preview")]
+    [InlineData("GCPAnthropic", "vertex-2023-10-16")]
+    [InlineData("AWSAnthropic", "bedrock-2023-05-31")]
+    [InlineData("Cohere", "v2")]
+    public void A_schema_version_is_taken_where_AI_Gateway_uses_it(string schema, string version) =>
+        Specs.NoDiagnostics(Specs.Run(BackendRules.Check, OpenAiWith("schema: OpenAI", $"schema: {schema}, schemaVersion: \"{version}\"")));
+
+    [Theory]
+    [InlineData("OpenAI", "; to change the request path, set prefix")]
+    [InlineData("Anthropic", "; to change the request path, set prefix")]
+    [InlineData("AWSBedrock", "")]
+    [InlineData("GCPVertexAI", "")]
+    public void A_schema_version_that_AI_Gateway_ignores_is_warned_about(string schema, string hint)
+    {
+        var warning = Assert.Single(Specs.Run(BackendRules.Check, OpenAiWith("schema: OpenAI", $"schema: {schema}, schemaVersion: v1")));
+        Assert.Equal(("backends.openai.schemaVersion", false), (warning.Path, warning.IsError));
+        Assert.Equal($"AI Gateway ignores schemaVersion for schema {schema}{hint}", warning.Message);
+    }
+
+    [Theory]
+    [InlineData("2024-10-21&api-key=x")]
+    [InlineData("openai/v1")]
+    [InlineData("v2/../admin")]
+    [InlineData("2024-10-21 ")]
+    [InlineData("-v1")]
+    [InlineData("2024-10-21\\n")]
+    public void A_schema_version_that_could_reshape_a_request_URL_is_refused(string version) =>
+        Specs.SingleError(Specs.Run(BackendRules.Check, OpenAiWith("schema: OpenAI", $"schema: AzureOpenAI, schemaVersion: \"{version}\"")), "backends.openai.schemaVersion", "is not a schema version");
 
     [Theory]
     [InlineData("openai", " (did you mean \"OpenAI\"?)")]
@@ -55,6 +92,15 @@ public sealed class BackendRulesTests
     [InlineData("name: openai-credentials, key: apiKey", "name: openai-credentials, key: api/key", "backends.openai.apiKeySecretRef.key", "is not a valid Secret data key")]
     public void Field_formats_are_checked_at_their_paths(string replace, string with, string path, string fragment) =>
         Specs.SingleError(Specs.Run(BackendRules.Check, OpenAiWith(replace, with)), path, fragment);
+
+    [Theory]
+    [InlineData("awsCredentials: {region: us-east-1, credentialsFile: {secretRef: {name: AWS_Creds}}}", "backends.openai.awsCredentials.credentialsFile.secretRef.name", "is not a valid Secret name")]
+    [InlineData("awsCredentials: {region: us-east-1, credentialsFile: {secretRef: {name: aws, key: a/b}}}", "backends.openai.awsCredentials.credentialsFile.secretRef.key", "is not a valid Secret data key")]
+    [InlineData("azureCredentials: {clientID: x, tenantID: y, clientSecretRef: {name: Azure}}", "backends.openai.azureCredentials.clientSecretRef.name", "is not a valid Secret name")]
+    [InlineData("gcpCredentials: {projectName: p, region: r, credentialsFile: {secretRef: {name: gcp, key: \"..\"}}}", "backends.openai.gcpCredentials.credentialsFile.secretRef.key", "is not a valid Secret data key")]
+    [InlineData("gcpCredentials: {projectName: p, region: r, workloadIdentityFederationConfig: {projectID: '1', workloadIdentityPoolName: p, workloadIdentityProviderName: q, oidcExchangeToken: {oidc: {provider: {issuer: https://i}, clientID: c, clientSecret: {name: 'a b'}}}}}", "backends.openai.gcpCredentials.workloadIdentityFederationConfig.oidcExchangeToken.oidc.clientSecret.name", "is not a valid Secret name")]
+    public void Every_Secret_reference_of_cloud_credentials_is_checked_like_apiKeySecretRef(string credentials, string path, string fragment) =>
+        Specs.SingleError(Specs.Run(BackendRules.Check, OpenAiWith("apiKeySecretRef: {name: openai-credentials, key: apiKey}", credentials)), path, fragment);
 
     [Theory]
     [InlineData("prefix: /v1")]

@@ -1,3 +1,4 @@
+using AiGatewayModels.Engine.Credentials;
 using AiGatewayModels.Engine.Rules;
 using AiGatewayModels.Engine.Tests.Support;
 using AiGatewayModels.Engine.Values;
@@ -79,13 +80,30 @@ public sealed class NameRulesTests
         Specs.NoDiagnostics(Specs.Run(NameRules.Check, Specs.Valid.Replace("key: apiKey}}\n  anthropic", "key: OPENAI_API_KEY}}\n  anthropic", StringComparison.Ordinal)));
 
     [Theory]
-    [InlineData("apiKey", false)]
-    [InlineData("OPENAI_API_KEY", true)]
-    [InlineData("apikey", true)]
-    public void Only_a_key_other_than_apiKey_needs_a_projection(string key, bool needs)
+    [InlineData("apiKey", null)]
+    [InlineData(null, null)]
+    [InlineData("OPENAI_API_KEY", "b-apikey")]
+    [InlineData("apikey", "b-apikey")]
+    public void Only_a_key_other_than_apiKey_needs_a_projection(string? key, string? projected)
     {
-        var backend = new BackendSpec("b", "backends.b", "b", "OpenAI", null, "api.openai.com", 443, new SecretRefSpec("backends.b.apiKeySecretRef", "s", key), null);
-        Assert.Equal(needs, NameRules.NeedsProjection(backend));
+        var secret = new SecretRefSpec("backends.b.apiKeySecretRef", "s", key);
+        var backend = new BackendSpec("b", "backends.b", "b", "OpenAI", null, "api.openai.com", 443, secret, null);
+        Assert.Equal(projected, NameRules.ProjectedName(backend, secret, SecretPurpose.ApiKey));
+    }
+
+    [Fact]
+    public void No_projected_name_can_be_another_backends_projected_name()
+    {
+        // k1 + s1 == k2 + s2 with s1 != s2 needs one suffix to end the other; backend keys are unique, so with none, no two collide
+        foreach (var a in SecretPurpose.All)
+        {
+            foreach (var b in SecretPurpose.All.Where(b => b != a))
+            {
+                Assert.False(a.ProjectedSuffix.EndsWith(b.ProjectedSuffix, StringComparison.Ordinal), $"{a.ProjectedSuffix} ends with {b.ProjectedSuffix}");
+            }
+        }
+
+        Assert.Equal(SecretPurpose.All.Count, SecretPurpose.All.Select(p => p.ProjectedSuffix).Distinct(StringComparer.Ordinal).Count());
     }
 
     [Fact]

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using AiGatewayModels.Engine;
 using AiGatewayModels.Engine.Rendering;
 using AiGatewayModels.Integration.Tests.ControlPlane;
@@ -27,7 +26,7 @@ namespace AiGatewayModels.Integration.Tests.Deploy;
 /// webhook.dll and expander.dll.
 /// </summary>
 [Collection(ControlPlaneCollectionDefinition.Name)]
-public sealed partial class InstallEndToEndTests(ControlPlaneFixture controlPlane)
+public sealed class InstallEndToEndTests(ControlPlaneFixture controlPlane)
 {
     private const string RunLabel = "integration.test/install-run";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
@@ -116,17 +115,7 @@ public sealed partial class InstallEndToEndTests(ControlPlaneFixture controlPlan
             {
                 var file = Path.Combine(ValuesCase.ExamplesDir, example.Name + ".yaml");
                 var configMap = ReadExample(Path.GetFileName(file), ns);
-                foreach (Match m in SecretRef().Matches(configMap.Data[WellKnown.ValuesDataKey]))
-                {
-                    if (!await ApiErrors.ExistsAsync(() => client.CoreV1.ReadNamespacedSecretAsync(m.Groups[1].Value, ns)))
-                    {
-                        await client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
-                        {
-                            Metadata = new V1ObjectMeta { Name = m.Groups[1].Value },
-                            Data = new Dictionary<string, byte[]> { [m.Groups[2].Value] = Encoding.ASCII.GetBytes("test-key-" + run) },
-                        }, ns);
-                    }
-                }
+                Assert.NotEmpty(await NamedSecrets.CreateAsync(client, ns, configMap.Data[WellKnown.ValuesDataKey], "test-key-" + run, example.Policy));
 
                 var created = await client.CoreV1.CreateNamespacedConfigMapAsync(configMap, ns);
                 Assert.Equal("true", created.Metadata.Labels[WellKnown.ValuesAnnotation]); // the mutating webhook
@@ -136,7 +125,7 @@ public sealed partial class InstallEndToEndTests(ControlPlaneFixture controlPlan
                 expected.AddRange(rendered.Objects.Select(o => (o, created.Metadata.Name)));
                 foreach (var p in rendered.SecretProjections)
                 {
-                    expected.Add((new RenderedObject(ResourceKind.Secret, "v1", p.TargetName, new JsonObject()), created.Metadata.Name));
+                    expected.Add((new RenderedObject(ResourceKind.Secret, "v1", p.ProjectedName!, new JsonObject()), created.Metadata.Name));
                 }
             }
 
@@ -331,6 +320,4 @@ public sealed partial class InstallEndToEndTests(ControlPlaneFixture controlPlan
         _ => false,
     };
 
-    [GeneratedRegex(@"apiKeySecretRef:\s*\n\s*name:\s*(\S+)\s*\n\s*key:\s*(\S+)")]
-    private static partial Regex SecretRef();
 }
