@@ -43,6 +43,49 @@ public class RenderCommandTests
     }
 
     [Fact]
+    public void The_cloud_providers_example_renders_one_policy_per_cloud_and_announces_its_projection()
+    {
+        var r = CliRunner.Run("render", "-f", Path.Combine(RepoPaths.RepoRoot, "deploy", "examples", "cloud-providers.yaml"));
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(
+            "note: the expander will project Secret vertex-gcp-service-account (data key service_account.json) from Secret vertex-sa, key key.json; its data is never printed\n",
+            r.Stderr.Replace("\r\n", "\n", StringComparison.Ordinal));
+        foreach (var type in new[] { "AzureCredentials", "AWSCredentials", "GCPCredentials" })
+        {
+            Assert.Contains($"\n  type: {type}\n", r.Stdout, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("name: vertex-gcp-service-account\n", r.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("kind: Secret", r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void What_an_older_API_version_cannot_express_is_left_out_with_a_warning()
+    {
+        var values = CliRunner.TempFile("""
+            gatewayRef: {name: gw}
+            backends:
+              a: {resourceName: a, schema: GCPVertexAI, fqdn: {hostname: us-central1-aiplatform.googleapis.com, port: 443}, gcpCredentials: {projectName: team-a-ml, region: us-central1}}
+              b: {resourceName: b, schema: GCPVertexAI, fqdn: {hostname: us-central1-aiplatform.googleapis.com, port: 443}, gcpCredentials: {projectName: team-a-ml, region: us-central1, credentialsFile: {secretRef: {name: sa}}}}
+            models:
+              m: {backends: {a: {ref: a}, b: {ref: b, priority: 1}}}
+            """);
+        var policy = CliRunner.TempFile("credentials: {gatewayIdentityNamespaces: [default]}\n");
+        var r = CliRunner.Run("render", "-f", values, "--policy", policy, "--api-versions", "aigateway.envoyproxy.io/v1alpha1");
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("warning: no BackendSecurityPolicy a-credentials for backend a: application default credentials need BackendSecurityPolicy v1beta1", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("name: b-credentials\n", r.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("name: a-credentials\n", r.Stdout, StringComparison.Ordinal);
+
+        // and without the policy's grant, the gateway's own identity is refused before anything is rendered
+        var refused = CliRunner.Run("render", "-f", values);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("backends.a.gcpCredentials: with neither credentialsFile or workloadIdentityFederationConfig this uses application default credentials", refused.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Raw_values_take_namespace_and_name_from_options()
     {
         var values = CliRunner.TempFile(ExtractValues(ChartExample));

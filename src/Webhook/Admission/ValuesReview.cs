@@ -211,12 +211,13 @@ internal sealed class ValuesReview(PolicyStore policy, IClusterView cluster, Eva
 
     private async Task MissingReferencesAsync(ValidatedModel model, List<string> warnings, CancellationToken cancellationToken)
     {
-        // every Secret the values name, once per name, with every field that names it
+        // every Secret the values name, once per name, with every field that names it: last, since the apiserver cuts
+        // long admission warnings short (at 120 characters on v1.20)
         foreach (var secret in model.Secrets.GroupBy(s => s.Name, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             if (await cluster.SecretExistsAsync(model.Namespace, secret.Key, cancellationToken) == false)
             {
-                warnings.Add($"Secret {model.Namespace}/{secret.Key} ({string.Join(", ", secret.Select(s => FieldPath.Child(s.Path, "name")))}) does not exist yet");
+                warnings.Add($"Secret {model.Namespace}/{secret.Key} does not exist yet ({string.Join(", ", secret.Select(s => FieldPath.Child(s.Path, "name")))})");
             }
         }
 

@@ -33,6 +33,11 @@ public sealed class PolicyReaderTests
                 gateways: ["gateway-system/*"]
               - gateways: [shared]
             maxRequestsPerWindow: 5000
+            credentials:
+              allowedTypes: [AWSCredentials, GCPCredentials]
+              deniedTypes: [APIKey]
+              requireKeyless: true
+              gatewayIdentityNamespaces: ["ml-*"]
             """);
         Assert.Empty(diagnostics);
         Assert.NotNull(policy);
@@ -46,6 +51,10 @@ public sealed class PolicyReaderTests
         Assert.Equal("team-*", policy.AllowedGateways[0].Namespaces);
         Assert.Equal("*", policy.AllowedGateways[1].Namespaces);
         Assert.Equal(5000, policy.MaxRequestsPerWindow);
+        Assert.Equal(["AWSCredentials", "GCPCredentials"], policy.AllowedCredentialTypes);
+        Assert.Equal(["APIKey"], policy.DeniedCredentialTypes);
+        Assert.True(policy.RequireKeylessCredentials);
+        Assert.Equal(["ml-*"], policy.GatewayIdentityNamespaces);
     }
 
     [Fact]
@@ -57,6 +66,10 @@ public sealed class PolicyReaderTests
         Assert.Equal(ModelsPolicy.DefaultDeniedHostnames, policy.DeniedHostnames);
         Assert.False(policy.AllowIPLiterals);
         Assert.Null(policy.MaxRequestsPerWindow);
+        Assert.Empty(policy.AllowedCredentialTypes);
+        Assert.Empty(policy.DeniedCredentialTypes);
+        Assert.False(policy.RequireKeylessCredentials);
+        Assert.Empty(policy.GatewayIdentityNamespaces); // nobody borrows the gateway's cloud identity unless granted
     }
 
     [Theory]
@@ -69,6 +82,10 @@ public sealed class PolicyReaderTests
     [InlineData("allowPlaintxt: true\n", "allowPlaintxt", "unknown key \"allowPlaintxt\" (did you mean \"allowPlaintext\"?)")]
     [InlineData("hostnames: {allow: [x]}\n", "hostnames.allow", "(did you mean \"allowed\"?)")]
     [InlineData("allowPlaintext: yes\n", "allowPlaintext", "expected true or false")]
+    [InlineData("credentials: {allowedTypes: [AWSCredential]}\n", "credentials.allowedTypes", "unknown credential type \"AWSCredential\" (did you mean \"AWSCredentials\"?)")]
+    [InlineData("credentials: {deniedTypes: [ApiKey]}\n", "credentials.deniedTypes", "unknown credential type \"ApiKey\" (did you mean \"APIKey\"?)")]
+    [InlineData("credentials: {requireKeyless: maybe}\n", "credentials.requireKeyless", "expected true or false")]
+    [InlineData("credentials: {keyless: true}\n", "credentials.keyless", "unknown key \"keyless\"")]
     public void Mistakes_are_reported_and_yield_no_policy(string text, string path, string fragment)
     {
         var (policy, diagnostics) = PolicyReader.Read(text);

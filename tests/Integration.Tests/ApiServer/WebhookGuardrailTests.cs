@@ -39,8 +39,8 @@ public sealed class WebhookGuardrailTests(ControlPlaneFixture controlPlane)
             ModelsWebhookHost.Values("models", ModelsWebhookTests.GoodValues), ns))
         {
             var warnings = Warnings(created.Response);
-            Assert.Contains($"Secret {ns}/openai-apikey (apiKeySecretRef.name) does not exist yet", warnings);
-            Assert.Contains($"Secret {ns}/azure-apikey (apiKeySecretRef.name) does not exist yet", warnings);
+            Assert.Contains($"Secret {ns}/openai-apikey does not exist yet (backends.openai.apiKeySecretRef.name)", warnings);
+            Assert.Contains($"Secret {ns}/azure-apikey does not exist yet (backends.azure.apiKeySecretRef.name)", warnings);
             Assert.Contains($"Gateway {ns}/ai-gateway (gatewayRef) does not exist yet", warnings);
             Assert.Equal(3, warnings.Count);
         }
@@ -82,6 +82,29 @@ public sealed class WebhookGuardrailTests(ControlPlaneFixture controlPlane)
         {
             Assert.Empty(Warnings(updated.Response));
         }
+    }
+
+    [Fact]
+    public async Task Every_Secret_that_cloud_credentials_name_is_looked_up_and_a_missing_one_is_a_warning_naming_its_field()
+    {
+        var client = controlPlane.Client;
+        var home = await controlPlane.CreateNamespaceAsync("webhook-cloud-home");
+        var ns = await controlPlane.CreateNamespaceAsync("webhook-cloud");
+        await using var webhook = await ModelsWebhookHost.StartAsync(controlPlane, home);
+        await webhook.AddNamespaceAsync(ns);
+        await webhook.WaitUntilCalledAsync(ns);
+        var example = AiGatewayModels.TestSupport.Cases.ValuesCase.BundledExamples().Single(e => e.Name == "cloud-providers").Document.ValuesYaml;
+
+        // the Azure client secret exists, the other two do not: one warning each, whatever their purpose and key
+        await client.CoreV1.CreateNamespacedSecretAsync(
+            new V1Secret { Metadata = new V1ObjectMeta { Name = "azure-entra" }, Data = new Dictionary<string, byte[]> { ["client-secret"] = Encoding.ASCII.GetBytes("s") } }, ns);
+        using var created = await client.CoreV1.CreateNamespacedConfigMapWithHttpMessagesAsync(ModelsWebhookHost.Values("cloud", example), ns, dryRun: "All");
+        var warnings = Warnings(created.Response).Where(w => w.StartsWith("Secret ", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(2, warnings.Count);
+
+        // the apiserver cuts admission warnings at 120 characters, so the field comes last
+        Assert.StartsWith($"Secret {ns}/aws-bedrock does not exist yet (backends.bedrock.awsCredentials.cred", warnings[0], StringComparison.Ordinal);
+        Assert.StartsWith($"Secret {ns}/vertex-sa does not exist yet (backends.vertex.gcpCredentials.credentialsFile", warnings[1], StringComparison.Ordinal);
     }
 
     /// <summary>Values with backends of their own (no generated name in common with GoodValues) and one model.</summary>

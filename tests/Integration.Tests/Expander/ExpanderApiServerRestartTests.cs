@@ -40,6 +40,7 @@ public sealed class ExpanderApiServerRestartTests(ControlPlaneFixture controlPla
         // a small apply parallelism stretches the reconcile, so that the restart surely lands inside it
         await using var expander = RunningExpander.Start(controlPlane, ns, o => o with { LeaderElect = false, ApplyParallelism = 2 });
         await Eventually.UntilAsync(async () => (await expander.MetricsAsync()).Contains("expander_values_configmaps 0", StringComparison.Ordinal), Timeout, "the controller is watching");
+        await NamedSecrets.CreateAsync(controlPlane.Client, ns, ExpanderBenchmarkTests.Generate(50), "restart-key");
 
         // 1. create 50 models; restart while their objects are being applied
         var cm = await RestartDuringReconcileAsync(expander, () => ValuesFixtures.CreateValuesAsync(controlPlane.Client, ns, ExpanderBenchmarkTests.Generate(50)));

@@ -29,6 +29,7 @@ public sealed class ExpanderBenchmarkTests(ControlPlaneFixture controlPlane, ITe
         await Eventually.UntilAsync(async () => (await expander.MetricsAsync()).Contains("expander_values_configmaps 0", StringComparison.Ordinal), Timeout, "the controller is watching");
         var writesBefore = expander.Writes;
 
+        await NamedSecrets.CreateAsync(controlPlane.Client, ns, Generate(models), "bench-key");
         var watch = Stopwatch.StartNew();
         var cm = await ValuesFixtures.CreateValuesAsync(controlPlane.Client, ns, Generate(models));
         var expected = await ValuesFixtures.ExpectedAsync(expander.Client, cm);

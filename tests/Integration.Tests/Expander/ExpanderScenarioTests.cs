@@ -206,7 +206,8 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
         await using var expander = RunningExpander.Start(controlPlane, ns, o => o with { ResyncPeriod = TimeSpan.FromMinutes(10) });
         await ValuesFixtures.CreateValuesAsync(Cluster, ns, ValuesFixtures.Values());
         await Eventually.UntilAsync(async () => await ProjectedValueAsync(ns) == SecretValue, Timeout, "the projected Secret");
-        await Eventually.UntilAsync(async () => (await expander.MetricsAsync()).Contains("expander_source_secret_watches 1\n", StringComparison.Ordinal), Timeout, "one source Secret watched");
+        // one watch per Secret the values name: the projection source and the Secret AI Gateway reads as it is
+        await Eventually.UntilAsync(async () => (await expander.MetricsAsync()).Contains("expander_source_secret_watches 2\n", StringComparison.Ordinal), Timeout, "two named Secrets watched");
 
         for (var i = 2; i <= 3; i++)
         {
@@ -221,27 +222,109 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
 
         await AssertNoSecretValueAsync(expander, ns, SecretValue);
 
-        // values that no longer name the source: its watch stops
-        await ValuesFixtures.UpdateValuesAsync(Cluster, ns, ValuesFixtures.Values().Replace(ValuesFixtures.AzureKey, "apiKey", StringComparison.Ordinal));
-        await Eventually.UntilAsync(async () => (await expander.MetricsAsync()).Contains("expander_source_secret_watches 0\n", StringComparison.Ordinal), Timeout, "no source Secret watched");
+        // values that no longer name the source (azure now reads the OpenAI Secret): its watch stops, the other stays
+        await ValuesFixtures.UpdateValuesAsync(Cluster, ns, ValuesFixtures.Values()
+            .Replace(ValuesFixtures.AzureKey, "apiKey", StringComparison.Ordinal).Replace(ValuesFixtures.AzureSecret, ValuesFixtures.OpenAiSecret, StringComparison.Ordinal));
+        await Eventually.UntilAsync(async () => (await expander.MetricsAsync()).Contains("expander_source_secret_watches 1\n", StringComparison.Ordinal), Timeout, "one named Secret watched");
     }
 
     [Fact]
     public async Task A_missing_source_Secret_is_reported_and_the_projection_appears_once_it_exists()
     {
         var ns = await controlPlane.CreateNamespaceAsync("exp-nosecret");
+        await ValuesFixtures.CreateOpenAiSecretAsync(Cluster, ns);
         await using var expander = RunningExpander.Start(controlPlane, ns);
         await ValuesFixtures.CreateValuesAsync(Cluster, ns, ValuesFixtures.Values());
         await Eventually.UntilAsync(async () => (await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.SecretMissing)).Count > 0, Timeout, "a SecretMissing Event");
-        Assert.Contains(ValuesFixtures.AzureSecret, (await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.SecretMissing))[0].Message, StringComparison.Ordinal);
+        var missing = Assert.Single(await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.SecretMissing));
+        Assert.StartsWith($"Secret {ValuesFixtures.AzureSecret} (backends.azure.apiKeySecretRef) does not exist", missing.Message, StringComparison.Ordinal);
         Assert.Null(await expander.Client.GetAsync($"/api/v1/namespaces/{ns}/secrets/azure-apikey", default));
         // the Event and the status annotation are two writes: wait for the second instead of racing it
         await Eventually.UntilAsync(async () => (await ValuesFixtures.StatusAsync(Cluster, ns))?["ready"]?.GetValue<bool>() == false, Timeout, "status not ready while the Secret is missing");
 
-        await ValuesFixtures.CreateSourceSecretAsync(Cluster, ns, SecretValue);
+        await Cluster.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = ValuesFixtures.AzureSecret },
+            Data = new Dictionary<string, byte[]> { [ValuesFixtures.AzureKey] = Encoding.UTF8.GetBytes(SecretValue) },
+        }, ns);
         await Eventually.UntilAsync(async () => await ProjectedValueAsync(ns) == SecretValue, Timeout, "the projected Secret, after the retry");
         await Eventually.UntilAsync(async () => (await ValuesFixtures.StatusAsync(Cluster, ns))?["ready"]?.GetValue<bool>() == true, Timeout, "status ready");
     }
+
+    [Fact]
+    public async Task Cloud_credentials_are_projected_under_the_key_AI_Gateway_reads_and_a_missing_Secret_they_name_is_reported_until_it_exists()
+    {
+        var ns = await controlPlane.CreateNamespaceAsync("exp-cloud");
+        const string AwsFile = "[bedrock]\naws_access_key_id = AKIDEXAMPLEONLY\naws_secret_access_key = cloud-test-secret-do-not-print\n";
+        await Cluster.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = "team-cloud-keys" },
+            Data = new Dictionary<string, byte[]> { ["aws-credentials-file"] = Encoding.UTF8.GetBytes(AwsFile) },
+        }, ns);
+        await using var expander = RunningExpander.Start(controlPlane, ns);
+        var cm = await ValuesFixtures.CreateValuesAsync(Cluster, ns, CloudValues);
+        var expected = await ValuesFixtures.ExpectedAsync(expander.Client, cm);
+        await Eventually.UntilAsync(() => ValuesFixtures.AllMatchAsync(expander.Client, expected, ns), Timeout, "every rendered object, the policies included");
+
+        // the user's key aws-credentials-file becomes data key "credentials" of bedrock-aws-credentials, which the policy names
+        await Eventually.UntilAsync(async () => await ApiErrors.ExistsAsync(() => Cluster.CoreV1.ReadNamespacedSecretAsync("bedrock-aws-credentials", ns)), Timeout, "the projected Secret");
+        var projected = await Cluster.CoreV1.ReadNamespacedSecretAsync("bedrock-aws-credentials", ns);
+        Assert.Equal(["credentials"], projected.Data.Keys);
+        Assert.Equal(AwsFile, Encoding.UTF8.GetString(projected.Data["credentials"]));
+        var policy = expected.Single(o => o.Name == "bedrock-credentials").Manifest;
+        Assert.Equal("bedrock-aws-credentials", (string)policy["spec"]!["awsCredentials"]!["credentialsFile"]!["secretRef"]!["name"]!);
+
+        // Azure's client secret is read as it is; missing, it is reported by name and field, and the status is not ready
+        await Eventually.UntilAsync(async () => (await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.SecretMissing)).Count > 0, Timeout, "a SecretMissing Event");
+        var missing = Assert.Single(await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.SecretMissing));
+        Assert.StartsWith("Secret azure-entra (backends.azure.azureCredentials.clientSecretRef) does not exist", missing.Message, StringComparison.Ordinal);
+        await Eventually.UntilAsync(async () => (await ValuesFixtures.StatusAsync(Cluster, ns))?["objects"]?["missingSecrets"]?.GetValue<int>() == 1, Timeout, "one missing Secret in the status");
+        Assert.False((await ValuesFixtures.StatusAsync(Cluster, ns))!["ready"]!.GetValue<bool>());
+
+        // created under a wrong key first: still reported (by key); then right, and the watch of that Secret brings ready
+        await Cluster.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = "azure-entra" },
+            Data = new Dictionary<string, byte[]> { ["clientSecret"] = Encoding.UTF8.GetBytes("entra-test-secret-do-not-print") },
+        }, ns);
+        await Eventually.UntilAsync(async () => (await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.SecretMissing)).Any(e => e.Message.StartsWith("Secret azure-entra (backends.azure.azureCredentials.clientSecretRef) has no data key client-secret", StringComparison.Ordinal)), Timeout, "the key is reported");
+        var entra = await Cluster.CoreV1.ReadNamespacedSecretAsync("azure-entra", ns);
+        entra.Data = new Dictionary<string, byte[]> { ["client-secret"] = Encoding.UTF8.GetBytes("entra-test-secret-do-not-print") };
+        await Cluster.CoreV1.ReplaceNamespacedSecretAsync(entra, "azure-entra", ns);
+        await Eventually.UntilAsync(async () => (await ValuesFixtures.StatusAsync(Cluster, ns))?["ready"]?.GetValue<bool>() == true, Timeout, "status ready once the Secret is right");
+        Assert.False(await ApiErrors.ExistsAsync(() => Cluster.CoreV1.ReadNamespacedSecretAsync("azure-azure-client-secret", ns)));
+        await AssertNoSecretValueAsync(expander, ns, "cloud-test-secret-do-not-print");
+        await AssertNoSecretValueAsync(expander, ns, "entra-test-secret-do-not-print");
+    }
+
+    private const string CloudValues = """
+        gatewayRef:
+          name: ai-gateway
+        backends:
+          bedrock:
+            resourceName: bedrock
+            schema: AWSBedrock
+            fqdn: {hostname: bedrock-runtime.us-east-1.amazonaws.com, port: 443}
+            awsCredentials:
+              region: us-east-1
+              credentialsFile:
+                secretRef: {name: team-cloud-keys, key: aws-credentials-file}
+                profile: bedrock
+          azure:
+            resourceName: azure
+            schema: AzureOpenAI
+            schemaVersion: 2024-10-21
+            fqdn: {hostname: team-a.openai.azure.com, port: 443}
+            azureCredentials:
+              clientID: 0f3c5a2e-7b1d-4c8e-9a6f-2d4b8e1c7a90
+              tenantID: 72f988bf-86f1-41af-91ab-2d7cd011db47
+              clientSecretRef: {name: azure-entra}
+        models:
+          chat:
+            backends:
+              azure: {ref: azure, modelNameOverride: gpt-4o}
+              bedrock: {ref: bedrock, modelNameOverride: us.anthropic.claude-sonnet-4-5-20250929-v1:0, priority: 1}
+        """;
 
     [Fact]
     public async Task Invalid_values_leave_existing_objects_untouched_and_are_reported()

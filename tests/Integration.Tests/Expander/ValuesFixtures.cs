@@ -16,6 +16,7 @@ internal static class ValuesFixtures
     public const string Name = "models";
     public const string AzureSecret = "azure-openai-credentials";
     public const string AzureKey = "AZURE_OPENAI_API_KEY";
+    public const string OpenAiSecret = "openai-credentials";
 
     public static string Values(int gpt4oWeight = 80, bool includeMini = true, bool rateLimiting = true) => $$"""
         gatewayRef:
@@ -36,7 +37,7 @@ internal static class ValuesFixtures
               hostname: api.openai.com
               port: 443
             apiKeySecretRef:
-              name: openai-credentials
+              name: {{OpenAiSecret}}
               key: apiKey
           azure:
             resourceName: azure-openai
@@ -90,11 +91,26 @@ internal static class ValuesFixtures
         await client.CoreV1.ReplaceNamespacedConfigMapAsync(cm, name, ns);
     }
 
-    public static async Task CreateSourceSecretAsync(Kubernetes client, string ns, string value) =>
+    /// <summary>
+    /// The Secrets <see cref="Values"/> name: the projection source <see cref="AzureSecret"/> (key <see cref="AzureKey"/>)
+    /// holding <paramref name="value"/>, and <see cref="OpenAiSecret"/>, which AI Gateway reads as it is (the expander
+    /// reports it missing otherwise).
+    /// </summary>
+    public static async Task CreateSourceSecretAsync(Kubernetes client, string ns, string value)
+    {
         await client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
         {
             Metadata = new V1ObjectMeta { Name = AzureSecret },
             Data = new Dictionary<string, byte[]> { [AzureKey] = Encoding.UTF8.GetBytes(value) },
+        }, ns);
+        await CreateOpenAiSecretAsync(client, ns);
+    }
+
+    public static async Task CreateOpenAiSecretAsync(Kubernetes client, string ns) =>
+        await client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = OpenAiSecret },
+            Data = new Dictionary<string, byte[]> { ["apiKey"] = Encoding.UTF8.GetBytes("openai-test-key") },
         }, ns);
 
     /// <summary>The engine's objects for these values, in the versions the control plane serves, owned by the ConfigMap.</summary>
