@@ -24,6 +24,7 @@ public sealed class RbacTests(ControlPlaneFixture controlPlane)
         ("list", "", "configmaps", "", null), ("watch", "", "configmaps", "", null), // values ConfigMaps cluster-wide
         ("list", "", "configmaps", Ours, null), ("watch", "", "configmaps", Ours, null), // the policy ConfigMap
         ("get", "", "secrets", UserNs, "openai-credentials"), // does apiKeySecretRef exist
+        ("get", "", "secrets", UserNs, "aws-bedrock"), // and every Secret that cloud credentials name: the same rule, no new one
         ("get", "gateway.networking.k8s.io", "gateways", UserNs, "ai-gateway"), // does gatewayRef exist
     ];
 
@@ -61,6 +62,12 @@ public sealed class RbacTests(ControlPlaneFixture controlPlane)
         ("create", "coordination.k8s.io", "leases", Ours, null),
         ("get", "coordination.k8s.io", "leases", Ours, Lease), ("update", "coordination.k8s.io", "leases", Ours, Lease),
         .. Generated.SelectMany(g => g.Resources.SelectMany(r => GeneratedVerbs.Select(v => (v, g.Group, r, UserNs, (string?)(v is "get" or "patch" or "delete" ? "x" : null))))),
+
+        // every Secret the values name is read (projected when its key is not the one AI Gateway reads, else checked and
+        // reported when missing) and watched by name: cloud credentials (an AWS credentials file, an Azure or OIDC client
+        // secret, a GCP service account key) need nothing the API-key projection did not already have
+        ("get", "", "secrets", UserNs, "aws-bedrock"), ("list", "", "secrets", UserNs, null), ("watch", "", "secrets", UserNs, null),
+        ("patch", "", "secrets", UserNs, "bedrock-aws-credentials"), ("delete", "", "secrets", UserNs, "vertex-gcp-service-account"),
     ];
 
     private static readonly (string Verb, string Group, string Resource, string Ns, string? Name)[] ExpanderForbidden =
