@@ -70,12 +70,14 @@ public static class ValuesGenerator
             };
 
             // Azure keys often sit under another data key; the expander projects those into <backend>-apikey/apiKey.
+            // Azure also needs its api-version (a warning without one).
             var secretKey = p.Name == "azure" ? "AZURE_OPENAI_API_KEY" : "apiKey";
+            var version = p.Name == "azure" ? "    schemaVersion: 2024-10-21\n" : string.Empty;
             sb.Append(inv, $"""
                   {name}:
                     resourceName: {name}
                     schema: {p.Schema}
-                    prefix: {p.Prefix}
+                {version}    prefix: {p.Prefix}
                     fqdn:
                       hostname: {host}
                       port: 443

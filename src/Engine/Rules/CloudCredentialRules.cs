@@ -44,7 +44,7 @@ public static class CloudCredentialRules
             }
             else if (b.Hostname is { } host && CloudEndpoints.BedrockRegion(host) is { } hostRegion && hostRegion != region)
             {
-                found.Add(Diagnostic.Warning(HostPath(b), $"{Shown.Value(host)} is the Bedrock endpoint of {hostRegion}, but awsCredentials.region is {region}, and AI Gateway signs requests for {region}; use {CloudEndpoints.BedrockHost(region)}, or region {hostRegion}"));
+                found.Add(Diagnostic.Warning(HostnameRules.HostPath(b), $"{Shown.Value(host)} is the Bedrock endpoint of {hostRegion}, but awsCredentials.region is {region}, and AI Gateway signs requests for {region}; use {CloudEndpoints.BedrockHost(region)}, or region {hostRegion}"));
             }
         }
 
@@ -114,7 +114,7 @@ public static class CloudCredentialRules
             }
             else if (b.Hostname is { } host && CloudEndpoints.VertexRegion(host) is { } hostRegion && hostRegion != region)
             {
-                found.Add(Diagnostic.Warning(HostPath(b), $"{Shown.Value(host)} is the Vertex AI endpoint of {hostRegion}, but gcpCredentials.region is {region}, which AI Gateway puts into the request path; use {CloudEndpoints.VertexHost(region)}, or region {hostRegion}"));
+                found.Add(Diagnostic.Warning(HostnameRules.HostPath(b), $"{Shown.Value(host)} is the Vertex AI endpoint of {hostRegion}, but gcpCredentials.region is {region}, which AI Gateway puts into the request path; use {CloudEndpoints.VertexHost(region)}, or region {hostRegion}"));
             }
         }
 
@@ -219,6 +219,4 @@ public static class CloudCredentialRules
             found.Add(host);
         }
     }
-
-    private static string HostPath(BackendSpec b) => FieldPath.Child(FieldPath.Child(b.Path, "fqdn"), "hostname");
 }

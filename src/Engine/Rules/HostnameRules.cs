@@ -109,5 +109,5 @@ public static class HostnameRules
         return null;
     }
 
-    private static string HostPath(BackendSpec b) => FieldPath.Child(FqdnPath(b), "hostname");
+    internal static string HostPath(BackendSpec b) => FieldPath.Child(FqdnPath(b), "hostname");
 }
