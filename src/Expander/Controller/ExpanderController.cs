@@ -120,6 +120,10 @@ internal sealed class ExpanderController : IDisposable
                 log.Warn($"discovery failed ({e.Message}); retrying");
                 await Delay(TimeSpan.FromSeconds(2), stop.Token);
             }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // stopped (lost the lead, or shut down) while discovery was in flight: nothing to reconcile any more
+            }
         }
 
         var drift = new DriftWatcher(client, options.WatchNamespace, ApiVersionSelection.From(served, unmentionedAreServed: false),
