@@ -48,6 +48,8 @@ public static class ValuesEvaluator
         HostnameRules.Check,
         ModelRules.Check,
         RateLimitRules.Check,
+        LimitRules.Check,
+        TrafficPolicyRules.Check,
     ];
 
     public static Evaluation Evaluate(ValuesDocument document, ModelsPolicy? policy = null, YamlLimits? limits = null)

@@ -25,12 +25,13 @@ public static class ModelNormalizer
             secrets.AddRange(backendSecrets);
         }
 
+        var engine = TrafficLimits.Engine(values) ?? LimitEngine.Kuadrant;
         var models = new List<ValidModel>(values.Models.Count);
         foreach (var m in values.Models)
         {
             if (m.Enabled)
             {
-                models.Add(ToModel(m, resourceNames, defaults));
+                models.Add(ToModel(m, values, resourceNames, defaults));
             }
         }
 
@@ -46,7 +47,8 @@ public static class ModelNormalizer
             new RateLimitSettings(rlp.Enabled, rlp.Labels, rlp.Annotations, defaults),
             backends,
             models,
-            secrets);
+            secrets,
+            engine);
     }
 
     private static List<Limit> ToLimits(IReadOnlyList<LimitSpec> limits)
@@ -78,7 +80,7 @@ public static class ModelNormalizer
         credentials,
         HostnameRules.UsesTls(b) ? b.TlsHostname ?? b.Hostname : null);
 
-    private static ValidModel ToModel(ModelSpec m, Dictionary<string, string> resourceNames, IReadOnlyList<Limit> defaults)
+    private static ValidModel ToModel(ModelSpec m, ValuesSpec values, Dictionary<string, string> resourceNames, IReadOnlyList<Limit> defaults)
     {
         var levels = SlotPriorities.Levels(m.Slots);
         var slots = new List<ValidSlot>(m.Slots.Count);
@@ -91,19 +93,27 @@ public static class ModelNormalizer
         }
 
         slots.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
-        Failover? failover = null;
-        if (levels.Count > 1)
+        var failover = levels.Count > 1 ? TrafficPolicyRules.Effective(m.Failover ?? values.ModelDefaults?.Failover, levels.Count) : null;
+        IReadOnlyList<Limit> chartLimits = !TrafficLimits.ChartLimitsApply(m, values) ? [] : m.RateLimits is { } own ? ToLimits(own) : defaults;
+        var passive = (m.HealthCheck ?? values.ModelDefaults?.HealthCheck)?.Passive is { } p
+            ? new PassiveHealthCheck(p.Consecutive5XxErrors, p.ConsecutiveGatewayErrors, p.Interval, p.BaseEjectionTime, p.MaxEjectionPercent)
+            : null;
+        return new ValidModel(m.Key, m.ModelMatch ?? m.Key, slots, chartLimits, m.Timeout, failover, ToTrafficLimits(m, values), passive, m.StreamIdleTimeout);
+    }
+
+    /// <summary>The model's <c>limits</c> list in force, sorted by name, each window as written (the rules made sure the engine counts in it).</summary>
+    private static List<TrafficLimit> ToTrafficLimits(ModelSpec m, ValuesSpec values)
+    {
+        var written = TrafficLimits.Effective(m, values);
+        var result = new List<TrafficLimit>(written.Count);
+        foreach (var l in written)
         {
-            var f = m.Failover;
-            failover = new Failover(
-                (int)(f?.NumRetries ?? levels.Count - 1),
-                f?.HttpStatusCodes ?? FailoverDefaults.HttpStatusCodes,
-                f?.Triggers ?? FailoverDefaults.DefaultTriggers,
-                f?.PerRetryTimeout,
-                f?.BackOffBaseInterval ?? FailoverDefaults.BackOffBaseInterval,
-                f?.BackOffMaxInterval ?? FailoverDefaults.BackOffMaxInterval);
+            var counted = TrafficLimits.CountedBy(l)!.Value;
+            var header = TrafficLimits.ClientHeader(l, values);
+            result.Add(new TrafficLimit(TrafficLimits.Name(l, counted, header), counted, header, (l.Requests ?? l.Tokens)!.Value, l.Window!));
         }
 
-        return new ValidModel(m.Key, m.ModelMatch ?? m.Key, slots, m.RateLimits is { } own ? ToLimits(own) : defaults, m.Timeout, failover);
+        result.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return result;
     }
 }

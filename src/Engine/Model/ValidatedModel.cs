@@ -11,7 +11,8 @@ public sealed record ValidatedModel(
     IReadOnlyList<ValidBackend> Backends,
     IReadOnlyList<ValidModel> Models,
     /// <summary>Every Secret the values name, sorted by backend and path: the one list its consumers read.</summary>
-    IReadOnlyList<SecretReference> Secrets)
+    IReadOnlyList<SecretReference> Secrets,
+    LimitEngine LimitEngine = LimitEngine.Kuadrant)
 {
     /// <summary>The references whose Secret the expander writes, under the data key AI Gateway reads.</summary>
     public IEnumerable<SecretReference> Projections => Secrets.Where(s => s.IsProjected);
@@ -45,10 +46,15 @@ public sealed record ValidModel(
     string Key,
     string ModelMatch,
     IReadOnlyList<ValidSlot> Slots,
+    /// <summary>The chart's request limits (<c>rateLimit.limits</c>, <c>rateLimitPolicy.defaults</c> or the built-in default), Kuadrant's.</summary>
     IReadOnlyList<Limit> Limits,
     string? Timeout,
     /// <summary>Null when all slots share one priority: there is nothing to fail over to.</summary>
-    Failover? Failover);
+    Failover? Failover,
+    /// <summary>The <c>limits</c> list in force, sorted by name, for <see cref="ValidatedModel.LimitEngine"/>.</summary>
+    IReadOnlyList<TrafficLimit> TrafficLimits,
+    PassiveHealthCheck? PassiveHealthCheck,
+    string? StreamIdleTimeout);
 
 public sealed record ValidSlot(string Key, string BackendResourceName, string? ModelNameOverride, int Priority, long? Weight);
 

@@ -1,3 +1,5 @@
+using AiGatewayModels.Engine.Model;
+
 namespace AiGatewayModels.Engine.Policy;
 
 /// <summary>
@@ -48,6 +50,51 @@ public sealed record ModelsPolicy
 
     /// <summary>The largest <c>limit</c> one rate may allow per window; null for no ceiling.</summary>
     public long? MaxRequestsPerWindow { get; init; }
+
+    /// <summary>The largest number of tokens one limit may allow per window; null for no ceiling.</summary>
+    public long? MaxTokensPerWindow { get; init; }
+
+    /// <summary>The engines values may choose with <c>rateLimiting.engine</c>; empty allows both.</summary>
+    public IReadOnlyList<LimitEngine> AllowedLimitEngines { get; init; } = [];
+
+    /// <summary>Whether limits may, must or must not count per client (by a request header).</summary>
+    public PerClientLimits PerClientLimits { get; init; } = PerClientLimits.Allowed;
+
+    /// <summary>
+    /// The headers that may tell clients apart (the ones the authentication in front of the gateway sets and overwrites);
+    /// empty allows any valid header name.
+    /// </summary>
+    public IReadOnlyList<string> AllowedClientHeaders { get; init; } = [];
+
+    /// <summary>
+    /// The oldest Envoy Gateway release the cluster may run: it decides how many global rate-limit rules one
+    /// BackendTrafficPolicy may hold. v1.8 is the oldest release AI Gateway v1.1 supports.
+    /// </summary>
+    public Version EnvoyGatewayVersion { get; init; } = new(1, 8);
+
+    /// <summary>What happens to retry settings that match a known crash pattern (<c>Rules.KnownCrashPatterns</c>).</summary>
+    public CrashPatternAction KnownCrashPatterns { get; init; } = CrashPatternAction.Deny;
+}
+
+public enum PerClientLimits
+{
+    /// <summary>Values choose.</summary>
+    Allowed,
+
+    /// <summary>Every enabled model needs at least one limit that counts per client.</summary>
+    Required,
+
+    /// <summary>No limit may count per client: nothing in front of the gateway authenticates the client header.</summary>
+    Forbidden,
+}
+
+public enum CrashPatternAction
+{
+    /// <summary>Refuse the values (the default: a crash takes the shared gateway down for every tenant).</summary>
+    Deny,
+
+    /// <summary>Accept them with a warning: for a data plane that carries the upstream fix.</summary>
+    Warn,
 }
 
 /// <summary>Values ConfigMaps in namespaces matching <see cref="Namespaces"/> may use the Gateways matching <see cref="Gateways"/> (<c>namespace/name</c> patterns).</summary>

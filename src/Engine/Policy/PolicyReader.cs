@@ -12,7 +12,10 @@ public static class PolicyReader
     public const string DataKey = "policy.yaml";
 
     private static readonly string[] RootKeys =
-        ["minBackendsPerModel", "hostnames", "allowPlaintext", "allowedSchemas", "credentials", "allowedGateways", "maxRequestsPerWindow"];
+        ["minBackendsPerModel", "hostnames", "allowPlaintext", "allowedSchemas", "credentials", "allowedGateways", "maxRequestsPerWindow", "rateLimiting", "knownCrashPatterns"];
+
+    private static readonly string[] RateLimitingKeys =
+        ["allowedEngines", "perClientLimits", "allowedClientHeaders", "maxTokensPerWindow", "envoyGatewayVersion"];
 
     private static readonly string[] HostnameKeys = ["allowed", "denied", "allowIPLiterals"];
     private static readonly string[] CredentialKeys = ["allowedTypes", "deniedTypes", "requireKeyless", "gatewayIdentityNamespaces"];
@@ -96,6 +99,13 @@ public static class PolicyReader
             bag.Error("allowedSchemas", $"unknown schema \"{schema}\"{DidYouMean.Suggest(schema, Rules.BackendRules.Schemas)}; known: {string.Join(", ", Rules.BackendRules.Schemas)}");
         }
 
+        if (r.String("knownCrashPatterns") is { } crash)
+        {
+            policy = policy with { KnownCrashPatterns = EnumValue(crash, "knownCrashPatterns", policy.KnownCrashPatterns, bag) };
+        }
+
+        policy = ReadRateLimiting(MappingReader.Open(r.Node("rateLimiting"), "rateLimiting", bag, RateLimitingKeys), policy, bag);
+
         return bag.HasErrors ? (null, bag.Items) : (policy, bag.Items);
     }
 
@@ -108,6 +118,73 @@ public static class PolicyReader
         }
 
         return types;
+    }
+
+    private static ModelsPolicy ReadRateLimiting(MappingReader? r, ModelsPolicy policy, DiagnosticBag bag)
+    {
+        if (r is null)
+        {
+            return policy;
+        }
+
+        var engines = new List<Model.LimitEngine>();
+        var engineNames = r.StringList("allowedEngines") ?? [];
+        for (var i = 0; i < engineNames.Count; i++)
+        {
+            engines.Add(EnumValue(engineNames[i], FieldPath.Index(r.ChildPath("allowedEngines"), i), Model.LimitEngine.Kuadrant, bag));
+        }
+
+        var headers = r.StringList("allowedClientHeaders") ?? [];
+        for (var i = 0; i < headers.Count; i++)
+        {
+            if (Rules.ClientHeaders.Problem(headers[i]) is { } problem)
+            {
+                bag.Error(FieldPath.Index(r.ChildPath("allowedClientHeaders"), i), problem);
+            }
+        }
+
+        var maxTokens = r.Integer("maxTokensPerWindow");
+        if (maxTokens is < 1)
+        {
+            bag.Error(r.ChildPath("maxTokensPerWindow"), $"must be at least 1, got {maxTokens}");
+        }
+
+        var version = policy.EnvoyGatewayVersion;
+        if (r.String("envoyGatewayVersion") is { } text)
+        {
+            var trimmed = text.StartsWith('v') ? text[1..] : text;
+            if (Version.TryParse(trimmed, out var parsed) && parsed.Major == 1 && trimmed.Count(c => c == '.') is 1 or 2)
+            {
+                version = new Version(parsed.Major, parsed.Minor);
+            }
+            else
+            {
+                bag.Error(r.ChildPath("envoyGatewayVersion"), $"{Shown.Value(text)} is not an Envoy Gateway release; write it like v1.8 (the oldest release the cluster runs)");
+            }
+        }
+
+        return policy with
+        {
+            AllowedLimitEngines = engines,
+            PerClientLimits = r.String("perClientLimits") is { } per ? EnumValue(per, r.ChildPath("perClientLimits"), policy.PerClientLimits, bag) : policy.PerClientLimits,
+            AllowedClientHeaders = headers,
+            MaxTokensPerWindow = maxTokens,
+            EnvoyGatewayVersion = version,
+        };
+    }
+
+    /// <summary>An enum member by its exact name; an error with a suggestion (and <paramref name="fallback"/>) otherwise.</summary>
+    private static T EnumValue<T>(string text, string path, T fallback, DiagnosticBag bag)
+        where T : struct, Enum
+    {
+        var names = Enum.GetNames<T>();
+        if (names.Contains(text, StringComparer.Ordinal))
+        {
+            return Enum.Parse<T>(text);
+        }
+
+        bag.Error(path, $"unknown value {Shown.Value(text)}{DidYouMean.Suggest(text, names)}; one of {string.Join(", ", names)}");
+        return fallback;
     }
 
     private static List<GatewayGrant> ReadGrants(YNode? node, DiagnosticBag bag)

@@ -56,18 +56,18 @@ public static class Renderer
             .Select(b => (b.ResourceName + "-tls", BackendObjects.BackendTLSPolicy(b), (JsonObject?)null)));
 
         var models = model.Models;
-        Emit(ResourceKind.AIGatewayRoute, models.Select(m => (m.Key, ModelObjects.AIGatewayRoute(m, model.Gateway), (JsonObject?)null)));
-        Emit(ResourceKind.BackendTrafficPolicy, models.Where(m => m.Failover is not null)
-            .Select(m => (m.Key + "-failover", ModelObjects.BackendTrafficPolicy(m, m.Failover!), (JsonObject?)null)));
-        if (model.RateLimit.Enabled)
+        var engine = model.LimitEngine;
+        Emit(ResourceKind.AIGatewayRoute, models.Select(m => (m.Key, ModelObjects.AIGatewayRoute(m, model.Gateway, LimitObjects.NeedsCosts(m, engine)), (JsonObject?)null)));
+        Emit(ResourceKind.BackendTrafficPolicy, models.Where(m => TrafficPolicyObjects.Needed(m, engine))
+            .Select(m => (ObjectNames.TrafficPolicy(m.Key), TrafficPolicyObjects.BackendTrafficPolicy(m, engine), (JsonObject?)null)));
+        Emit(ResourceKind.RateLimitPolicy, models.Where(m => LimitObjects.NeedsRateLimitPolicy(m, engine)).Select(m =>
         {
-            Emit(ResourceKind.RateLimitPolicy, models.Select(m =>
-            {
-                var name = m.Key + "-ratelimit";
-                var meta = ObjectMetadata.Build(model, name, options, model.RateLimit.Labels, model.RateLimit.Annotations);
-                return (name, ModelObjects.RateLimitPolicy(m), (JsonObject?)meta);
-            }));
-        }
+            var name = ObjectNames.RateLimitPolicy(m.Key);
+            var meta = ObjectMetadata.Build(model, name, options, model.RateLimit.Labels, model.RateLimit.Annotations);
+            return (name, LimitObjects.RateLimitPolicy(m, engine), (JsonObject?)meta);
+        }));
+        Emit(ResourceKind.TokenRateLimitPolicy, models.Where(m => LimitObjects.NeedsTokenRateLimitPolicy(m, engine))
+            .Select(m => (ObjectNames.TokenRateLimitPolicy(m.Key), LimitObjects.TokenRateLimitPolicy(m), (JsonObject?)null)));
 
         return new RenderResult(objects, skipped, [.. model.Projections], omitted);
     }

@@ -10,11 +10,12 @@ public sealed record ResourceKind(string Kind, string Group, string Plural, IRea
     public static readonly ResourceKind AIGatewayRoute = new("AIGatewayRoute", "aigateway.envoyproxy.io", "aigatewayroutes", ["v1beta1", "v1alpha1"]);
     public static readonly ResourceKind BackendTrafficPolicy = new("BackendTrafficPolicy", "gateway.envoyproxy.io", "backendtrafficpolicies", ["v1alpha1"]);
     public static readonly ResourceKind RateLimitPolicy = new("RateLimitPolicy", "kuadrant.io", "ratelimitpolicies", ["v1"]);
+    public static readonly ResourceKind TokenRateLimitPolicy = new("TokenRateLimitPolicy", "kuadrant.io", "tokenratelimitpolicies", ["v1alpha1"]);
     public static readonly ResourceKind Secret = new("Secret", string.Empty, "secrets", ["v1"]);
 
     /// <summary>Every kind we generate, in output order: dependencies before the objects that refer to them.</summary>
     public static readonly IReadOnlyList<ResourceKind> All =
-        [Backend, AIServiceBackend, BackendSecurityPolicy, BackendTLSPolicy, AIGatewayRoute, BackendTrafficPolicy, RateLimitPolicy, Secret];
+        [Backend, AIServiceBackend, BackendSecurityPolicy, BackendTLSPolicy, AIGatewayRoute, BackendTrafficPolicy, RateLimitPolicy, TokenRateLimitPolicy, Secret];
 
     public string ApiVersion(string version) => Group.Length == 0 ? version : Group + "/" + version;
 }

@@ -10,6 +10,30 @@ public static partial class Durations
 {
     public static bool IsValid(string s) => Pattern().IsMatch(s);
 
+    /// <summary>The length of a valid duration (<see cref="IsValid"/>); null for anything else.</summary>
+    public static TimeSpan? TryParse(string s)
+    {
+        if (!IsValid(s))
+        {
+            return null;
+        }
+
+        var total = TimeSpan.Zero;
+        foreach (Match group in Group().Matches(s))
+        {
+            var n = long.Parse(group.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            total += group.Groups[2].Value switch
+            {
+                "h" => TimeSpan.FromHours(n),
+                "m" => TimeSpan.FromMinutes(n),
+                "s" => TimeSpan.FromSeconds(n),
+                _ => TimeSpan.FromMilliseconds(n),
+            };
+        }
+
+        return total;
+    }
+
     public static string Problem(string s)
     {
         var days = Days().Match(s);
@@ -26,6 +50,9 @@ public static partial class Durations
 
     [GeneratedRegex(@"^([0-9]{1,5}(h|m|s|ms)){1,4}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
+
+    [GeneratedRegex("([0-9]{1,5})(ms|h|m|s)", RegexOptions.CultureInvariant)]
+    private static partial Regex Group();
 
     [GeneratedRegex(@"^([0-9]{1,4})d\z", RegexOptions.CultureInvariant)]
     private static partial Regex Days();

@@ -46,11 +46,6 @@ public static class ModelRules
                 found.Add(Diagnostic.Error(FieldPath.Child(m.Path, "timeout"), $"{Shown.Value(timeout)} is not a duration: {Durations.Problem(timeout)}"));
             }
 
-            if (m.Failover is { } failover)
-            {
-                CheckFailover(failover, levels.Count, found);
-            }
-
             if (m.Enabled)
             {
                 foreach (var s in m.Slots)
@@ -171,46 +166,5 @@ public static class ModelRules
         }
 
         return false;
-    }
-
-    /// <param name="levels">How many distinct priorities the model's enabled slots have.</param>
-    private static void CheckFailover(FailoverSpec f, int levels, List<Diagnostic> found)
-    {
-        if (f.NumRetries is { } n && n is < 0 or > 10)
-        {
-            found.Add(Diagnostic.Error(FieldPath.Child(f.Path, "numRetries"), $"{n} is out of range; use 0 to 10"));
-        }
-
-        for (var i = 0; i < (f.HttpStatusCodes?.Count ?? 0); i++)
-        {
-            if (f.HttpStatusCodes![i] is < 100 or > 599)
-            {
-                found.Add(Diagnostic.Error(FieldPath.Index(FieldPath.Child(FieldPath.Child(f.Path, "retryOn"), "httpStatusCodes"), i), $"{f.HttpStatusCodes[i]} is not an HTTP status code; use 100 to 599"));
-            }
-        }
-
-        for (var i = 0; i < (f.Triggers?.Count ?? 0); i++)
-        {
-            if (!FailoverDefaults.Triggers.Contains(f.Triggers![i]))
-            {
-                found.Add(Diagnostic.Error(FieldPath.Index(FieldPath.Child(FieldPath.Child(f.Path, "retryOn"), "triggers"), i), $"unknown retry trigger {Shown.Value(f.Triggers[i])}{DidYouMean.Suggest(f.Triggers[i], FailoverDefaults.Triggers)}; one of {string.Join(", ", FailoverDefaults.Triggers)}"));
-            }
-        }
-
-        CheckDuration(f, "perRetryTimeout", f.PerRetryTimeout, found);
-        CheckDuration(f, "backOff.baseInterval", f.BackOffBaseInterval, found);
-        CheckDuration(f, "backOff.maxInterval", f.BackOffMaxInterval, found);
-        if (levels < 2)
-        {
-            found.Add(Diagnostic.Warning(f.Path, "failover settings have no effect: all enabled backends share one priority; give fallbacks priority: 1"));
-        }
-    }
-
-    private static void CheckDuration(FailoverSpec f, string name, string? value, List<Diagnostic> found)
-    {
-        if (value is not null && !Durations.IsValid(value))
-        {
-            found.Add(Diagnostic.Error(f.Path + "." + name, $"{Shown.Value(value)} is not a duration: {Durations.Problem(value)}"));
-        }
     }
 }

@@ -9,7 +9,7 @@ namespace AiGatewayModels.Engine.Values;
 /// </summary>
 public static class ValuesBinder
 {
-    internal static readonly string[] RootKeys = ["gatewayRef", "rateLimitPolicy", "backends", "models"];
+    internal static readonly string[] RootKeys = ["gatewayRef", "rateLimitPolicy", "rateLimiting", "modelDefaults", "backends", "models"];
     internal static readonly string[] GatewayRefKeys = ["name", "namespace", "sectionName"];
     internal static readonly string[] RateLimitPolicyKeys = ["enabled", "labels", "annotations", "defaults"];
     internal static readonly string[] LimitsHolderKeys = ["limits"];
@@ -19,11 +19,9 @@ public static class ValuesBinder
         ["resourceName", "schema", "schemaVersion", "prefix", "fqdn", "apiKeySecretRef", "awsCredentials", "azureCredentials", "gcpCredentials", "tlsHostname"];
 
     internal static readonly string[] FqdnKeys = ["hostname", "port"];
-    internal static readonly string[] ModelKeys = ["enabled", "modelMatch", "rateLimit", "backends", "timeout", "failover"];
+    internal static readonly string[] ModelKeys =
+        ["enabled", "modelMatch", "rateLimit", "limits", "backends", "timeout", "streamIdleTimeout", "failover", "healthCheck"];
     internal static readonly string[] SlotKeys = ["enabled", "ref", "modelNameOverride", "priority", "weight"];
-    internal static readonly string[] FailoverKeys = ["numRetries", "retryOn", "perRetryTimeout", "backOff"];
-    internal static readonly string[] RetryOnKeys = ["httpStatusCodes", "triggers"];
-    internal static readonly string[] BackOffKeys = ["baseInterval", "maxInterval"];
 
     public static ValuesSpec Bind(YNode root, DiagnosticBag bag)
     {
@@ -56,7 +54,7 @@ public static class ValuesBinder
             bag.Warning("models", "no models are defined, so nothing will be routed");
         }
 
-        return new ValuesSpec(gatewayRef, rateLimitPolicy, backends, models);
+        return new ValuesSpec(gatewayRef, rateLimitPolicy, backends, models, TrafficBinder.RateLimiting(r), TrafficBinder.ModelDefaults(r, bag));
     }
 
     private static int EntryCount(YNode? node) => node is YMapping m ? m.Entries.Count : 0;
@@ -231,7 +229,10 @@ public static class ValuesBinder
             rateLimit is null ? null : BindLimits(rateLimit, bag),
             slots,
             r.Duration("timeout"),
-            BindFailover(r.OpenChild("failover", FailoverKeys)));
+            TrafficBinder.Failover(r.OpenChild("failover", TrafficBinder.FailoverKeys)),
+            TrafficBinder.Limits(r, bag),
+            TrafficBinder.HealthCheck(r),
+            r.Duration("streamIdleTimeout"));
     }
 
     private static SlotSpec BindSlot(string key, string path, YNode node, DiagnosticBag bag)
@@ -246,24 +247,5 @@ public static class ValuesBinder
         }
 
         return new SlotSpec(key, path, r.Bool("enabled") ?? true, r.String("ref", required: true), r.String("modelNameOverride"), r.Integer("priority"), r.Integer("weight"));
-    }
-
-    private static FailoverSpec? BindFailover(MappingReader? r)
-    {
-        if (r is null)
-        {
-            return null;
-        }
-
-        var retryOn = r.OpenChild("retryOn", RetryOnKeys);
-        var backOff = r.OpenChild("backOff", BackOffKeys);
-        return new FailoverSpec(
-            r.Path,
-            r.Integer("numRetries"),
-            retryOn?.IntegerList("httpStatusCodes"),
-            retryOn?.StringList("triggers"),
-            r.Duration("perRetryTimeout"),
-            backOff?.Duration("baseInterval"),
-            backOff?.Duration("maxInterval"));
     }
 }

@@ -8,7 +8,9 @@ public sealed record ValuesSpec(
     GatewayRefSpec? GatewayRef,
     RateLimitPolicySpec RateLimitPolicy,
     IReadOnlyList<BackendSpec> Backends,
-    IReadOnlyList<ModelSpec> Models);
+    IReadOnlyList<ModelSpec> Models,
+    RateLimitingSpec? RateLimiting = null,
+    ModelDefaultsSpec? ModelDefaults = null);
 
 public sealed record GatewayRefSpec(string Path, string? Name, string? Namespace, string? SectionName);
 
@@ -51,7 +53,10 @@ public sealed record ModelSpec(
     IReadOnlyList<LimitSpec>? RateLimits,
     IReadOnlyList<SlotSpec> Slots,
     string? Timeout,
-    FailoverSpec? Failover);
+    FailoverSpec? Failover,
+    IReadOnlyList<TrafficLimitSpec>? Limits = null,
+    HealthCheckSpec? HealthCheck = null,
+    string? StreamIdleTimeout = null);
 
 public sealed record SlotSpec(
     string Key,
@@ -70,3 +75,36 @@ public sealed record FailoverSpec(
     string? PerRetryTimeout,
     string? BackOffBaseInterval,
     string? BackOffMaxInterval);
+
+/// <summary><c>rateLimiting</c>: which engine enforces the <c>limits</c> lists, and the header that names a client.</summary>
+public sealed record RateLimitingSpec(string Path, string? Engine, string? ClientHeader);
+
+/// <summary><c>modelDefaults</c>: what every model gets unless it sets the same key itself.</summary>
+public sealed record ModelDefaultsSpec(string Path, IReadOnlyList<TrafficLimitSpec>? Limits, FailoverSpec? Failover, HealthCheckSpec? HealthCheck);
+
+/// <summary>
+/// One item of a <c>limits</c> list: what it counts (<c>requests</c>, or <c>tokens</c> of a <c>tokenType</c>), over
+/// which <c>window</c>, and who is counted (<c>per</c>: the model, or each client by <c>clientHeader</c>).
+/// </summary>
+public sealed record TrafficLimitSpec(
+    string Path,
+    string? Name,
+    long? Requests,
+    long? Tokens,
+    string? TokenType,
+    string? Window,
+    string? Per,
+    string? ClientHeader,
+    /// <summary>Whether <c>requests</c> or <c>tokens</c> is written at all (even mistyped, which the binder reports).</summary>
+    bool NamesAmount = true);
+
+/// <summary><c>healthCheck</c>: only passive checks (outlier detection) so far.</summary>
+public sealed record HealthCheckSpec(string Path, PassiveHealthCheckSpec? Passive);
+
+public sealed record PassiveHealthCheckSpec(
+    string Path,
+    long? Consecutive5XxErrors,
+    long? ConsecutiveGatewayErrors,
+    string? Interval,
+    string? BaseEjectionTime,
+    long? MaxEjectionPercent);

@@ -61,12 +61,24 @@ public sealed class CaseCatalogTests
         // models
         "enabled backend(s); at least", "an HTTPRoute rule takes at most 16", "is not defined under backends", "is already matched by models.",
         "cannot be matched", "is negative; priorities start at 0", "is out of range; use 0 to 1,000,000", "is not a duration", "days are not a unit here",
-        "a duration needs a unit", "is out of range; use 0 to 10", "is not an HTTP status code", "unknown retry trigger",
+        "a duration needs a unit", "is out of range; use 0 to 15", "is not an HTTP status code", "unknown retry trigger",
 
         // rate limits
         "allows no requests", "is not a Kuadrant window", "become the same Kuadrant identifier", "no limits are given", "no rates are given",
         "exceeds the policy's maximum", "is too large; use at most", "a limit name needs 1 to 63 characters", "is not a valid label key",
         "is not a valid label value", "is set by the expander and cannot be overridden", "is not a valid annotation key",
+
+        // limits (rateLimiting, modelDefaults.limits, models.*.limits)
+        "is not an Envoy Gateway window", "is not a Kuadrant window: Kuadrant counts in fixed durations", "weeks are not a unit here", "the unit is written",
+        "counts total tokens only", "a limit counts requests or tokens, not both", "a limit needs what it counts", "tokenType belongs to a limit of tokens",
+        "allows no tokens", "unknown token type", "a limit per model counts no clients", "is not a limit name", "an empty limit", "expected a list of limits",
+        "is not a usable header name", "write it in lowercase", "carries a credential", "is the header AI Gateway sets to the model id", "unknown engine",
+        "is not allowed by the policy (allowed: Kuadrant)", "the policy does not allow Kuadrant", "the policy forbids per-client limits",
+        "the policy requires a per-client limit", "is not among the policy's client headers", "tokens per window", "can count per window",
+        "(one global rule per limit)", "cannot be matched by Envoy Gateway's rate-limit rules", "another limit of model", "is longer than 63 characters",
+
+        // the traffic policy (failover, healthCheck, streamIdleTimeout)
+        "crashes Envoy (SIGSEGV)", "is not a percentage", "consecutive errors", "would end every stream at once",
 
         // ConfigMap manifests
         "a ConfigMap has apiVersion: v1", "required field metadata.name is missing", "is not a valid ConfigMap name", "the ConfigMap is not marked as models values",
@@ -79,6 +91,8 @@ public sealed class CaseCatalogTests
         "failover settings have no effect", "ignored: rateLimitPolicy.enabled is false", "is not used by any enabled model", "ignored: only data.",
         "no models are defined", "is the Bedrock endpoint of", "is the Vertex AI endpoint of", "AI Gateway ignores schemaVersion for schema",
         "so AI Gateway sends an empty api-version", "looks like a project ID, but the audience",
+        "every limit here counts per client", "two engines then count", "accepted because the policy says knownCrashPatterns: Warn",
+        "ejects no backend", "never ends a stream", "is not failed over", "leaves no time to fail over",
     ];
 
     [Fact]

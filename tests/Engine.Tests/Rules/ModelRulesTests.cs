@@ -179,37 +179,4 @@ public sealed class ModelRulesTests
     [InlineData("500ms")]
     public void Valid_timeouts_pass(string timeout) =>
         Specs.NoDiagnostics(Check(WithModel($"    timeout: {timeout}\n    backends:\n      a: {{ref: openai}}\n      b: {{ref: anthropic, priority: 1}}\n")));
-
-    private static string WithFailover(string failover) =>
-        WithModel("    failover:\n" + failover + "    backends:\n      a: {ref: openai}\n      b: {ref: anthropic, priority: 1}\n");
-
-    [Theory]
-    [InlineData("      numRetries: 11\n", "models.gpt-4o.failover.numRetries", "11 is out of range; use 0 to 10")]
-    [InlineData("      numRetries: -1\n", "models.gpt-4o.failover.numRetries", "-1 is out of range")]
-    [InlineData("      retryOn: {httpStatusCodes: [99]}\n", "models.gpt-4o.failover.retryOn.httpStatusCodes[0]", "99 is not an HTTP status code")]
-    [InlineData("      retryOn: {httpStatusCodes: [429, 600]}\n", "models.gpt-4o.failover.retryOn.httpStatusCodes[1]", "600 is not an HTTP status code")]
-    [InlineData("      retryOn: {triggers: [reset, retriable-4XX]}\n", "models.gpt-4o.failover.retryOn.triggers[1]", "unknown retry trigger \"retriable-4XX\" (did you mean \"retriable-4xx\"?)")]
-    [InlineData("      perRetryTimeout: 1d\n", "models.gpt-4o.failover.perRetryTimeout", "use 24h")]
-    [InlineData("      backOff: {baseInterval: soon}\n", "models.gpt-4o.failover.backOff.baseInterval", "is not a duration")]
-    [InlineData("      backOff: {maxInterval: 1m30}\n", "models.gpt-4o.failover.backOff.maxInterval", "is not a duration")]
-    public void Failover_settings_are_checked(string failover, string path, string fragment) =>
-        Specs.SingleError(Check(WithFailover(failover)), path, fragment);
-
-    [Fact]
-    public void Every_known_trigger_and_the_edges_of_the_ranges_pass()
-    {
-        var triggers = string.Join(", ", FailoverDefaults.Triggers);
-        Specs.NoDiagnostics(Check(WithFailover($"      numRetries: 10\n      retryOn: {{httpStatusCodes: [100, 599], triggers: [{triggers}]}}\n")));
-        Specs.NoDiagnostics(Check(WithFailover("      numRetries: 0\n")));
-    }
-
-    [Fact]
-    public void Failover_with_a_single_priority_is_a_warning()
-    {
-        var findings = Check(WithModel("    failover: {numRetries: 2}\n    backends:\n      a: {ref: openai}\n      b: {ref: anthropic}\n"));
-        var warning = Assert.Single(findings);
-        Assert.False(warning.IsError);
-        Assert.Equal("models.gpt-4o.failover", warning.Path);
-        Assert.Contains("failover settings have no effect", warning.Message, StringComparison.Ordinal);
-    }
 }

@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using AiGatewayModels.Engine.Diagnostics;
+using AiGatewayModels.Engine.Model;
+
+namespace AiGatewayModels.Engine.Rules;
+
+/// <summary>
+/// The <c>window</c> of a limit, judged per engine. The two engines count differently, so neither form is translated
+/// into the other: Kuadrant (Limitador) counts in windows of a fixed length that start with the first request
+/// (<c>30s</c>, <c>1m</c>, <c>24h</c>: units h, m, s, ms), Envoy Gateway's rate-limit service in calendar-aligned units
+/// (<c>Second</c> … <c>Year</c>: a Day ends at midnight UTC). A window the engine cannot express is an error that names
+/// the engine and the nearest form that works.
+/// </summary>
+public static partial class LimitWindows
+{
+    /// <summary>Envoy Gateway's <c>RateLimitUnit</c> enum (v1.9.0).</summary>
+    public static readonly IReadOnlyList<string> EnvoyGatewayUnits = ["Second", "Minute", "Hour", "Day", "Week", "Month", "Year"];
+
+    /// <summary>The fixed lengths among those units, shortest first; Month and Year are calendar lengths.</summary>
+    private static readonly (string Unit, TimeSpan Length)[] FixedUnits =
+    [
+        ("Second", TimeSpan.FromSeconds(1)), ("Minute", TimeSpan.FromMinutes(1)), ("Hour", TimeSpan.FromHours(1)),
+        ("Day", TimeSpan.FromDays(1)), ("Week", TimeSpan.FromDays(7)),
+    ];
+
+    /// <summary>Kuadrant durations closest to Envoy Gateway's units (Month as 30 days, Year as 365 days).</summary>
+    private static readonly Dictionary<string, string> KuadrantNearest = new(StringComparer.Ordinal)
+    {
+        ["Second"] = "1s", ["Minute"] = "1m", ["Hour"] = "1h", ["Day"] = "24h", ["Week"] = "168h", ["Month"] = "720h", ["Year"] = "8760h",
+    };
+
+    /// <summary>Null when <paramref name="window"/> is a window <paramref name="engine"/> counts in; else what is wrong and the fix.</summary>
+    public static string? Problem(LimitEngine engine, string window, long? limit) =>
+        engine == LimitEngine.Kuadrant ? KuadrantProblem(window) : EnvoyGatewayProblem(window, limit);
+
+    private static string? KuadrantProblem(string window)
+    {
+        if (Durations.IsValid(window))
+        {
+            return null;
+        }
+
+        var unit = EnvoyGatewayUnits.FirstOrDefault(u => string.Equals(u, window, StringComparison.OrdinalIgnoreCase));
+        if (unit is not null)
+        {
+            var calendar = unit is "Month" or "Year" ? $"; a calendar {unit.ToLowerInvariant()} needs rateLimiting.engine: EnvoyGateway" : string.Empty;
+            return $"{Shown.Value(window)} is not a Kuadrant window: Kuadrant counts in fixed durations from the first request (units h, m, s, ms), not calendar units; nearest: {KuadrantNearest[unit]}{calendar}";
+        }
+
+        var weeks = Weeks().Match(window);
+        if (weeks.Success)
+        {
+            return $"{Shown.Value(window)} is not a Kuadrant window: weeks are not a unit here; use {long.Parse(weeks.Groups[1].Value, CultureInfo.InvariantCulture) * 168}h";
+        }
+
+        return $"{Shown.Value(window)} is not a Kuadrant window: {Durations.Problem(window)}";
+    }
+
+    private static string? EnvoyGatewayProblem(string window, long? limit)
+    {
+        if (EnvoyGatewayUnits.Contains(window))
+        {
+            return null;
+        }
+
+        const string Units = "Envoy Gateway counts per Second, Minute, Hour, Day, Week, Month or Year (calendar-aligned)";
+        var unit = EnvoyGatewayUnits.FirstOrDefault(u => string.Equals(u, window, StringComparison.OrdinalIgnoreCase));
+        if (unit is not null)
+        {
+            return $"{Shown.Value(window)} is not an Envoy Gateway window: the unit is written {unit}";
+        }
+
+        var length = Durations.TryParse(window) ?? DaysOrWeeks(window);
+        if (length is not { } d || d <= TimeSpan.Zero)
+        {
+            return $"{Shown.Value(window)} is not an Envoy Gateway window: {Units}; write one of them, e.g. window: Minute";
+        }
+
+        foreach (var (name, fixedLength) in FixedUnits)
+        {
+            if (d == fixedLength)
+            {
+                return $"{Shown.Value(window)} is not an Envoy Gateway window: {Units}; write window: {name}";
+            }
+        }
+
+        var below = FixedUnits.LastOrDefault(u => u.Length < d);
+        var above = FixedUnits.FirstOrDefault(u => u.Length > d);
+        var options = new List<string>(2);
+        foreach (var (name, fixedLength) in new[] { below, above })
+        {
+            if (name is null)
+            {
+                continue;
+            }
+
+            options.Add(limit is { } n && Scaled(n, fixedLength, d) is { } scaled
+                ? string.Create(CultureInfo.InvariantCulture, $"window: {name} with a limit of {scaled}")
+                : $"window: {name}");
+        }
+
+        if (above.Unit is null)
+        {
+            options.Add("window: Month");
+        }
+
+        var rate = limit is null ? string.Empty : " (about the same rate)";
+        return $"{Shown.Value(window)} is not an Envoy Gateway window: {Units}; nearest: {string.Join(" or ", options)}{rate}";
+    }
+
+    /// <summary>The limit that keeps the same rate over <paramref name="to"/> instead of <paramref name="from"/>; null below 1.</summary>
+    private static long? Scaled(long limit, TimeSpan to, TimeSpan from)
+    {
+        var scaled = Math.Floor((double)limit * to.Ticks / from.Ticks);
+        return scaled is >= 1 and <= long.MaxValue ? (long)scaled : null;
+    }
+
+    private static TimeSpan? DaysOrWeeks(string window)
+    {
+        var days = Days().Match(window);
+        if (days.Success)
+        {
+            return TimeSpan.FromDays(long.Parse(days.Groups[1].Value, CultureInfo.InvariantCulture));
+        }
+
+        var weeks = Weeks().Match(window);
+        return weeks.Success ? TimeSpan.FromDays(7 * long.Parse(weeks.Groups[1].Value, CultureInfo.InvariantCulture)) : null;
+    }
+
+    [GeneratedRegex(@"^([0-9]{1,4})d\z", RegexOptions.CultureInvariant)]
+    private static partial Regex Days();
+
+    [GeneratedRegex(@"^([0-9]{1,3})w\z", RegexOptions.CultureInvariant)]
+    private static partial Regex Weeks();
+}

@@ -1,0 +1,114 @@
+using AiGatewayModels.Engine.Diagnostics;
+using AiGatewayModels.Engine.Yaml;
+
+namespace AiGatewayModels.Engine.Values;
+
+/// <summary>
+/// The traffic extensions of the values: <c>rateLimiting</c>, <c>modelDefaults</c>, and a model's <c>limits</c>,
+/// <c>failover</c> and <c>healthCheck</c>. Shape and types only, like the rest of the binder.
+/// </summary>
+internal static class TrafficBinder
+{
+    internal static readonly string[] RateLimitingKeys = ["engine", "clientHeader"];
+    internal static readonly string[] ModelDefaultsKeys = ["limits", "failover", "healthCheck"];
+    internal static readonly string[] LimitKeys = ["name", "requests", "tokens", "tokenType", "window", "per", "clientHeader"];
+    internal static readonly string[] FailoverKeys = ["numRetries", "retryOn", "perRetryTimeout", "backOff"];
+    internal static readonly string[] RetryOnKeys = ["httpStatusCodes", "triggers"];
+    internal static readonly string[] BackOffKeys = ["baseInterval", "maxInterval"];
+    internal static readonly string[] HealthCheckKeys = ["passive"];
+    internal static readonly string[] PassiveKeys = ["consecutive5XxErrors", "consecutiveGatewayErrors", "interval", "baseEjectionTime", "maxEjectionPercent"];
+
+    public static RateLimitingSpec? RateLimiting(MappingReader root)
+    {
+        var r = root.OpenChild("rateLimiting", RateLimitingKeys);
+        return r is null ? null : new RateLimitingSpec(r.Path, r.String("engine"), r.String("clientHeader"));
+    }
+
+    public static ModelDefaultsSpec? ModelDefaults(MappingReader root, DiagnosticBag bag)
+    {
+        var r = root.OpenChild("modelDefaults", ModelDefaultsKeys);
+        return r is null ? null : new ModelDefaultsSpec(r.Path, Limits(r, bag), Failover(r.OpenChild("failover", FailoverKeys)), HealthCheck(r));
+    }
+
+    /// <summary>The <c>limits</c> list under <paramref name="holder"/>: null when absent, empty when written as <c>[]</c>.</summary>
+    public static List<TrafficLimitSpec>? Limits(MappingReader holder, DiagnosticBag bag)
+    {
+        switch (holder.Node("limits"))
+        {
+            case null:
+                return null;
+            case YScalar s when ScalarTyping.IsNull(s):
+                return null;
+            case YSequence seq:
+                var limits = new List<TrafficLimitSpec>(seq.Items.Count);
+                var listPath = holder.ChildPath("limits");
+                for (var i = 0; i < seq.Items.Count; i++)
+                {
+                    var path = FieldPath.Index(listPath, i);
+                    var r = MappingReader.Open(seq.Items[i], path, bag, LimitKeys);
+                    if (r is null)
+                    {
+                        if (seq.Items[i] is YScalar n && ScalarTyping.IsNull(n))
+                        {
+                            bag.Error(path, "an empty limit; give what it counts and its window, e.g. {tokens: 100000, window: Day, per: client}");
+                        }
+
+                        continue;
+                    }
+
+                    limits.Add(new TrafficLimitSpec(
+                        path,
+                        r.String("name"),
+                        r.Integer("requests"),
+                        r.Integer("tokens"),
+                        r.String("tokenType"),
+                        r.Duration("window", required: true),
+                        r.String("per"),
+                        r.String("clientHeader"),
+                        r.Node("requests") is not null || r.Node("tokens") is not null));
+                }
+
+                return limits;
+            case var other:
+                bag.Error(holder.ChildPath("limits"), $"expected a list of limits, e.g. [{{requests: 600, window: 1m}}, {{tokens: 100000, window: 24h, per: client}}], got {other.KindName}");
+                return null;
+        }
+    }
+
+    public static FailoverSpec? Failover(MappingReader? r)
+    {
+        if (r is null)
+        {
+            return null;
+        }
+
+        var retryOn = r.OpenChild("retryOn", RetryOnKeys);
+        var backOff = r.OpenChild("backOff", BackOffKeys);
+        return new FailoverSpec(
+            r.Path,
+            r.Integer("numRetries"),
+            retryOn?.IntegerList("httpStatusCodes"),
+            retryOn?.StringList("triggers"),
+            r.Duration("perRetryTimeout"),
+            backOff?.Duration("baseInterval"),
+            backOff?.Duration("maxInterval"));
+    }
+
+    public static HealthCheckSpec? HealthCheck(MappingReader holder)
+    {
+        var r = holder.OpenChild("healthCheck", HealthCheckKeys);
+        if (r is null)
+        {
+            return null;
+        }
+
+        var p = r.OpenChild("passive", PassiveKeys);
+        return new HealthCheckSpec(r.Path, p is null ? null : new PassiveHealthCheckSpec(
+            p.Path,
+            p.Integer("consecutive5XxErrors"),
+            p.Integer("consecutiveGatewayErrors"),
+            p.Duration("interval"),
+            p.Duration("baseEjectionTime"),
+            p.Integer("maxEjectionPercent")));
+    }
+}
