@@ -149,4 +149,48 @@ public sealed class ModelNormalizerTests
         Assert.Equal([new KeyValuePair<string, string>("example.com/owner", "me")], model.RateLimit.Annotations);
         Assert.Equal("300s", model.Models[0].Timeout);
     }
+
+    [Fact]
+    public void Limits_are_normalised_with_their_engine_names_and_client_headers()
+    {
+        var yaml = Specs.Gateway + "rateLimitPolicy: {enabled: false}\nrateLimiting: {engine: EnvoyGateway, clientHeader: x-team}\n"
+            + "modelDefaults:\n  limits: [{tokens: 100, window: Day, per: client}, {name: burst, requests: 5, window: Second}]\n"
+            + Specs.Backends + Specs.Models + "  claude:\n    limits: [{tokens: 7, tokenType: OutputToken, window: Month, clientHeader: x-user-id}]\n"
+            + "    backends:\n      a: {ref: anthropic}\n      b: {ref: openai, priority: 1}\n";
+        var model = Normalize(yaml);
+        Assert.Equal(LimitEngine.EnvoyGateway, model.LimitEngine);
+        var gpt = model.Models.Single(m => m.Key == "gpt-4o");
+        Assert.Equal(
+            [new TrafficLimit("burst", Counted.Requests, null, 5, "Second"), new TrafficLimit("total-tokens-per-x-team-day", Counted.TotalToken, "x-team", 100, "Day")],
+            gpt.TrafficLimits);
+        Assert.Empty(gpt.Limits);
+        Assert.Equal([new TrafficLimit("output-tokens-per-x-user-id-month", Counted.OutputToken, "x-user-id", 7, "Month")], model.Models.Single(m => m.Key == "claude").TrafficLimits);
+    }
+
+    [Fact]
+    public void Request_limits_of_a_model_replace_the_chart_s_built_in_default_but_not_written_defaults()
+    {
+        var requests = Specs.Valid + "    limits: [{requests: 10, window: 1m}]\n";
+        Assert.Empty(Assert.Single(Normalize(requests).Models).Limits);
+        var tokens = Specs.Valid + "    limits: [{tokens: 10, window: 1m}]\n";
+        Assert.Same(ModelNormalizer.ChartDefaultLimits, Assert.Single(Normalize(tokens).Models).Limits);
+        var written = Specs.Gateway + "rateLimitPolicy: {defaults: {limits: {own: {rates: [{limit: 7, window: 1s}]}}}}\n" + Specs.Backends + Specs.Models + "    limits: [{requests: 10, window: 1m}]\n";
+        Assert.Equal("own", Assert.Single(Assert.Single(Normalize(written).Models).Limits).Name);
+    }
+
+    [Fact]
+    public void Model_defaults_give_failover_and_health_checks_that_a_model_s_own_replace_whole()
+    {
+        var yaml = Specs.Gateway + "modelDefaults:\n  failover: {numRetries: 0, perRetryTimeout: 20s}\n  healthCheck: {passive: {consecutive5XxErrors: 3}}\n"
+            + Specs.Backends + Specs.Models + "  claude:\n    failover: {backOff: {maxInterval: 1s}}\n    healthCheck: {passive: null}\n    streamIdleTimeout: 15s\n"
+            + "    backends:\n      a: {ref: anthropic}\n      b: {ref: openai, priority: 1}\n";
+        var model = Normalize(yaml);
+        var gpt = model.Models.Single(m => m.Key == "gpt-4o");
+        Assert.Equal((0, "20s"), (gpt.Failover!.NumRetries, gpt.Failover.PerRetryTimeout));
+        Assert.Equal(new PassiveHealthCheck(3, null, null, null, null), gpt.PassiveHealthCheck);
+        var claude = model.Models.Single(m => m.Key == "claude");
+        Assert.Equal((1, null, "1s"), (claude.Failover!.NumRetries, claude.Failover.PerRetryTimeout, claude.Failover.BackOffMaxInterval));
+        Assert.Null(claude.PassiveHealthCheck);
+        Assert.Equal("15s", claude.StreamIdleTimeout);
+    }
 }

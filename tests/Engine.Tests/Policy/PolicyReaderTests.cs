@@ -58,6 +58,46 @@ public sealed class PolicyReaderTests
     }
 
     [Fact]
+    public void The_limit_and_failover_settings_are_read()
+    {
+        var (policy, diagnostics) = PolicyReader.Read("""
+            knownCrashPatterns: Warn
+            rateLimiting:
+              allowedEngines: [EnvoyGateway]
+              perClientLimits: Required
+              allowedClientHeaders: [x-user-id, x-tenant-id]
+              maxTokensPerWindow: 1000000
+              envoyGatewayVersion: v1.6.2
+            """);
+        Assert.Empty(diagnostics);
+        Assert.NotNull(policy);
+        Assert.Equal(CrashPatternAction.Warn, policy.KnownCrashPatterns);
+        Assert.Equal([AiGatewayModels.Engine.Model.LimitEngine.EnvoyGateway], policy.AllowedLimitEngines);
+        Assert.Equal(PerClientLimits.Required, policy.PerClientLimits);
+        Assert.Equal(["x-user-id", "x-tenant-id"], policy.AllowedClientHeaders);
+        Assert.Equal(1_000_000, policy.MaxTokensPerWindow);
+        Assert.Equal(new Version(1, 6), policy.EnvoyGatewayVersion);
+    }
+
+    [Theory]
+    [InlineData("knownCrashPatterns: warn\n", "knownCrashPatterns", "unknown value \"warn\" (did you mean \"Warn\"?); one of Deny, Warn")]
+    [InlineData("rateLimiting: {allowedEngines: [Kuadrant, Envoy]}\n", "rateLimiting.allowedEngines[1]", "unknown value \"Envoy\"")]
+    [InlineData("rateLimiting: {perClientLimits: required}\n", "rateLimiting.perClientLimits", "(did you mean \"Required\"?)")]
+    [InlineData("rateLimiting: {allowedClientHeaders: [Authorization]}\n", "rateLimiting.allowedClientHeaders[0]", "carries a credential")]
+    [InlineData("rateLimiting: {maxTokensPerWindow: 0}\n", "rateLimiting.maxTokensPerWindow", "must be at least 1")]
+    [InlineData("rateLimiting: {envoyGatewayVersion: latest}\n", "rateLimiting.envoyGatewayVersion", "write it like v1.8")]
+    [InlineData("rateLimiting: {envoyGatewayVersion: \"2.0\"}\n", "rateLimiting.envoyGatewayVersion", "is not an Envoy Gateway release")]
+    [InlineData("rateLimiting: {engines: [Kuadrant]}\n", "rateLimiting.engines", "unknown key \"engines\"; allowed here: allowedEngines")]
+    public void A_broken_limit_setting_is_refused_with_its_path(string text, string path, string fragment)
+    {
+        var (policy, diagnostics) = PolicyReader.Read(text);
+        Assert.Null(policy);
+        var error = Assert.Single(diagnostics);
+        Assert.Equal(path, error.Path);
+        Assert.Contains(fragment, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Unset_settings_keep_their_safe_defaults()
     {
         var (policy, _) = PolicyReader.Read("allowPlaintext: false\n");
@@ -70,6 +110,10 @@ public sealed class PolicyReaderTests
         Assert.Empty(policy.DeniedCredentialTypes);
         Assert.False(policy.RequireKeylessCredentials);
         Assert.Empty(policy.GatewayIdentityNamespaces); // nobody borrows the gateway's cloud identity unless granted
+        Assert.Equal(CrashPatternAction.Deny, policy.KnownCrashPatterns);
+        Assert.Empty(policy.AllowedLimitEngines);
+        Assert.Equal(PerClientLimits.Allowed, policy.PerClientLimits);
+        Assert.Equal(new Version(1, 8), policy.EnvoyGatewayVersion);
     }
 
     [Theory]
