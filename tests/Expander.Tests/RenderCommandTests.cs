@@ -21,6 +21,21 @@ public class RenderCommandTests
         }
     }
 
+    [Theory]
+    [InlineData("token-limits.yaml", "TokenRateLimitPolicy", "expression: request.headers['x-user-id']")]
+    [InlineData("token-limits-envoy-gateway.yaml", "BackendTrafficPolicy", "key: llm_output_token")]
+    public void Renders_the_token_limit_examples_on_their_engine(string example, string kind, string fragment)
+    {
+        var r = CliRunner.Run("render", "-f", Path.Combine(RepoPaths.RepoRoot, "deploy", "examples", example));
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(string.Empty, r.Stderr);
+        Assert.Contains($"\nkind: {kind}\n", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains(fragment, r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("name: gpt-4o-traffic\n", r.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("-failover\n", r.Stdout, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Output_is_byte_identical_across_runs()
     {

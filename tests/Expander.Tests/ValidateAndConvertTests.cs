@@ -41,6 +41,32 @@ public class ValidateAndConvertTests
     }
 
     [Fact]
+    public void Validate_refuses_a_known_crash_pattern_unless_the_policy_says_Warn()
+    {
+        var values = CliRunner.TempFile("""
+            gatewayRef: {name: ai-gateway}
+            backends:
+              a: {resourceName: a, schema: OpenAI, fqdn: {hostname: api.openai.com, port: 443}, apiKeySecretRef: {name: s, key: apiKey}}
+              b: {resourceName: b, schema: Anthropic, fqdn: {hostname: api.anthropic.com, port: 443}, apiKeySecretRef: {name: t, key: apiKey}}
+            models:
+              m:
+                failover: {retryOn: {httpStatusCodes: [429]}}
+                backends:
+                  one: {ref: a}
+                  two: {ref: b, priority: 1}
+            """);
+        var denied = CliRunner.Run("validate", "-f", values);
+        Assert.Equal(1, denied.ExitCode);
+        Assert.Contains("models.m.failover.retryOn: retrying on status 429 with the trigger retriable-status-codes crashes Envoy (SIGSEGV)", denied.Stderr, StringComparison.Ordinal);
+
+        var warn = CliRunner.TempFile("knownCrashPatterns: Warn\n");
+        var warned = CliRunner.Run("validate", "-f", values, "--policy", warn);
+        Assert.Equal(0, warned.ExitCode);
+        Assert.Contains("warning", warned.Stderr, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("envoyproxy/ai-gateway#1855", warned.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Convert_wraps_chart_values_unchanged_and_renders_identically()
     {
         var rawValues = RenderCommandTests.ExtractValues(ChartExample);

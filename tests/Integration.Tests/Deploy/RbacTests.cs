@@ -47,7 +47,7 @@ public sealed class RbacTests(ControlPlaneFixture controlPlane)
         ("gateway.envoyproxy.io", ["backends", "backendtrafficpolicies"]),
         ("aigateway.envoyproxy.io", ["aiservicebackends", "backendsecuritypolicies", "aigatewayroutes"]),
         ("gateway.networking.k8s.io", ["backendtlspolicies"]),
-        ("kuadrant.io", ["ratelimitpolicies"]),
+        ("kuadrant.io", ["ratelimitpolicies", "tokenratelimitpolicies"]),
         ("", ["secrets"]),
     ];
 

@@ -97,6 +97,85 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
         await Eventually.UntilAsync(async () => (await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.Pruned)).Count > 0, Timeout, "a Pruned Event");
     }
 
+    /// <summary>
+    /// The first release named a model's BackendTrafficPolicy <c>&lt;model&gt;-failover</c>; now it is
+    /// <c>&lt;model&gt;-traffic</c>. The expander applies the new one and only then prunes the old one (it owns it), so the
+    /// route always has one: Envoy Gateway keeps enforcing the older policy while both exist.
+    /// </summary>
+    [Fact]
+    public async Task The_first_release_s_failover_policy_moves_to_the_traffic_policy_and_is_pruned_only_after_it_is_applied()
+    {
+        var ns = await controlPlane.CreateNamespaceAsync("exp-migrate");
+        await ValuesFixtures.CreateSourceSecretAsync(Cluster, ns, SecretValue);
+        var cm = await ValuesFixtures.CreateValuesAsync(Cluster, ns, ValuesFixtures.Values(fallback: true));
+        var legacyName = ObjectNames.LegacyFailoverPolicy("gpt-4o");
+        var legacy = new JsonObject
+        {
+            ["apiVersion"] = "gateway.envoyproxy.io/v1alpha1",
+            ["kind"] = "BackendTrafficPolicy",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = legacyName,
+                ["labels"] = new JsonObject { [WellKnown.ManagedByLabel] = WellKnown.ManagedByValue, [WellKnown.SourceLabel] = ValuesFixtures.Name },
+                ["ownerReferences"] = new JsonArray(new JsonObject
+                {
+                    ["apiVersion"] = "v1", ["kind"] = "ConfigMap", ["name"] = ValuesFixtures.Name, ["uid"] = cm.Metadata.Uid, ["controller"] = true, ["blockOwnerDeletion"] = true,
+                }),
+            },
+            ["spec"] = new JsonObject
+            {
+                ["targetRefs"] = new JsonArray(new JsonObject { ["group"] = "gateway.networking.k8s.io", ["kind"] = "HTTPRoute", ["name"] = "gpt-4o" }),
+                ["retry"] = new JsonObject
+                {
+                    ["numAttemptsPerPriority"] = 1,
+                    ["numRetries"] = 1,
+                    ["retryOn"] = new JsonObject { ["httpStatusCodes"] = new JsonArray(429, 500, 502, 503, 504), ["triggers"] = new JsonArray("connect-failure", "retriable-status-codes", "reset") },
+                },
+            },
+        };
+        await Cluster.CustomObjects.CreateNamespacedCustomObjectAsync(legacy, "gateway.envoyproxy.io", "v1alpha1", ns, "backendtrafficpolicies", fieldManager: WellKnown.ManagedByValue);
+
+        // every change to the namespace's BackendTrafficPolicies, in the apiserver's order, from before the expander starts
+        using var probe = new KubeClient(KubeConnection.FromKubeconfig(controlPlane.KubeconfigPath), "ai-gateway-models-tests");
+        var collection = KubePaths.Collection("gateway.envoyproxy.io", "v1alpha1", "backendtrafficpolicies", ns);
+        var start = (string)(await probe.ListAsync(collection, null, null, default))["metadata"]!["resourceVersion"]!;
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<(string Type, string Name)>();
+        using var stopWatch = new CancellationTokenSource();
+        var watching = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var e in probe.WatchAsync(collection, null, null, start, 120, stopWatch.Token))
+                {
+                    seen.Enqueue((e.Type, e.Item.Name() ?? string.Empty));
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // the test is done
+            }
+        });
+
+        await using var expander = RunningExpander.Start(controlPlane, ns);
+        var expected = await ValuesFixtures.ExpectedAsync(expander.Client, cm);
+        var traffic = expected.Single(o => o.Kind == ResourceKind.BackendTrafficPolicy);
+        Assert.Equal(ObjectNames.TrafficPolicy("gpt-4o"), traffic.Name);
+        await Eventually.UntilAsync(async () => seen.Contains(("DELETED", legacyName)) && await ValuesFixtures.AllMatchAsync(expander.Client, expected, ns), Timeout,
+            "the traffic policy is applied and the failover policy pruned");
+        await stopWatch.CancelAsync();
+        await watching;
+
+        var events = seen.ToList();
+        var applied = events.FindIndex(e => e is ("ADDED", _) && e.Name == traffic.Name);
+        var pruned = events.FindIndex(e => e is ("DELETED", _) && e.Name == legacyName);
+        Assert.True(applied >= 0 && applied < pruned, "the old policy was deleted before the new one existed: " + string.Join(", ", events));
+        Assert.Contains("\"numRetries\":1", traffic.Manifest["spec"]!["retry"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(429L, traffic.Manifest["spec"]!["retry"]!["retryOn"]!["httpStatusCodes"]!.AsArray().Select(c => (long)c!));
+        Assert.Null(await expander.Client.GetAsync(ValuesFixtures.PathOf(ResourceKind.BackendTrafficPolicy, traffic.ApiVersion, ns, legacyName), default));
+        var prunedEvent = Assert.Single(await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.Pruned));
+        Assert.Contains($"BackendTrafficPolicy {legacyName}", prunedEvent.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Deleting_the_ConfigMap_garbage_collects_everything_it_owned()
     {

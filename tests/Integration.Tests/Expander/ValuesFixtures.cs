@@ -18,7 +18,8 @@ internal static class ValuesFixtures
     public const string AzureKey = "AZURE_OPENAI_API_KEY";
     public const string OpenAiSecret = "openai-credentials";
 
-    public static string Values(int gpt4oWeight = 80, bool includeMini = true, bool rateLimiting = true) => $$"""
+    /// <param name="fallback">gpt-4o fails over from openai to azure (priority 1) instead of splitting by weight.</param>
+    public static string Values(int gpt4oWeight = 80, bool includeMini = true, bool rateLimiting = true, bool fallback = false) => $$"""
         gatewayRef:
           name: ai-gateway
         rateLimitPolicy:
@@ -56,7 +57,7 @@ internal static class ValuesFixtures
                 weight: {{gpt4oWeight}}
               azure:
                 ref: azure
-                weight: {{100 - gpt4oWeight}}
+                {{(fallback ? "priority: 1" : $"weight: {100 - gpt4oWeight}")}}
         {{(includeMini ? MiniModel : string.Empty)}}
         """;
 
