@@ -20,13 +20,12 @@ namespace AiGatewayModels.Benchmarks;
 /// </summary>
 public static class PhaseTimer
 {
-    public static void Run(int models, int rounds, TextWriter output)
+    public static void Run(int models, int rounds, TextWriter output, GeneratedLimits limits = GeneratedLimits.None)
     {
-        var text = ValuesGenerator.Generate(models);
+        var text = ValuesGenerator.Generate(models, limits);
         var document = new ValuesDocument("team-a", "models", text);
         var context = new RuleContext(ModelsPolicy.Default, document.Namespace, document.Name);
-        Func<ValuesSpec, RuleContext, IEnumerable<Diagnostic>>[] families =
-            [NameRules.Check, GatewayRules.Check, BackendRules.Check, HostnameRules.Check, ModelRules.Check, RateLimitRules.Check];
+        var families = ValuesEvaluator.RuleFamilies;
         var totals = new Dictionary<string, double>(StringComparer.Ordinal);
         var allocated = new Dictionary<string, long>(StringComparer.Ordinal);
         var order = new List<string>();

@@ -4,13 +4,16 @@ using AiGatewayModels.Engine.Input;
 using AiGatewayModels.Engine.Rendering;
 using BenchmarkDotNet.Running;
 
-// `generate N FILE` writes generated values for the whole-process measurements ('-' for stdout);
-// `check N` evaluates them in-process and prints the counts; `phases N [ROUNDS]` times each step of the evaluation;
+// `generate N FILE [LIMITS]` writes generated values for the whole-process measurements ('-' for stdout; LIMITS: None,
+// Kuadrant or EnvoyGateway, see GeneratedLimits); `check N [LIMITS]` evaluates them in-process and prints the counts;
+// `phases N [ROUNDS [LIMITS]]` times each step of the evaluation;
 // `evaluate N ROUNDS` only evaluates, ROUNDS times, for a profiler (perf record, valgrind) to look at;
 // anything else goes to BenchmarkDotNet's switcher (e.g. --filter '*' --job short).
-if (args is ["generate", var count, var path])
+static GeneratedLimits Limits(string[] rest) => rest is [var name] ? Enum.Parse<GeneratedLimits>(name, ignoreCase: true) : GeneratedLimits.None;
+
+if (args is ["generate", var count, var path, .. var generateRest])
 {
-    var text = ValuesGenerator.Generate(int.Parse(count, System.Globalization.CultureInfo.InvariantCulture));
+    var text = ValuesGenerator.Generate(int.Parse(count, System.Globalization.CultureInfo.InvariantCulture), Limits(generateRest));
     if (path == "-")
     {
         Console.Out.Write(text);
@@ -25,8 +28,8 @@ if (args is ["generate", var count, var path])
 
 if (args is ["phases", var size, .. var rest])
 {
-    var rounds = rest is [var r] ? int.Parse(r, System.Globalization.CultureInfo.InvariantCulture) : 400;
-    PhaseTimer.Run(int.Parse(size, System.Globalization.CultureInfo.InvariantCulture), rounds, Console.Out);
+    var rounds = rest is [var r, ..] ? int.Parse(r, System.Globalization.CultureInfo.InvariantCulture) : 400;
+    PhaseTimer.Run(int.Parse(size, System.Globalization.CultureInfo.InvariantCulture), rounds, Console.Out, Limits(rest.Skip(1).ToArray()));
     return 0;
 }
 
@@ -44,9 +47,9 @@ if (args is ["evaluate", var models, var times])
     return 0;
 }
 
-if (args is ["check", var n])
+if (args is ["check", var n, .. var checkRest])
 {
-    var evaluation = ValuesEvaluator.Evaluate(new ValuesDocument("team-a", "models", ValuesGenerator.Generate(int.Parse(n, System.Globalization.CultureInfo.InvariantCulture))));
+    var evaluation = ValuesEvaluator.Evaluate(new ValuesDocument("team-a", "models", ValuesGenerator.Generate(int.Parse(n, System.Globalization.CultureInfo.InvariantCulture), Limits(checkRest))));
     foreach (var d in evaluation.Diagnostics)
     {
         Console.Error.WriteLine(d);
@@ -57,7 +60,7 @@ if (args is ["check", var n])
         return 1;
     }
 
-    Console.WriteLine($"{n} models: valid, {evaluation.Diagnostics.Count} finding(s), {model.Backends.Count} backends, {Renderer.Render(model).Objects.Count} objects");
+    Console.WriteLine($"{n} models ({Limits(checkRest)} limits): valid, {evaluation.Diagnostics.Count} finding(s), {model.Backends.Count} backends, {Renderer.Render(model).Objects.Count} objects");
     return 0;
 }
 

@@ -3,10 +3,25 @@ using System.Text;
 
 namespace AiGatewayModels.Benchmarks;
 
+/// <summary>Which <c>limits</c> the generated values carry, and which engine counts them.</summary>
+public enum GeneratedLimits
+{
+    /// <summary>Only the chart's keys (rateLimitPolicy, models.*.rateLimit).</summary>
+    None,
+
+    /// <summary>Per-client and per-model token and request limits counted by Kuadrant, next to the chart's keys.</summary>
+    Kuadrant,
+
+    /// <summary>The same limits counted by Envoy Gateway (windows in its units, output tokens too); the chart's keys off.</summary>
+    EnvoyGateway,
+}
+
 /// <summary>
 /// Realistic values for N models, deterministic for a given N: a shared pool of TLS backends across four
 /// API-key providers, every model served by 2 or 3 slots (weighted primaries, some priority-1 fallbacks),
-/// per-model rate limits on every third model, failover settings and request timeouts on some.
+/// per-model rate limits on every third model, failover settings and request timeouts on some; with
+/// <see cref="GeneratedLimits"/>, default limits for every model (per client and per model, tokens and requests) and
+/// limits of its own on every fifth.
 /// The output is valid under the default policy and draws no warnings: every backend is used, slot refs are
 /// distinct within a model, priorities are contiguous and failover is only set where there is a fallback level.
 /// </summary>
@@ -30,18 +45,19 @@ public static class ValuesGenerator
     /// <summary>A pool that grows with the number of models, as a platform team's provider accounts do.</summary>
     public static int BackendCount(int models) => Math.Clamp(models / 10, 3, 40);
 
-    public static string Generate(int models)
+    public static string Generate(int models, GeneratedLimits limits = GeneratedLimits.None)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(models, 1);
         var sb = new StringBuilder(models * 420);
         var inv = CultureInfo.InvariantCulture;
-        sb.Append("""
+        var envoy = limits == GeneratedLimits.EnvoyGateway;
+        sb.Append(inv, $"""
             gatewayRef:
               name: ai-gateway
               namespace: gateway-system
               sectionName: https
             rateLimitPolicy:
-              enabled: true
+              enabled: {(envoy ? "false" : "true")}
               labels:
                 team: platform
               annotations:
@@ -52,9 +68,29 @@ public static class ValuesGenerator
                     rates:
                       - limit: 600
                         window: 1m
-            backends:
 
             """);
+        if (limits != GeneratedLimits.None)
+        {
+            var day = envoy ? "Day" : "24h";
+            sb.Append(inv, $$"""
+                rateLimiting:
+                  engine: {{limits}}
+                  clientHeader: x-user-id
+                modelDefaults:
+                  limits:
+                    - {tokens: 200000, window: {{day}}, per: client}
+                    - {requests: 60, window: {{(envoy ? "Minute" : "1m")}}, per: client}
+                    - {tokens: 20000000, window: {{day}}}
+
+                """);
+            if (envoy)
+            {
+                sb.Append("    - {tokens: 2000000, tokenType: OutputToken, window: Month, per: client}\n");
+            }
+        }
+
+        sb.Append("backends:\n");
 
         var pool = BackendCount(models);
         for (var b = 0; b < pool; b++)
@@ -105,7 +141,18 @@ public static class ValuesGenerator
                 sb.Append("    timeout: 300s\n");
             }
 
-            if (m % 3 == 0)
+            if (limits != GeneratedLimits.None && m % 5 == 4)
+            {
+                sb.Append(inv, $$"""
+                        limits:
+                          - {name: {{family}}-user-tokens, tokens: {{50000 + (1000 * (m % 50))}}, window: {{(envoy ? "Day" : "24h")}}, per: client}
+                          - {name: {{family}}-tenant-tokens, tokens: 5000000, window: {{(envoy ? "Week" : "168h")}}, clientHeader: x-tenant-id}
+                          - {name: {{family}}-model-tokens, tokens: 2000000, window: {{(envoy ? "Hour" : "1h")}}}
+
+                    """);
+            }
+
+            if (m % 3 == 0 && !envoy)
             {
                 sb.Append(inv, $"""
                         rateLimit:
@@ -132,7 +179,7 @@ public static class ValuesGenerator
                         failover:
                           numRetries: 2
                           retryOn:
-                            httpStatusCodes: [429, 503]
+                            httpStatusCodes: [500, 503]
                             triggers: [connect-failure, retriable-status-codes]
 
                     """);

@@ -38,7 +38,8 @@ public sealed class Evaluation(IReadOnlyList<Diagnostic> diagnostics, ValidatedM
 /// </summary>
 public static class ValuesEvaluator
 {
-    private static readonly Func<ValuesSpec, RuleContext, IEnumerable<Diagnostic>>[] RuleFamilies =
+    /// <summary>Every rule family, in the order their findings are reported.</summary>
+    public static readonly IReadOnlyList<Func<ValuesSpec, RuleContext, IEnumerable<Diagnostic>>> RuleFamilies =
     [
         NameRules.Check,
         GatewayRules.Check,
