@@ -72,6 +72,7 @@ public static class ValuesGenerator
             """);
         if (limits != GeneratedLimits.None)
         {
+            // block style, as the rest: a flow mapping anywhere sends the whole document to the full YAML reader
             var day = envoy ? "Day" : "24h";
             sb.Append(inv, $$"""
                 rateLimiting:
@@ -79,14 +80,19 @@ public static class ValuesGenerator
                   clientHeader: x-user-id
                 modelDefaults:
                   limits:
-                    - {tokens: 200000, window: {{day}}, per: client}
-                    - {requests: 60, window: {{(envoy ? "Minute" : "1m")}}, per: client}
-                    - {tokens: 20000000, window: {{day}}}
+                    - tokens: 200000
+                      window: {{day}}
+                      per: client
+                    - requests: 60
+                      window: {{(envoy ? "Minute" : "1m")}}
+                      per: client
+                    - tokens: 20000000
+                      window: {{day}}
 
                 """);
             if (envoy)
             {
-                sb.Append("    - {tokens: 2000000, tokenType: OutputToken, window: Month, per: client}\n");
+                sb.Append("    - tokens: 2000000\n      tokenType: OutputToken\n      window: Month\n      per: client\n");
             }
         }
 
@@ -145,9 +151,17 @@ public static class ValuesGenerator
             {
                 sb.Append(inv, $$"""
                         limits:
-                          - {name: {{family}}-user-tokens, tokens: {{50000 + (1000 * (m % 50))}}, window: {{(envoy ? "Day" : "24h")}}, per: client}
-                          - {name: {{family}}-tenant-tokens, tokens: 5000000, window: {{(envoy ? "Week" : "168h")}}, clientHeader: x-tenant-id}
-                          - {name: {{family}}-model-tokens, tokens: 2000000, window: {{(envoy ? "Hour" : "1h")}}}
+                          - name: {{family}}-user-tokens
+                            tokens: {{50000 + (1000 * (m % 50))}}
+                            window: {{(envoy ? "Day" : "24h")}}
+                            per: client
+                          - name: {{family}}-tenant-tokens
+                            tokens: 5000000
+                            window: {{(envoy ? "Week" : "168h")}}
+                            clientHeader: x-tenant-id
+                          - name: {{family}}-model-tokens
+                            tokens: 2000000
+                            window: {{(envoy ? "Hour" : "1h")}}
 
                     """);
             }

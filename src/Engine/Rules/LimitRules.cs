@@ -32,6 +32,9 @@ public static class LimitRules
         }
 
         var kuadrantObjects = false;
+        var perModel = new List<Diagnostic>();
+        var reported = new HashSet<Diagnostic>();
+        var judgedLikeOthers = false;
         foreach (var m in values.Models)
         {
             if (m.Limits is { } own)
@@ -50,18 +53,27 @@ public static class LimitRules
                 found.Add(Diagnostic.Error(FieldPath.Child(m.Path, "limits"), $"the policy requires a per-client limit on every model (perClientLimits: Required) and model {m.Key} has none; add one, e.g. {{tokens: 1000000, window: {Example(engine)}, per: client}}, here or in modelDefaults.limits"));
             }
 
-            if (engine is { } e)
+            if (engine == LimitEngine.EnvoyGateway && effective.Count > 0 && (m.ModelMatch ?? m.Key).Length > UpstreamCaps.HeaderMatchValueLength)
             {
+                found.Add(Diagnostic.Error(FieldPath.Child(m.Path, "modelMatch"), $"a model id of {(m.ModelMatch ?? m.Key).Length} characters cannot be matched by Envoy Gateway's rate-limit rules (header values of at most {UpstreamCaps.HeaderMatchValueLength}); shorten it, or count with rateLimiting.engine: Kuadrant"));
+            }
+
+            // a model with the defaults and the chart's default limits is judged like the first such model was
+            var likeOthers = m.Limits is null && m.RateLimits is null;
+            if (engine is { } e && effective.Count > 0 && !(likeOthers && judgedLikeOthers))
+            {
+                judgedLikeOthers |= likeOthers;
+
                 // a finding about a defaults item comes once, however many models use the defaults
                 var listPath = m.Limits is null && defaults is not null ? FieldPath.Child(values.ModelDefaults!.Path, "limits") : FieldPath.Child(m.Path, "limits");
-                var before = found.Count;
-                CheckModelCaps(m, effective, listPath, e, policy, found);
-                CheckNames(m, effective, values, e, found);
-                for (var i = found.Count - 1; i >= before; i--)
+                perModel.Clear();
+                CheckModelCaps(effective, listPath, e, policy, perModel);
+                CheckNames(m, effective, values, e, perModel);
+                foreach (var d in perModel)
                 {
-                    if (found.IndexOf(found[i]) < before)
+                    if (reported.Add(d))
                     {
-                        found.RemoveAt(i);
+                        found.Add(d);
                     }
                 }
             }
@@ -268,8 +280,8 @@ public static class LimitRules
         return true;
     }
 
-    /// <summary>What one model's Envoy Gateway objects would hold, against the upstream caps.</summary>
-    private static void CheckModelCaps(ModelSpec m, IReadOnlyList<TrafficLimitSpec> effective, string listPath, LimitEngine engine, ModelsPolicy policy, List<Diagnostic> found)
+    /// <summary>What one model's BackendTrafficPolicy and route would hold, against the upstream caps.</summary>
+    private static void CheckModelCaps(IReadOnlyList<TrafficLimitSpec> effective, string listPath, LimitEngine engine, ModelsPolicy policy, List<Diagnostic> found)
     {
         if (engine != LimitEngine.EnvoyGateway || effective.Count == 0)
         {
@@ -295,12 +307,6 @@ public static class LimitRules
         if (UpstreamCaps.Exceeded(tokenTypes.Count, UpstreamCaps.LlmRequestCostsPerRoute, "token costs", "an AIGatewayRoute's llmRequestCosts") is { } costs)
         {
             found.Add(Diagnostic.Error(listPath, costs));
-        }
-
-        var match = m.ModelMatch ?? m.Key;
-        if (match.Length > UpstreamCaps.HeaderMatchValueLength)
-        {
-            found.Add(Diagnostic.Error(FieldPath.Child(m.Path, "modelMatch"), $"a model id of {match.Length} characters cannot be matched by Envoy Gateway's rate-limit rules (header values of at most {UpstreamCaps.HeaderMatchValueLength}); shorten it, or count with rateLimiting.engine: Kuadrant"));
         }
     }
 

@@ -113,7 +113,7 @@ public static partial class LimitWindows
     private static long? Scaled(long limit, TimeSpan to, TimeSpan from)
     {
         var scaled = Math.Floor((double)limit * to.Ticks / from.Ticks);
-        return scaled is >= 1 and <= long.MaxValue ? (long)scaled : null;
+        return scaled is >= 1 and < 9e18 ? (long)scaled : null;
     }
 
     private static TimeSpan? DaysOrWeeks(string window)

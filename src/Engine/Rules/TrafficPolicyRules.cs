@@ -29,6 +29,12 @@ public static class TrafficPolicyRules
         var defaultsCrashJudged = false;
         foreach (var m in values.Models)
         {
+            var written = m.Failover ?? defaults?.Failover;
+            if (written is null && m.StreamIdleTimeout is null && m.HealthCheck?.Passive is null)
+            {
+                continue; // nothing here to judge (ModelRules judges the rest of the model)
+            }
+
             var levels = SlotPriorities.Levels(m.Slots).Count;
             if (m.Failover is { } own)
             {
@@ -44,7 +50,6 @@ public static class TrafficPolicyRules
                 CheckPassive(passive, found);
             }
 
-            var written = m.Failover ?? defaults?.Failover;
             if (m.Enabled && levels > 1 && written is not null && (m.Failover is not null || !defaultsCrashJudged))
             {
                 defaultsCrashJudged |= m.Failover is null;
@@ -145,6 +150,11 @@ public static class TrafficPolicyRules
     /// </summary>
     private static void CheckTimeouts(ModelSpec m, FailoverSpec? written, Failover? retry, List<Diagnostic> found)
     {
+        if (m.StreamIdleTimeout is null && retry?.PerRetryTimeout is null)
+        {
+            return;
+        }
+
         var request = m.Timeout is { } t ? Durations.TryParse(t) : FailoverDefaults.RequestTimeout;
         var requestText = m.Timeout is null ? "AI Gateway's default request timeout of 60s" : $"the model's timeout of {m.Timeout}";
         if (m.StreamIdleTimeout is { } idle)

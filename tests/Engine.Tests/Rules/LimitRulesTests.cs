@@ -9,7 +9,7 @@ namespace AiGatewayModels.Engine.Tests.Rules;
 
 public sealed class LimitRulesTests
 {
-    private const string TwoLevels = "    backends:\n      a: {ref: openai}\n      b: {ref: anthropic, priority: 1}\n";
+    private const string TwoLevels = Specs.TwoLevels;
 
     private static string Values(string top, params string[] modelBodies) =>
         Specs.Gateway + top + Specs.Backends + "models:\n" + string.Concat(modelBodies.Select((b, i) => $"  m{i}:\n{b}{TwoLevels}"));

@@ -9,7 +9,7 @@ namespace AiGatewayModels.Engine.Tests.Rules;
 
 public sealed class TrafficPolicyRulesTests
 {
-    private const string TwoLevels = "    backends:\n      a: {ref: openai}\n      b: {ref: anthropic, priority: 1}\n";
+    private const string TwoLevels = Specs.TwoLevels;
 
     private static string WithModel(string body) => Specs.Gateway + Specs.Backends + "models:\n  gpt-4o:\n" + body;
 

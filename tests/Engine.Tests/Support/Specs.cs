@@ -28,6 +28,9 @@ internal static class Specs
 
         """;
 
+    /// <summary>A model's slots on the two backends of <see cref="Backends"/>, at two priority levels.</summary>
+    public const string TwoLevels = "    backends:\n      a: {ref: openai}\n      b: {ref: anthropic, priority: 1}\n";
+
     /// <summary>Valid values: one Gateway, two backends, one model that fails over from one to the other.</summary>
     public const string Valid = Gateway + Backends + Models;
 
