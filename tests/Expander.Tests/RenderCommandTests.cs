@@ -32,7 +32,7 @@ public class RenderCommandTests
         Assert.Equal(string.Empty, r.Stderr);
         Assert.Contains($"\nkind: {kind}\n", r.Stdout, StringComparison.Ordinal);
         Assert.Contains(fragment, r.Stdout, StringComparison.Ordinal);
-        Assert.Contains("name: gpt-4o-traffic\n", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("-traffic\n", r.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("-failover\n", r.Stdout, StringComparison.Ordinal);
     }
 
