@@ -8,16 +8,17 @@ namespace AiGatewayModels.Engine.Rules;
 /// <summary>
 /// The <c>window</c> of a limit, judged per engine. The two engines count differently, so neither form is translated
 /// into the other: Kuadrant (Limitador) counts in windows of a fixed length that start with the first request
-/// (<c>30s</c>, <c>1m</c>, <c>24h</c>: units h, m, s, ms), Envoy Gateway's rate-limit service in calendar-aligned units
-/// (<c>Second</c> … <c>Year</c>: a Day ends at midnight UTC). A window the engine cannot express is an error that names
-/// the engine and the nearest form that works.
+/// (<c>30s</c>, <c>1m</c>, <c>24h</c>: units h, m, s, ms); Envoy Gateway's rate-limit service (envoyproxy/ratelimit) in
+/// its units <c>Second</c> … <c>Year</c>, windows aligned to the Unix epoch (a Day ends at midnight UTC, a Month is
+/// 30 days and a Year 365, <c>UnitToDivider</c>). A window the engine cannot express is an error that names the engine
+/// and the nearest form that works.
 /// </summary>
 public static partial class LimitWindows
 {
     /// <summary>Envoy Gateway's <c>RateLimitUnit</c> enum (v1.9.0).</summary>
     public static readonly IReadOnlyList<string> EnvoyGatewayUnits = ["Second", "Minute", "Hour", "Day", "Week", "Month", "Year"];
 
-    /// <summary>The fixed lengths among those units, shortest first; Month and Year are calendar lengths.</summary>
+    /// <summary>The lengths of those units up to a Week, shortest first (Month: 30 days, Year: 365 days).</summary>
     private static readonly (string Unit, TimeSpan Length)[] FixedUnits =
     [
         ("Second", TimeSpan.FromSeconds(1)), ("Minute", TimeSpan.FromMinutes(1)), ("Hour", TimeSpan.FromHours(1)),
@@ -44,8 +45,7 @@ public static partial class LimitWindows
         var unit = EnvoyGatewayUnits.FirstOrDefault(u => string.Equals(u, window, StringComparison.OrdinalIgnoreCase));
         if (unit is not null)
         {
-            var calendar = unit is "Month" or "Year" ? $"; a calendar {unit.ToLowerInvariant()} needs rateLimiting.engine: EnvoyGateway" : string.Empty;
-            return $"{Shown.Value(window)} is not a Kuadrant window: Kuadrant counts in fixed durations from the first request (units h, m, s, ms), not calendar units; nearest: {KuadrantNearest[unit]}{calendar}";
+            return $"{Shown.Value(window)} is not a Kuadrant window: Kuadrant counts in durations from the first request (units h, m, s, ms), not in Envoy Gateway's units; nearest: {KuadrantNearest[unit]}";
         }
 
         var weeks = Weeks().Match(window);
@@ -64,7 +64,7 @@ public static partial class LimitWindows
             return null;
         }
 
-        const string Units = "Envoy Gateway counts per Second, Minute, Hour, Day, Week, Month or Year (calendar-aligned)";
+        const string Units = "Envoy Gateway counts per Second, Minute, Hour, Day, Week, Month or Year (windows aligned to the clock: a Day ends at midnight UTC)";
         var unit = EnvoyGatewayUnits.FirstOrDefault(u => string.Equals(u, window, StringComparison.OrdinalIgnoreCase));
         if (unit is not null)
         {

@@ -69,7 +69,7 @@ public sealed class CaseCatalogTests
         "is not a valid label value", "is set by the expander and cannot be overridden", "is not a valid annotation key",
 
         // limits (rateLimiting, modelDefaults.limits, models.*.limits)
-        "is not an Envoy Gateway window", "is not a Kuadrant window: Kuadrant counts in fixed durations", "weeks are not a unit here", "the unit is written",
+        "is not an Envoy Gateway window", "is not a Kuadrant window: Kuadrant counts in durations", "weeks are not a unit here", "the unit is written",
         "counts total tokens only", "a limit counts requests or tokens, not both", "a limit needs what it counts", "tokenType belongs to a limit of tokens",
         "allows no tokens", "unknown token type", "a limit per model counts no clients", "is not a limit name", "an empty limit", "expected a list of limits",
         "is not a usable header name", "write it in lowercase", "carries a credential", "is the header AI Gateway sets to the model id", "unknown engine",

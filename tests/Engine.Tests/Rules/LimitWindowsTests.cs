@@ -21,12 +21,12 @@ public sealed class LimitWindowsTests
     [InlineData("Hour", "nearest: 1h")]
     [InlineData("Day", "nearest: 24h")]
     [InlineData("week", "nearest: 168h")]
-    [InlineData("Month", "nearest: 720h; a calendar month needs rateLimiting.engine: EnvoyGateway")]
-    [InlineData("Year", "nearest: 8760h; a calendar year needs")]
+    [InlineData("Month", "not in Envoy Gateway's units; nearest: 720h")]
+    [InlineData("Year", "nearest: 8760h")]
     [InlineData("1d", "days are not a unit here; use 24h")]
     [InlineData("3w", "weeks are not a unit here; use 504h")]
     [InlineData("5 minutes", "write a duration like 30s")]
-    public void Kuadrant_refuses_calendar_units_with_the_nearest_duration(string window, string fragment)
+    public void Kuadrant_refuses_Envoy_Gateway_units_with_the_nearest_duration(string window, string fragment)
     {
         var problem = LimitWindows.Problem(LimitEngine.Kuadrant, window, 10);
         Assert.NotNull(problem);
