@@ -85,7 +85,13 @@ public static class ValuesEvaluator
             bag.AddRange(family(spec, context));
         }
 
+        bag.AddRange(parsed.Warnings);
         var diagnostics = CredentialRules.Redact(bag.Items, root);
+        if (parsed.HasOrigins)
+        {
+            diagnostics = [.. diagnostics.Select(d => d.Path.Length > 0 && Provenance.Describe(root, d.Path) is { } origin ? d with { Origin = origin } : d)];
+        }
+
         return bag.HasErrors
             ? new Evaluation(diagnostics, null, root)
             : new Evaluation(diagnostics, ModelNormalizer.Normalize(spec, context), root);

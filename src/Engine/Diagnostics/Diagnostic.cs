@@ -16,8 +16,17 @@ public sealed record Diagnostic(Severity Severity, string Path, string Message)
 
     public static Diagnostic Warning(string path, string message) => new(Severity.Warning, path, message);
 
+    /// <summary>
+    /// Where the value at <see cref="Path"/> came from when the path alone does not show it: a values file or
+    /// <c>--set</c> among several, a merge key or an alias (<see cref="Yaml.Provenance"/>). Null otherwise.
+    /// </summary>
+    public string? Origin { get; init; }
+
     public bool IsError => Severity == Severity.Error;
 
+    /// <summary>The message and, in parentheses, the origin.</summary>
+    public string Text => Origin is null ? Message : $"{Message} ({Origin})";
+
     /// <summary>Path first, so that a list of findings reads like compiler output and sorts by place.</summary>
-    public override string ToString() => string.IsNullOrEmpty(Path) ? Message : $"{Path}: {Message}";
+    public override string ToString() => string.IsNullOrEmpty(Path) ? Text : $"{Path}: {Text}";
 }

@@ -11,15 +11,13 @@ public static class PolicyReader
     /// <summary>The data key that holds the policy in the policy ConfigMap.</summary>
     public const string DataKey = "policy.yaml";
 
-    private static readonly string[] RootKeys =
-        ["minBackendsPerModel", "hostnames", "allowPlaintext", "allowedSchemas", "credentials", "allowedGateways", "maxRequestsPerWindow", "rateLimiting", "knownCrashPatterns"];
+    private static readonly KeyTable RootKeys = KeyTable.Untyped("root", "minBackendsPerModel", "hostnames", "allowPlaintext", "allowedSchemas", "credentials", "allowedGateways", "maxRequestsPerWindow", "rateLimiting", "knownCrashPatterns");
 
-    private static readonly string[] RateLimitingKeys =
-        ["allowedEngines", "perClientLimits", "allowedClientHeaders", "maxTokensPerWindow", "envoyGatewayVersion"];
+    private static readonly KeyTable RateLimitingKeys = KeyTable.Untyped("rateLimiting", "allowedEngines", "perClientLimits", "allowedClientHeaders", "maxTokensPerWindow", "envoyGatewayVersion");
 
-    private static readonly string[] HostnameKeys = ["allowed", "denied", "allowIPLiterals"];
-    private static readonly string[] CredentialKeys = ["allowedTypes", "deniedTypes", "requireKeyless", "gatewayIdentityNamespaces"];
-    private static readonly string[] GrantKeys = ["namespaces", "gateways"];
+    private static readonly KeyTable HostnameKeys = KeyTable.Untyped("hostname", "allowed", "denied", "allowIPLiterals");
+    private static readonly KeyTable CredentialKeys = KeyTable.Untyped("credential", "allowedTypes", "deniedTypes", "requireKeyless", "gatewayIdentityNamespaces");
+    private static readonly KeyTable GrantKeys = KeyTable.Untyped("grant", "namespaces", "gateways");
 
     public static (ModelsPolicy? Policy, IReadOnlyList<Diagnostic> Diagnostics) Read(string text)
     {

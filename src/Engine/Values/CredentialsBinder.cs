@@ -10,21 +10,6 @@ namespace AiGatewayModels.Engine.Values;
 /// </summary>
 internal static class CredentialsBinder
 {
-    internal static readonly string[] SecretRefKeys = ["name", "key"];
-    internal static readonly string[] AwsKeys = ["region", "credentialsFile", "oidcExchangeToken"];
-    internal static readonly string[] AwsFileKeys = ["secretRef", "profile"];
-    internal static readonly string[] AwsExchangeKeys = ["oidc", "aud", "awsRoleArn"];
-    internal static readonly string[] AzureKeys = ["clientID", "tenantID", "clientSecretRef", "oidcExchangeToken"];
-    internal static readonly string[] GcpKeys = ["projectName", "region", "credentialsFile", "workloadIdentityFederationConfig"];
-    internal static readonly string[] GcpFileKeys = ["secretRef"];
-    internal static readonly string[] WorkloadIdentityKeys =
-        ["projectID", "workloadIdentityPoolName", "workloadIdentityProviderName", "serviceAccountImpersonation", "oidcExchangeToken"];
-
-    internal static readonly string[] ImpersonationKeys = ["serviceAccountName"];
-    internal static readonly string[] ExchangeKeys = ["oidc", "aud"];
-    internal static readonly string[] OidcKeys = ["provider", "clientID", "clientSecret", "scopes"];
-    internal static readonly string[] ProviderKeys = ["issuer", "tokenEndpoint"];
-
     private const string OidcExample = "oidc: {provider: {issuer: https://<issuer>}, clientID: <id>, clientSecret: {name: <secret>}}";
 
     /// <summary>A Secret reference; a scalar in its place is most likely the secret itself, so it is neither bound nor shown.</summary>
@@ -36,19 +21,19 @@ internal static class CredentialsBinder
             return null;
         }
 
-        var r = parent.OpenChild(key, SecretRefKeys);
+        var r = parent.OpenChild(key, keyRequired ? ValuesKeys.ApiKeySecretRef : ValuesKeys.SecretRef);
         return r is null ? null : new SecretRefSpec(r.Path, r.String("name", required: true), r.String("key", required: keyRequired));
     }
 
     public static AwsCredentialsSpec? Aws(MappingReader backend, DiagnosticBag bag)
     {
-        if (backend.OpenChild("awsCredentials", AwsKeys) is not { } r)
+        if (backend.OpenChild("awsCredentials", ValuesKeys.Aws) is not { } r)
         {
             return null;
         }
 
-        var file = r.OpenChild("credentialsFile", AwsFileKeys);
-        var exchange = r.OpenChild("oidcExchangeToken", AwsExchangeKeys);
+        var file = r.OpenChild("credentialsFile", ValuesKeys.AwsCredentialsFile);
+        var exchange = r.OpenChild("oidcExchangeToken", ValuesKeys.AwsOidcExchange);
         return new AwsCredentialsSpec(
             r.Path,
             r.String("region", required: true),
@@ -58,12 +43,12 @@ internal static class CredentialsBinder
 
     public static AzureCredentialsSpec? Azure(MappingReader backend, DiagnosticBag bag)
     {
-        if (backend.OpenChild("azureCredentials", AzureKeys) is not { } r)
+        if (backend.OpenChild("azureCredentials", ValuesKeys.Azure) is not { } r)
         {
             return null;
         }
 
-        var exchange = r.OpenChild("oidcExchangeToken", ExchangeKeys);
+        var exchange = r.OpenChild("oidcExchangeToken", ValuesKeys.OidcExchange);
         return new AzureCredentialsSpec(
             r.Path,
             r.String("clientID", required: true),
@@ -74,13 +59,13 @@ internal static class CredentialsBinder
 
     public static GcpCredentialsSpec? Gcp(MappingReader backend, DiagnosticBag bag)
     {
-        if (backend.OpenChild("gcpCredentials", GcpKeys) is not { } r)
+        if (backend.OpenChild("gcpCredentials", ValuesKeys.Gcp) is not { } r)
         {
             return null;
         }
 
-        var file = r.OpenChild("credentialsFile", GcpFileKeys);
-        var wif = r.OpenChild("workloadIdentityFederationConfig", WorkloadIdentityKeys);
+        var file = r.OpenChild("credentialsFile", ValuesKeys.GcpCredentialsFile);
+        var wif = r.OpenChild("workloadIdentityFederationConfig", ValuesKeys.WorkloadIdentity);
         return new GcpCredentialsSpec(
             r.Path,
             r.String("projectName", required: true),
@@ -91,23 +76,23 @@ internal static class CredentialsBinder
 
     private static GcpWorkloadIdentitySpec WorkloadIdentity(MappingReader r, DiagnosticBag bag)
     {
-        var exchange = Required(r, "oidcExchangeToken", ExchangeKeys, "oidcExchangeToken: {" + OidcExample + "}", bag);
+        var exchange = Required(r, "oidcExchangeToken", ValuesKeys.OidcExchange, "oidcExchangeToken: {" + OidcExample + "}", bag);
         return new GcpWorkloadIdentitySpec(
             r.Path,
             r.String("projectID", required: true),
             r.String("workloadIdentityPoolName", required: true),
             r.String("workloadIdentityProviderName", required: true),
-            r.OpenChild("serviceAccountImpersonation", ImpersonationKeys)?.String("serviceAccountName", required: true),
+            r.OpenChild("serviceAccountImpersonation", ValuesKeys.Impersonation)?.String("serviceAccountName", required: true),
             exchange is null ? null : Exchange(exchange, null, bag));
     }
 
     private static OidcExchangeSpec Exchange(MappingReader r, string? awsRoleArn, DiagnosticBag bag)
     {
-        var oidc = Required(r, "oidc", OidcKeys, OidcExample, bag);
+        var oidc = Required(r, "oidc", ValuesKeys.Oidc, OidcExample, bag);
         OidcSpec? bound = null;
         if (oidc is not null)
         {
-            var provider = Required(oidc, "provider", ProviderKeys, "provider: {issuer: https://<issuer>}", bag);
+            var provider = Required(oidc, "provider", ValuesKeys.OidcProvider, "provider: {issuer: https://<issuer>}", bag);
             bound = new OidcSpec(
                 oidc.Path,
                 provider?.String("issuer", required: true),
@@ -131,7 +116,7 @@ internal static class CredentialsBinder
         return SecretRef(parent, key, keyRequired: false, bag);
     }
 
-    private static MappingReader? Required(MappingReader parent, string key, IReadOnlyList<string> known, string example, DiagnosticBag bag)
+    private static MappingReader? Required(MappingReader parent, string key, KeyTable known, string example, DiagnosticBag bag)
     {
         var r = parent.OpenChild(key, known);
         if (r is null && (parent.Node(key) is null || parent.Node(key) is YScalar s && ScalarTyping.IsNull(s)))

@@ -10,10 +10,12 @@ namespace AiGatewayModels.Engine.Values;
 /// </summary>
 internal sealed class MappingReader
 {
+    // The YAML reader resolves merge keys; a "<<" that reaches the binder was quoted, which makes it an ordinary key.
     private const string MergeKey = "<<";
-    private const string MergeKeyMessage = "YAML merge keys (<<) are not supported; write the keys out";
+    private const string QuotedMergeKeyMessage = "a quoted \"<<\" is an ordinary key, not a merge key; write <<: without quotes to merge a mapping here";
 
     private readonly YMapping map;
+    private readonly KeyTable table;
     private readonly DiagnosticBag bag;
     private readonly string parentPath;
     private readonly string? key;
@@ -21,16 +23,17 @@ internal sealed class MappingReader
 
     // The path is kept as parent and key until something needs it: most mappings are read without a finding, and
     // spelling every path out cost more than reading the values.
-    private MappingReader(YMapping map, string parentPath, string? key, DiagnosticBag bag, IReadOnlyList<string> known)
+    private MappingReader(YMapping map, string parentPath, string? key, DiagnosticBag bag, KeyTable known)
     {
         this.map = map;
+        table = known;
         this.bag = bag;
         this.parentPath = parentPath;
         this.key = key;
         for (var i = 0; i < map.Entries.Count; i++)
         {
             var name = map.Entries[i].Key.Value;
-            if (!known.Contains(name))
+            if (!known.Names.Contains(name) && !known.IsExtensionKey(name))
             {
                 ReportUnknownKey(ChildPath(name), name, known, bag);
             }
@@ -40,13 +43,21 @@ internal sealed class MappingReader
     public string Path => path ??= key is null ? parentPath : FieldPath.Child(parentPath, key);
 
     /// <summary>Opens a node as a mapping; reports and returns null when it is something else. An absent node is null silently.</summary>
-    public static MappingReader? Open(YNode? node, string path, DiagnosticBag bag, IReadOnlyList<string> known) =>
+    public static MappingReader? Open(YNode? node, string path, DiagnosticBag bag, KeyTable known) =>
         Open(node, path, null, bag, known);
 
-    /// <summary>Opens the value of <paramref name="childKey"/> as a mapping, as <see cref="Open(YNode?, string, DiagnosticBag, IReadOnlyList{string})"/> does.</summary>
-    public MappingReader? OpenChild(string childKey, IReadOnlyList<string> known) => Open(map.Get(childKey), Path, childKey, bag, known);
+    /// <summary>Opens the value of <paramref name="childKey"/> as a mapping, as <see cref="Open(YNode?, string, DiagnosticBag, KeyTable)"/> does.</summary>
+    public MappingReader? OpenChild(string childKey, KeyTable known)
+    {
+        if (table.Field(childKey) is { } field && (field.Type is not ObjectType o || !ReferenceEquals(o.Table, known)))
+        {
+            throw new InvalidOperationException($"the binder reads {childKey} of {table.Name} as {known.Name}, but its key table says {field.Type}");
+        }
 
-    private static MappingReader? Open(YNode? node, string parentPath, string? key, DiagnosticBag bag, IReadOnlyList<string> known)
+        return Open(map.Get(childKey), Path, childKey, bag, known);
+    }
+
+    private static MappingReader? Open(YNode? node, string parentPath, string? key, DiagnosticBag bag, KeyTable known)
     {
         switch (node)
         {
@@ -58,7 +69,7 @@ internal sealed class MappingReader
                 return null;
             default:
                 var path = key is null ? parentPath : FieldPath.Child(parentPath, key);
-                bag.Error(path, $"expected a mapping with the keys {string.Join(", ", known)}, got {node.KindName}");
+                bag.Error(path, $"expected a mapping with the keys {known}, got {node.KindName}");
                 return null;
         }
     }
@@ -78,8 +89,8 @@ internal sealed class MappingReader
                     var (key, value) = m.Entries[i];
                     if (key.Value == MergeKey)
                     {
-                        // Not a name the user chose: a merge key, which would otherwise be judged as a backend or model called "<<".
-                        bag.Error(FieldPath.Child(path, key.Value), MergeKeyMessage);
+                        // Not a name the user chose: a failed merge key, which would otherwise be judged as a backend or model called "<<".
+                        bag.Error(FieldPath.Child(path, key.Value), QuotedMergeKeyMessage);
                         continue;
                     }
 
@@ -93,30 +104,64 @@ internal sealed class MappingReader
         }
     }
 
-    public static void ReportUnknownKey(string path, string key, IReadOnlyList<string> known, DiagnosticBag bag)
+    public static void ReportUnknownKey(string path, string key, KeyTable known, DiagnosticBag bag)
     {
         if (CredentialDetector.IsCredentialFieldName(key))
         {
             // clientSecret where clientSecretRef is known: most likely the reference under another name, but said the same way
-            var reference = known.FirstOrDefault(k => k.Equals(key + "Ref", StringComparison.OrdinalIgnoreCase)) ?? "apiKeySecretRef";
+            var reference = known.Names.FirstOrDefault(k => k.Equals(key + "Ref", StringComparison.OrdinalIgnoreCase)) ?? "apiKeySecretRef";
             bag.Error(path, $"a literal credential does not belong in values (the value is withheld here); store it in a Secret and reference it with {reference}: {{name, key}}");
         }
         else if (key == MergeKey)
         {
-            bag.Error(path, MergeKeyMessage);
+            bag.Error(path, QuotedMergeKeyMessage);
+        }
+        else if (ChartReleases.Describe(known, key) is { } earlier)
+        {
+            bag.Error(path, earlier);
         }
         else
         {
-            bag.Error(path, $"unknown key {Shown.Value(key)}{DidYouMean.Suggest(key, known)}; allowed here: {string.Join(", ", known)}");
+            var extension = known.ExtensionKeys ? $"; a block that only holds anchors goes under a key starting with {KeyTable.ExtensionPrefix}" : string.Empty;
+            bag.Error(path, $"unknown key {Shown.Value(key)}{DidYouMean.Suggest(key, known.Names)}; allowed here: {known}{extension}{ChartReleases.Hint(known)}");
         }
     }
 
-    public YNode? Node(string key) => map.Get(key);
+    /// <summary>The raw node under <paramref name="key"/>, which must be a key of the table.</summary>
+    public YNode? Node(string key)
+    {
+        table.Field(key);
+        return map.Get(key);
+    }
+
+    /// <summary>
+    /// Holds a getter to the key table: the key must be there, with the type the getter reads and the same
+    /// requiredness. A mismatch is the binder's bug, and every test that reads such a key fails on it.
+    /// </summary>
+    private void Expect(string key, bool required, params ScalarKind[] kinds)
+    {
+        if (table.Field(key) is not { } field)
+        {
+            return;
+        }
+
+        var kind = field.Type switch
+        {
+            ScalarType s => (ScalarKind?)s.Kind,
+            ListType { Items: ScalarType item } => item.Kind,
+            _ => null,
+        };
+        if (kind is null || !kinds.Contains(kind.Value) || field.Required != required)
+        {
+            throw new InvalidOperationException($"the binder reads {key} of {table.Name} as {string.Join(" or ", kinds)}{(required ? ", required" : string.Empty)}, but its key table says {field.Type}{(field.Required ? ", required" : string.Empty)}");
+        }
+    }
 
     public string ChildPath(string key) => FieldPath.Child(Path, key);
 
     public string? String(string key, bool required = false)
     {
+        Expect(key, required, ScalarKind.Text, ScalarKind.Duration);
         var node = map.Get(key);
         if (node is null || node is YScalar n && ScalarTyping.IsNull(n))
         {
@@ -144,6 +189,7 @@ internal sealed class MappingReader
     /// </summary>
     public string? Duration(string key, bool required = false)
     {
+        Expect(key, required, ScalarKind.Duration);
         if (map.Get(key) is YScalar { Quoted: false, Tag: null } s && (ScalarTyping.TryInteger(s, out _) || ScalarTyping.IsFloat(s)))
         {
             bag.Error(ChildPath(key), $"expected a duration, got {s.KindName} {Shown.Value(s.Value)}: {Durations.Problem(s.Value)}");
@@ -155,6 +201,7 @@ internal sealed class MappingReader
 
     public long? Integer(string key, bool required = false)
     {
+        Expect(key, required, ScalarKind.Number);
         var node = map.Get(key);
         if (node is null || node is YScalar n && ScalarTyping.IsNull(n))
         {
@@ -179,6 +226,7 @@ internal sealed class MappingReader
 
     public bool? Bool(string key)
     {
+        Expect(key, required: false, ScalarKind.Boolean);
         var node = map.Get(key);
         if (node is null || node is YScalar n && ScalarTyping.IsNull(n))
         {
@@ -197,6 +245,7 @@ internal sealed class MappingReader
 
     public IReadOnlyList<long>? IntegerList(string key)
     {
+        Expect(key, required: false, ScalarKind.Number);
         if (Sequence(key) is not { } seq)
         {
             return null;
@@ -225,6 +274,7 @@ internal sealed class MappingReader
 
     public IReadOnlyList<string>? StringList(string key)
     {
+        Expect(key, required: false, ScalarKind.Text);
         if (Sequence(key) is not { } seq)
         {
             return null;

@@ -9,25 +9,16 @@ namespace AiGatewayModels.Engine.Values;
 /// </summary>
 internal static class TrafficBinder
 {
-    internal static readonly string[] RateLimitingKeys = ["engine", "clientHeader"];
-    internal static readonly string[] ModelDefaultsKeys = ["limits", "failover", "healthCheck"];
-    internal static readonly string[] LimitKeys = ["name", "requests", "tokens", "tokenType", "window", "per", "clientHeader"];
-    internal static readonly string[] FailoverKeys = ["numRetries", "retryOn", "perRetryTimeout", "backOff"];
-    internal static readonly string[] RetryOnKeys = ["httpStatusCodes", "triggers"];
-    internal static readonly string[] BackOffKeys = ["baseInterval", "maxInterval"];
-    internal static readonly string[] HealthCheckKeys = ["passive"];
-    internal static readonly string[] PassiveKeys = ["consecutive5XxErrors", "consecutiveGatewayErrors", "interval", "baseEjectionTime", "maxEjectionPercent"];
-
     public static RateLimitingSpec? RateLimiting(MappingReader root)
     {
-        var r = root.OpenChild("rateLimiting", RateLimitingKeys);
+        var r = root.OpenChild("rateLimiting", ValuesKeys.RateLimiting);
         return r is null ? null : new RateLimitingSpec(r.Path, r.String("engine"), r.String("clientHeader"));
     }
 
     public static ModelDefaultsSpec? ModelDefaults(MappingReader root, DiagnosticBag bag)
     {
-        var r = root.OpenChild("modelDefaults", ModelDefaultsKeys);
-        return r is null ? null : new ModelDefaultsSpec(r.Path, Limits(r, bag), Failover(r.OpenChild("failover", FailoverKeys)), HealthCheck(r));
+        var r = root.OpenChild("modelDefaults", ValuesKeys.ModelDefaults);
+        return r is null ? null : new ModelDefaultsSpec(r.Path, Limits(r, bag), Failover(r.OpenChild("failover", ValuesKeys.Failover)), HealthCheck(r));
     }
 
     /// <summary>The <c>limits</c> list under <paramref name="holder"/>: null when absent, empty when written as <c>[]</c>.</summary>
@@ -45,7 +36,7 @@ internal static class TrafficBinder
                 for (var i = 0; i < seq.Items.Count; i++)
                 {
                     var path = FieldPath.Index(listPath, i);
-                    var r = MappingReader.Open(seq.Items[i], path, bag, LimitKeys);
+                    var r = MappingReader.Open(seq.Items[i], path, bag, ValuesKeys.TrafficLimit);
                     if (r is null)
                     {
                         if (seq.Items[i] is YScalar n && ScalarTyping.IsNull(n))
@@ -82,8 +73,8 @@ internal static class TrafficBinder
             return null;
         }
 
-        var retryOn = r.OpenChild("retryOn", RetryOnKeys);
-        var backOff = r.OpenChild("backOff", BackOffKeys);
+        var retryOn = r.OpenChild("retryOn", ValuesKeys.RetryOn);
+        var backOff = r.OpenChild("backOff", ValuesKeys.BackOff);
         return new FailoverSpec(
             r.Path,
             r.Integer("numRetries"),
@@ -96,13 +87,13 @@ internal static class TrafficBinder
 
     public static HealthCheckSpec? HealthCheck(MappingReader holder)
     {
-        var r = holder.OpenChild("healthCheck", HealthCheckKeys);
+        var r = holder.OpenChild("healthCheck", ValuesKeys.HealthCheck);
         if (r is null)
         {
             return null;
         }
 
-        var p = r.OpenChild("passive", PassiveKeys);
+        var p = r.OpenChild("passive", ValuesKeys.PassiveHealthCheck);
         return new HealthCheckSpec(r.Path, p is null ? null : new PassiveHealthCheckSpec(
             p.Path,
             p.Integer("consecutive5XxErrors"),

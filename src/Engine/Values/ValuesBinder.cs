@@ -9,29 +9,15 @@ namespace AiGatewayModels.Engine.Values;
 /// </summary>
 public static class ValuesBinder
 {
-    internal static readonly string[] RootKeys = ["gatewayRef", "rateLimitPolicy", "rateLimiting", "modelDefaults", "backends", "models"];
-    internal static readonly string[] GatewayRefKeys = ["name", "namespace", "sectionName"];
-    internal static readonly string[] RateLimitPolicyKeys = ["enabled", "labels", "annotations", "defaults"];
-    internal static readonly string[] LimitsHolderKeys = ["limits"];
-    internal static readonly string[] LimitKeys = ["rates"];
-    internal static readonly string[] RateKeys = ["limit", "window"];
-    internal static readonly string[] BackendKeys =
-        ["resourceName", "schema", "schemaVersion", "prefix", "fqdn", "apiKeySecretRef", "awsCredentials", "azureCredentials", "gcpCredentials", "tlsHostname"];
-
-    internal static readonly string[] FqdnKeys = ["hostname", "port"];
-    internal static readonly string[] ModelKeys =
-        ["enabled", "modelMatch", "rateLimit", "limits", "backends", "timeout", "streamIdleTimeout", "failover", "healthCheck"];
-    internal static readonly string[] SlotKeys = ["enabled", "ref", "modelNameOverride", "priority", "weight"];
-
     public static ValuesSpec Bind(YNode root, DiagnosticBag bag)
     {
         if (root is not YMapping)
         {
-            bag.Error(string.Empty, $"the values must be a mapping with the keys {string.Join(", ", RootKeys)}, got {root.KindName}");
+            bag.Error(string.Empty, $"the values must be a mapping with the keys {string.Join(", ", ValuesKeys.Root)}, got {root.KindName}");
             return new ValuesSpec(null, DefaultRateLimitPolicy(), [], []);
         }
 
-        var r = MappingReader.Open(root, string.Empty, bag, RootKeys)!;
+        var r = MappingReader.Open(root, string.Empty, bag, ValuesKeys.Root)!;
         var gatewayRef = BindGatewayRef(r, bag);
         var rateLimitPolicy = BindRateLimitPolicy(r.Node("rateLimitPolicy"), r.ChildPath("rateLimitPolicy"), bag);
         var backends = new List<BackendSpec>(EntryCount(r.Node("backends")));
@@ -70,19 +56,19 @@ public static class ValuesBinder
             return null;
         }
 
-        var r = MappingReader.Open(node, "gatewayRef", bag, GatewayRefKeys);
+        var r = MappingReader.Open(node, "gatewayRef", bag, ValuesKeys.GatewayRef);
         return r is null ? null : new GatewayRefSpec(r.Path, r.String("name", required: true), r.String("namespace"), r.String("sectionName"));
     }
 
     private static RateLimitPolicySpec BindRateLimitPolicy(YNode? node, string path, DiagnosticBag bag)
     {
-        var r = MappingReader.Open(node, path, bag, RateLimitPolicyKeys);
+        var r = MappingReader.Open(node, path, bag, ValuesKeys.RateLimitPolicy);
         if (r is null)
         {
             return DefaultRateLimitPolicy();
         }
 
-        var defaults = r.OpenChild("defaults", LimitsHolderKeys);
+        var defaults = r.OpenChild("defaults", ValuesKeys.LimitsHolder);
         var defaultLimits = defaults is null ? null : BindLimits(defaults, bag);
         return new RateLimitPolicySpec(
             path,
@@ -124,7 +110,7 @@ public static class ValuesBinder
         var limits = new List<LimitSpec>();
         foreach (var (name, path, value) in MappingReader.Entries(node, holder.ChildPath("limits"), bag, "limit names to limits"))
         {
-            var r = MappingReader.Open(value, path, bag, LimitKeys);
+            var r = MappingReader.Open(value, path, bag, ValuesKeys.Limit);
             if (r is null)
             {
                 // Kept, without rates, so that the rules say "no rates" here rather than "no limits" for the whole map.
@@ -144,7 +130,7 @@ public static class ValuesBinder
                     for (var i = 0; i < seq.Items.Count; i++)
                     {
                         var ratePath = FieldPath.Index(ratesPath, i);
-                        var rr = MappingReader.Open(seq.Items[i], ratePath, bag, RateKeys);
+                        var rr = MappingReader.Open(seq.Items[i], ratePath, bag, ValuesKeys.Rate);
                         if (rr is not null)
                         {
                             rates.Add(new RateSpec(ratePath, rr.Integer("limit", required: true), rr.Duration("window", required: true)));
@@ -165,7 +151,7 @@ public static class ValuesBinder
 
     private static BackendSpec BindBackend(string key, string path, YNode node, DiagnosticBag bag)
     {
-        var r = MappingReader.Open(node, path, bag, BackendKeys);
+        var r = MappingReader.Open(node, path, bag, ValuesKeys.Backend);
         if (r is null)
         {
             bag.Error(path, "a backend needs resourceName, schema, fqdn and its credentials (apiKeySecretRef, awsCredentials, azureCredentials or gcpCredentials)");
@@ -174,7 +160,7 @@ public static class ValuesBinder
             return new BackendSpec(key, path, null, null, null, null, null, null, null, Bound: false);
         }
 
-        var fqdn = r.OpenChild("fqdn", FqdnKeys);
+        var fqdn = r.OpenChild("fqdn", ValuesKeys.Fqdn);
         if (fqdn is null)
         {
             bag.Error(r.ChildPath("fqdn"), "required field fqdn is missing; give fqdn: {hostname: <host>, port: 443}");
@@ -199,14 +185,14 @@ public static class ValuesBinder
 
     private static ModelSpec? BindModel(string key, string path, YNode node, DiagnosticBag bag)
     {
-        var r = MappingReader.Open(node, path, bag, ModelKeys);
+        var r = MappingReader.Open(node, path, bag, ValuesKeys.Model);
         if (r is null)
         {
             bag.Error(path, "a model needs backends: {<slot>: {ref: <backend>}} with at least two slots");
             return null;
         }
 
-        var rateLimit = r.OpenChild("rateLimit", LimitsHolderKeys);
+        var rateLimit = r.OpenChild("rateLimit", ValuesKeys.LimitsHolder);
         var slotsNode = r.Node("backends");
         var slots = new List<SlotSpec>(EntryCount(slotsNode));
         if (slotsNode is not null)
@@ -229,7 +215,7 @@ public static class ValuesBinder
             rateLimit is null ? null : BindLimits(rateLimit, bag),
             slots,
             r.Duration("timeout"),
-            TrafficBinder.Failover(r.OpenChild("failover", TrafficBinder.FailoverKeys)),
+            TrafficBinder.Failover(r.OpenChild("failover", ValuesKeys.Failover)),
             TrafficBinder.Limits(r, bag),
             TrafficBinder.HealthCheck(r),
             r.Duration("streamIdleTimeout"));
@@ -237,7 +223,7 @@ public static class ValuesBinder
 
     private static SlotSpec BindSlot(string key, string path, YNode node, DiagnosticBag bag)
     {
-        var r = MappingReader.Open(node, path, bag, SlotKeys);
+        var r = MappingReader.Open(node, path, bag, ValuesKeys.Slot);
         if (r is null)
         {
             bag.Error(path, "a backend slot needs ref: <backend name>");

@@ -4,7 +4,7 @@ namespace AiGatewayModels.Engine.Yaml;
 /// A fast reader for the plain block YAML that values files are written in: indented mappings and sequences of plain
 /// or simply quoted scalars, with comments. It builds the tree that <see cref="BoundedYamlReader"/> builds from
 /// YamlDotNet's parsing events (values, quoting, positions and weights), without the events, and declines anything
-/// else (flow collections, anchors, tags, block or multi-line scalars, escapes, tabs, several documents, and every
+/// else (flow collections, anchors, aliases, merge keys, tags, block or multi-line scalars, escapes, tabs, several documents, and every
 /// syntax error), which YamlDotNet then reads. Documents that break a limit or repeat a key are declined too, so
 /// that the full reader reports them, with its paths and wording. Tests hold the two to identical trees on every
 /// case the project has.
@@ -124,7 +124,8 @@ internal static class BlockYamlParser
 
                 var colon = KeyEnd(line);
                 var keyText = text.AsSpan(line.ContentStart, colon - line.ContentStart);
-                if (keyText.Length == 0 || IsIndicator(keyText[0]) || keyText[^1] == ' ' || keyText.Contains(" #", StringComparison.Ordinal))
+                // A merge key (<<) is resolved by the full reader only: one place for YAML's merge rule.
+                if (keyText.Length == 0 || IsIndicator(keyText[0]) || keyText[^1] == ' ' || keyText.Contains(" #", StringComparison.Ordinal) || keyText.SequenceEqual("<<"))
                 {
                     throw new Declined();
                 }

@@ -14,8 +14,9 @@ public sealed class CaseCatalogTests
     private static readonly string[] ErrorFamilies =
     [
         // YAML reading
-        "is not valid YAML at line", "the parser could not go on", "duplicate key", "expands to more than", "uses more than 64 YAML aliases", "refers to no anchor defined before it",
-        "nests deeper than", "holds more than one YAML document", "custom YAML tag", "is not allowed here; remove the tag", "YAML merge keys (<<)",
+        "is not valid YAML at line", "the parser could not go on", "duplicate key", "expands to more than", "YAML nodes (aliases and merge keys included)", "characters (aliases and merge keys included)", "refers to no anchor defined before it",
+        "nests deeper than", "holds more than one YAML document", "custom YAML tag", "is not allowed here; remove the tag", "a merge key (<<) takes a mapping or a list of mappings", "is an ordinary key, not a merge key",
+        "to merge several mappings, list them", "this is chart 0.1.4's", "if this is chart 0.1.4's `modelDefaults", "a block that only holds anchors goes under a key starting with x-",
         "the values document is empty", "is not a plain string", "the values must be a mapping",
 
         // shape and types
@@ -93,6 +94,7 @@ public sealed class CaseCatalogTests
         "so AI Gateway sends an empty api-version", "looks like a project ID, but the audience",
         "every limit here counts per client", "two engines then count", "accepted because the policy says knownCrashPatterns: Warn",
         "ejects no backend", "never ends a stream", "is not failed over", "leaves no time to fail over",
+        "written before the merge key (<<) at line",
     ];
 
     [Fact]

@@ -58,10 +58,10 @@ internal sealed record ExpectedLine(Severity Severity, string Path, string Fragm
     }
 
     public static string Format(Diagnostic d) =>
-        $"{(d.IsError ? "error" : "warning")} {(d.Path.Length == 0 ? RootPath : d.Path)}: {d.Message}";
+        $"{(d.IsError ? "error" : "warning")} {(d.Path.Length == 0 ? RootPath : d.Path)}: {d.Text}";
 
     public bool Matches(Diagnostic d) =>
-        d.Severity == Severity && d.Path == Path && d.Message.Contains(Fragment, StringComparison.Ordinal);
+        d.Severity == Severity && d.Path == Path && d.Text.Contains(Fragment, StringComparison.Ordinal);
 
     public override string ToString() =>
         $"line {LineNumber}: {(Severity == Severity.Error ? "error" : "warning")} {(Path.Length == 0 ? RootPath : Path)}: {Fragment}";

@@ -60,6 +60,10 @@ public sealed class BlockYamlParserEquivalenceTests
     [InlineData("a: x #\n")]
     [InlineData("\"quoted key\": 1\n")]
     [InlineData("a: ~\nb: null\nc: true\nd: 0x1F\ne: 1.5\n")]
+    [InlineData("base: &b\n  x: 1\nc:\n  <<: *b\n  y: 2\n")]
+    [InlineData("a: {x: 1}\nc:\n  <<: 5\n")]
+    [InlineData("c:\n  '<<': 5\n")]
+    [InlineData("c:\n  y: 2\n  <<: {y: 3, z: 4}\n")]
     public void Reads_handwritten_edge_cases_like_YamlDotNet(string text) => AssertSameReading(text);
 
     /// <summary>
@@ -165,6 +169,8 @@ public sealed class BlockYamlParserEquivalenceTests
 
         Assert.Equal(full.Diagnostics.Select(d => d.ToString()), fast.Diagnostics.Select(d => d.ToString()));
         Assert.Equal(full.Root is null, fast.Root is null);
+        Assert.Equal(full.Warnings.Select(d => d.ToString()), fast.Warnings.Select(d => d.ToString()));
+        Assert.Equal(full.HasOrigins, fast.HasOrigins);
         if (full.Root is not null)
         {
             AssertSameNode(full.Root, fast.Root!, "(root)");

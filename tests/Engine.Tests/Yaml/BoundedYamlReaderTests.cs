@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using AiGatewayModels.Engine.Input;
 using AiGatewayModels.Engine.Tests.Support;
@@ -107,13 +108,48 @@ public sealed class BoundedYamlReaderTests
     }
 
     [Fact]
-    public void The_alias_count_is_bounded()
+    public void The_number_of_aliases_is_not_bounded_only_what_they_expand_to()
     {
-        string Aliases(int n) => "a: &a x\nlist:\n" + string.Concat(Enumerable.Repeat("  - *a\n", n));
-        Assert.True(BoundedYamlReader.Read(Aliases(64), "x").Ok);
-        var error = SingleFailure(BoundedYamlReader.Read(Aliases(65), "x"));
-        Assert.Equal("list[64]", error.Path);
-        Assert.Contains("uses more than 64 YAML aliases", error.Message, StringComparison.Ordinal);
+        // A chart values file uses hundreds of aliases and merge keys; each costs what it brings, not a use of a budget.
+        var sb = new StringBuilder("x-base: &base {timeout: 60s, enabled: true}\nmodels:\n");
+        for (var i = 0; i < 500; i++)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"  m{i}:\n    <<: *base\n    tag: *base\n");
+        }
+
+        var result = BoundedYamlReader.Read(sb.ToString(), "x");
+        Assert.True(result.Ok, string.Join("\n", result.Diagnostics));
+        Assert.True(result.HasOrigins);
+        var model = (YMapping)((YMapping)((YMapping)result.Root!).Get("models")!).Get("m499")!;
+        Assert.Equal("60s", ((YScalar)model.Get("timeout")!).Value);
+        Assert.Equal(YViaKind.Merge, model.OriginOf(model.IndexOf("timeout"))!.Vias.Single().Kind);
+        Assert.Equal(YViaKind.Alias, model.OriginOf(model.IndexOf("tag"))!.Vias.Single().Kind);
+    }
+
+    [Fact]
+    public void A_merge_key_keeps_written_keys_and_the_earlier_of_several_mappings()
+    {
+        var text = "a: &a {x: a, y: a}\nb: &b {x: b, z: b}\nc:\n  <<: [*a, *b]\n  y: c\n";
+        var c = (YMapping)((YMapping)BoundedYamlReader.Read(text, "x").Root!).Get("c")!;
+        Assert.Equal(["x", "y", "z"], c.Entries.Select(e => e.Key.Value).Order(StringComparer.Ordinal));
+        Assert.Equal("a", ((YScalar)c.Get("x")!).Value);
+        Assert.Equal("c", ((YScalar)c.Get("y")!).Value);
+        Assert.Equal("b", ((YScalar)c.Get("z")!).Value);
+    }
+
+    [Fact]
+    public void A_merge_bomb_is_refused_by_the_node_budget_however_few_merge_keys_it_uses()
+    {
+        var sb = new StringBuilder("l0: &l0 {a: [x, x, x, x, x, x, x, x, x, x]}\n");
+        for (var i = 1; i <= 4; i++)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"l{i}: &l{i} {{{string.Join(", ", Enumerable.Range(0, 10).Select(k => $"k{k}: *l{i - 1}"))}}}\n");
+        }
+
+        sb.Append("t: {<<: *l4}\n");
+        var error = SingleFailure(BoundedYamlReader.Read(sb.ToString(), "the values"));
+        Assert.Equal("t.<<", error.Path);
+        Assert.Contains("expands to more than 250000 YAML nodes (aliases and merge keys included)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
