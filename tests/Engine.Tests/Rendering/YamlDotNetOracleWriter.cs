@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Yaml11Typing = AiGatewayModels.Engine.Rendering.Emitter.Yaml11Typing;
 using AiGatewayModels.Engine.Yaml;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -70,9 +71,9 @@ internal static class YamlDotNetOracleWriter
 
     private static void WriteString(IEmitter emitter, string text)
     {
-        // A string that a YAML reader would type as a number, boolean or null must be quoted to stay a string.
+        // A string that a YAML reader, 1.2 or 1.1, would type as something else must be quoted to stay a string.
         var plain = new YScalar(text, quoted: false, tag: null, 0, 0);
-        var mustQuote = !ScalarTyping.IsString(plain);
+        var mustQuote = !ScalarTyping.IsString(plain) || Yaml11Typing.Retypes(text);
 
         // Multi-line text (values.yaml inside a ConfigMap) stays readable as a literal block.
         var style = mustQuote ? ScalarStyle.DoubleQuoted : text.Contains('\n', StringComparison.Ordinal) ? ScalarStyle.Literal : ScalarStyle.Any;

@@ -106,9 +106,10 @@ internal sealed class BlockEmitter(TextBuffer output)
 
     private static ScalarStyle StringStyle(string text, in ScalarAnalysis analysis, bool isSimpleKey)
     {
-        // A string that a YAML reader would type as a number, boolean or null must be quoted to stay a string;
-        // multi-line text (values.yaml inside a ConfigMap) stays readable as a literal block.
-        var requested = !ScalarTyping.IsPlainString(text) ? RequestedStyle.DoubleQuoted
+        // A string that a YAML reader, 1.2 or 1.1 (kubectl, Helm), would type as a number, boolean, null, timestamp or
+        // merge key must be quoted to stay a string; multi-line text (values.yaml inside a ConfigMap) stays readable
+        // as a literal block.
+        var requested = !ScalarTyping.IsPlainString(text) || Yaml11Typing.Retypes(text) ? RequestedStyle.DoubleQuoted
             : analysis.IsMultiline && text.Contains('\n', StringComparison.Ordinal) ? RequestedStyle.Literal
             : RequestedStyle.Any;
         return ScalarStyleChoice.Select(text, analysis, requested, isSimpleKey);
