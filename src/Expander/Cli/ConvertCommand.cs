@@ -3,13 +3,15 @@ using AiGatewayModels.Engine;
 using AiGatewayModels.Engine.Diagnostics;
 using AiGatewayModels.Engine.Input;
 using AiGatewayModels.Engine.Rendering;
+using AiGatewayModels.Engine.Values;
 using AiGatewayModels.Engine.Yaml;
 
 namespace AiGatewayModels.Expander.Cli;
 
 /// <summary>
-/// <c>convert</c>: wraps the chart's values.yaml, unchanged, into the annotated ConfigMap, after checking it, and
-/// warns where the successor's defaults differ from the chart's.
+/// <c>convert</c>: wraps the chart's values.yaml into the annotated ConfigMap, after checking it, and warns where the
+/// successor's defaults differ from the chart's. Chart 0.1.3 values are kept as written; chart 0.1.4 values are
+/// rewritten into canonical values with the same meaning (<see cref="ChartConverter"/>), each mapping listed on stderr.
 /// </summary>
 internal static class ConvertCommand
 {
@@ -18,10 +20,14 @@ internal static class ConvertCommand
     public static int Run(Options o, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
         var policy = InputLoader.LoadPolicy(o.Policy, stdin);
-        var text = InputLoader.ReadText(o.File, stdin);
+        var written = InputLoader.ReadText(o.File, stdin);
+        var text = Canonical(written, stderr);
+
+        // Chart 0.1.4 routes a model or slot without enabled, as we do; only 0.1.3 values change meaning there.
+        var release014 = !ReferenceEquals(text, written);
         var document = new ValuesDocument(o.Namespace, o.Name, text);
         var evaluation = ValuesEvaluator.Evaluate(document, policy);
-        DiagnosticPrinter.Print(evaluation.Diagnostics.Concat(SemanticsChanges(text)), stderr);
+        DiagnosticPrinter.Print(release014 ? evaluation.Diagnostics : evaluation.Diagnostics.Concat(SemanticsChanges(text)), stderr);
         if (!evaluation.IsValid)
         {
             return ExitCodes.InvalidValues;
@@ -43,7 +49,33 @@ internal static class ConvertCommand
         return ExitCodes.Valid;
     }
 
-    /// <summary>The chart rendered a model or slot only with enabled: true; here a missing enabled means enabled.</summary>
+    /// <summary>
+    /// The values text to keep: as written when it holds no chart 0.1.4 key (comments and anchors stay), else the
+    /// canonical values written out, after the list of mappings made. Text that does not read is left to the
+    /// evaluation, which says why.
+    /// </summary>
+    private static string Canonical(string text, TextWriter stderr)
+    {
+        if (BoundedYamlReader.Read(text, "the values").Root is not YMapping root)
+        {
+            return text;
+        }
+
+        var conversion = ChartConverter.Convert(root);
+        if (!conversion.Changed)
+        {
+            return text;
+        }
+
+        foreach (var mapping in conversion.Mappings)
+        {
+            stderr.WriteLine(mapping.ToString());
+        }
+
+        var written = YamlWriter.Write([conversion.Values]);
+        return written.StartsWith("---\n", StringComparison.Ordinal) ? written["---\n".Length..] : written;
+    }
+
     /// <summary>
     /// The values as the ConfigMap keeps them: LF line ends (a values file saved with CRLF reads as the same YAML, and a
     /// CR would force the whole text into one double-quoted line instead of a readable literal block) and a final newline.
