@@ -26,6 +26,34 @@ if (args is ["generate", var count, var path, .. var generateRest])
     return 0;
 }
 
+if (args is ["helm", var helmRounds])
+{
+    // Reads the Helm-style values of HelmValuesBenchmarks ROUNDS times after a warm-up: a quick check of issue 13's target.
+    var rounds = int.Parse(helmRounds, System.Globalization.CultureInfo.InvariantCulture);
+    var full = AiGatewayModels.Engine.Yaml.YamlLimits.Default with { UseBlockParser = false };
+    foreach (var (anchors, limits, name) in new[] { (false, AiGatewayModels.Engine.Yaml.YamlLimits.Default, "written out"), (false, full, "written out, YamlDotNet"), (true, AiGatewayModels.Engine.Yaml.YamlLimits.Default, "anchored") })
+    {
+        var text = HelmValuesBenchmarks.HelmStyle(anchors);
+        var lines = text.Count(c => c == '\n');
+        for (var i = 0; i < 50; i++)
+        {
+            _ = AiGatewayModels.Engine.Yaml.BoundedYamlReader.Read(text, "the values", limits);
+        }
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < rounds; i++)
+        {
+            _ = AiGatewayModels.Engine.Yaml.BoundedYamlReader.Read(text, "the values", limits);
+        }
+
+        var perRead = watch.Elapsed.TotalMilliseconds / rounds;
+        Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{name}: {lines} lines, {perRead:F3} ms per read, {perRead * 100 / lines:F3} ms per 100 lines"));
+    }
+
+    return 0;
+}
+
 if (args is ["phases", var size, .. var rest])
 {
     var rounds = rest is [var r, ..] ? int.Parse(r, System.Globalization.CultureInfo.InvariantCulture) : 400;
