@@ -34,8 +34,8 @@ public sealed record KeyField(string Name, KeyType Type, string Description, boo
 
 /// <summary>
 /// The keys of one mapping of the values. The binder reads a mapping only through its table (unknown keys, the type
-/// each getter reads, required fields: <see cref="MappingReader"/> checks every access against it), and the JSON
-/// Schema for editors is generated from the same tables (<see cref="ValuesSchema"/>), so the two cannot drift.
+/// each getter reads, required fields: <see cref="MappingReader"/> checks every access against it), so that a JSON
+/// Schema for editors generated from the same tables could not drift from the binder (the generator is still to do).
 /// </summary>
 public sealed class KeyTable
 {

@@ -4,7 +4,7 @@ namespace AiGatewayModels.Engine.Values;
 
 /// <summary>
 /// Every mapping of the values format: its keys, their types, which are required and what they mean. The one place
-/// these facts live: the binder reads through these tables and <see cref="ValuesSchema"/> writes them as JSON Schema.
+/// these facts live: the binder reads through these tables, and the descriptions are there for a JSON Schema writer.
 /// Leaves first, so that each table can name the ones it holds.
 /// </summary>
 public static class ValuesKeys
