@@ -1,3 +1,5 @@
+using AiGatewayModels.Common.Policy;
+using AiGatewayModels.Kube;
 using AiGatewayModels.Webhook;
 using AiGatewayModels.Webhook.Admission;
 using AiGatewayModels.Webhook.Cluster;
@@ -15,11 +17,11 @@ namespace AiGatewayModels.Benchmarks;
 /// evaluation cache for every review, so the engine evaluates every time.
 /// </summary>
 [MemoryDiagnoser]
-public class WebhookReviewBenchmarks
+public class WebhookReviewBenchmarks : IDisposable
 {
     private byte[] body = [];
     private WebhookMetrics metrics = null!;
-    private PolicyStore policy = null!;
+    private PolicyWatch policy = null!;
     private DriftGuard drift = null!;
     private AdmissionEndpoint cached = null!;
 
@@ -31,13 +33,19 @@ public class WebhookReviewBenchmarks
     {
         body = ValuesConfigMapReview.Build(ValuesGenerator.Generate(Models), "UPDATE");
         metrics = new WebhookMetrics();
-        policy = new PolicyStore(NullLogger<PolicyStore>.Instance, metrics);
+        policy = new PolicyWatch(null, null, PolicyWatch.DefaultName, metrics.Meter, "webhook", NoKubeLog.Instance);
         drift = new DriftGuard(new WebhookSettings("unused", "unused", null, WebhookSettings.DefaultPolicyConfigMap, WebhookSettings.DefaultExpanderUsername, true, null));
         cached = Endpoint(new EvaluationCache(metrics));
         if (!Review(cached).Contains("\"allowed\":true", StringComparison.Ordinal))
         {
             throw new InvalidOperationException("the generated values are not allowed: " + Review(cached));
         }
+    }
+
+    public void Dispose()
+    {
+        metrics.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     [Benchmark(Baseline = true)]

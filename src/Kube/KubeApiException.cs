@@ -1,4 +1,7 @@
 using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using k8s.Autorest;
 
 namespace AiGatewayModels.Kube;
 
@@ -17,4 +20,33 @@ public sealed class KubeApiException(HttpStatusCode status, string reason, strin
     public bool IsConflict => Status == HttpStatusCode.Conflict;
 
     public bool IsGone => Status == HttpStatusCode.Gone;
+
+    public bool IsInvalid => Status == HttpStatusCode.UnprocessableEntity;
+
+    /// <summary>
+    /// The client's error, with the reason and message of the Status object in its body. Neither the client's exception
+    /// (it holds the request's body: a Secret's data, for an apply of one) nor the response body is kept.
+    /// </summary>
+    internal static KubeApiException From(HttpOperationException e) =>
+        From(e.Response?.StatusCode ?? HttpStatusCode.InternalServerError, e.Response?.Content);
+
+    internal static KubeApiException From(HttpStatusCode status, string? body)
+    {
+        var reason = status.ToString();
+        var message = string.Empty;
+        try
+        {
+            if (!string.IsNullOrEmpty(body) && JsonNode.Parse(body) is JsonObject o && o.Str("kind") == "Status")
+            {
+                reason = o.Str("reason") is { Length: > 0 } r ? r : reason;
+                message = o.Str("message") ?? string.Empty;
+            }
+        }
+        catch (JsonException)
+        {
+            // not a Status object: the HTTP status says enough
+        }
+
+        return new KubeApiException(status, reason, message);
+    }
 }

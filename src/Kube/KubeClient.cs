@@ -1,54 +1,78 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
 
 namespace AiGatewayModels.Kube;
 
 /// <summary>
-/// The few REST calls the expander and the webhook make, on <see cref="JsonObject"/>s: no generated models, so every kind (core or
-/// custom) goes through the same code, and nothing needs reflection (both programs are published with Native AOT).
-/// Every call but a watch has a time limit. Writes (POST, PUT, PATCH, DELETE) are counted by <see cref="ApiCallCounter"/>.
+/// The expander's and the webhook's way to the apiserver: a small facade over KubernetesClient.Aot's <see cref="Kubernetes"/>,
+/// which does the configuration (kubeconfig, contexts, exec plugins, in-cluster), authentication, TLS and the REST
+/// verbs. Every kind, core or custom, goes through the package's generic (custom-object) operations on
+/// <see cref="JsonObject"/>s, so the 7 generated kinds need no model and nothing needs reflection. Typed core objects
+/// (Lease, Event, SubjectAccessReview) go through <see cref="CallAsync"/>. What the package lacks stays here: the
+/// watch stream (<see cref="WatchAsync"/>, read line by line over the package's own HTTP pipeline and credentials) and
+/// one error type, <see cref="KubeApiException"/>, with the Status object's reason and message. Every call but a
+/// watch has a time limit; writes are counted by <see cref="ApiCallCounter"/>.
 /// </summary>
 public sealed class KubeClient : IDisposable
 {
     public const string FieldManager = "ai-gateway-models";
-    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly KubeConnection connection;
-    private readonly HttpClient http;
-    private readonly ProductInfoHeaderValue userAgent;
-
-    /// <param name="connection">where the apiserver is and how to authenticate.</param>
+    /// <param name="config">KubernetesClient's configuration, e.g. from <see cref="KubeConfiguration.Load"/>.</param>
     /// <param name="program">the User-Agent product, so that audit logs tell the webhook from the expander.</param>
-    /// <param name="handlers">extra handlers between this client and the connection (tests cut connections with them).</param>
-    public KubeClient(KubeConnection connection, string program, IEnumerable<DelegatingHandler>? handlers = null)
+    /// <param name="handlers">extra handlers between this client and the network (tests cut or hold requests with them).</param>
+    public KubeClient(KubernetesClientConfiguration config, string program, IEnumerable<DelegatingHandler>? handlers = null)
     {
-        this.connection = connection;
-        userAgent = new ProductInfoHeaderValue(program, "1");
-        HttpMessageHandler pipeline = connection.CreateHandler();
-        foreach (var handler in (handlers ?? []).Reverse())
+        ArgumentNullException.ThrowIfNull(config);
+        Calls = new ApiCallCounter();
+        config.UserAgent = program + "/1";
+        config.HttpClientTimeout = RequestTimeout;
+        config.AddJsonOptions(o => o.TypeInfoResolverChain.Add(KubeJsonContext.Default));
+        if (config.SslCaCerts is { Count: > 0 } cas && !config.SkipTlsVerify)
         {
-            handler.InnerHandler = pipeline;
-            pipeline = handler;
+            // the package would install its own check of the certificate, which ignores the host name: ours instead
+            var check = new ServerCertificateCheck(cas);
+            config.SslCaCerts = null;
+            var setup = config.FirstMessageHandlerSetup;
+            config.FirstMessageHandlerSetup = handler =>
+            {
+                setup?.Invoke(handler);
+                handler.SslOptions.RemoteCertificateValidationCallback = check.Validate;
+            };
         }
 
-        var counting = new ApiCallCounter { InnerHandler = pipeline };
-        Calls = counting;
-        http = new HttpClient(counting) { BaseAddress = connection.Server, Timeout = Timeout.InfiniteTimeSpan };
+        Api = new Kubernetes(config, [Calls, .. handlers ?? []]);
     }
+
+    /// <summary>Connects as <paramref name="target"/> says (see <see cref="KubeConfiguration.Load"/>).</summary>
+    public static KubeClient Connect(KubeTarget target, string program, IEnumerable<DelegatingHandler>? handlers = null) =>
+        new(KubeConfiguration.Load(target), program, handlers);
+
+    /// <summary>KubernetesClient itself, for typed calls through <see cref="CallAsync"/>.</summary>
+    public Kubernetes Api { get; }
+
+    public Uri Server => Api.BaseUri;
 
     /// <summary>Counts of the requests this client sent, by verb.</summary>
     public ApiCallCounter Calls { get; }
 
+    /// <summary>How long one watch request lasts before the server ends it (timeoutSeconds) and it is resumed.</summary>
+    public TimeSpan WatchTimeout { get; set; } = TimeSpan.FromSeconds(240);
+
     /// <summary>GET; null when the object (or the resource) does not exist.</summary>
-    public async Task<JsonObject?> GetAsync(string path, CancellationToken ct)
+    public async Task<JsonObject?> GetAsync(ApiResource resource, string ns, string name, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(resource);
         try
         {
-            return await SendAsync(HttpMethod.Get, path, null, null, ct);
+            return await CallAsync((api, t) => api.CustomObjects.GetNamespacedCustomObjectAsync<JsonObject>(resource.Group, resource.Version, ns, resource.Plural, name, t), ct);
         }
         catch (KubeApiException e) when (e.IsNotFound)
         {
@@ -56,35 +80,49 @@ public sealed class KubeClient : IDisposable
         }
     }
 
-    public async Task<JsonObject> ListAsync(string path, string? labelSelector, string? fieldSelector, CancellationToken ct) =>
-        (await SendAsync(HttpMethod.Get, path + Query(("labelSelector", labelSelector), ("fieldSelector", fieldSelector)), null, null, ct))!;
+    /// <summary>LIST in <paramref name="ns"/>, or in every namespace when it is null.</summary>
+    public Task<JsonObject> ListAsync(ApiResource resource, string? ns, string? labelSelector, string? fieldSelector, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        return CallAsync((api, t) => ns is null
+            ? api.CustomObjects.ListCustomObjectForAllNamespacesAsync<JsonObject>(resource.Group, resource.Version, resource.Plural,
+                fieldSelector: fieldSelector, labelSelector: labelSelector, cancellationToken: t)
+            : api.CustomObjects.ListNamespacedCustomObjectAsync<JsonObject>(resource.Group, resource.Version, ns, resource.Plural,
+                fieldSelector: fieldSelector, labelSelector: labelSelector, cancellationToken: t), ct);
+    }
 
-    /// <summary>Server-side apply (the body is JSON, which is YAML) with our field manager.</summary>
-    public async Task<JsonObject> ApplyAsync(string path, JsonObject body, bool force, CancellationToken ct) =>
-        (await SendAsync(HttpMethod.Patch, path + Query(("fieldManager", FieldManager), ("force", force ? "true" : null)), body, "application/apply-patch+yaml", ct))!;
+    /// <summary>
+    /// Server-side apply of <paramref name="body"/> (named by its metadata) with our field manager; <paramref name="dryRun"/>
+    /// asks the apiserver what it would store (admission and validation included) and stores nothing.
+    /// </summary>
+    public Task<JsonObject> ApplyAsync(ApiResource resource, string ns, JsonObject body, bool force, CancellationToken ct, bool dryRun = false)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        ArgumentNullException.ThrowIfNull(body);
+        var name = body.Name() ?? throw new ArgumentException("the object to apply has no metadata.name", nameof(body));
+        var patch = new V1Patch(body.ToJsonString(), V1Patch.PatchType.ApplyPatch);
+        return CallAsync((api, t) => api.CustomObjects.PatchNamespacedCustomObjectAsync<JsonObject>(patch, resource.Group, resource.Version, ns, resource.Plural, name,
+            dryRun: dryRun ? "All" : null, fieldManager: FieldManager, force: force ? true : null, cancellationToken: t), ct);
+    }
 
-    public async Task<JsonObject> MergePatchAsync(string path, JsonObject body, CancellationToken ct) =>
-        (await SendAsync(HttpMethod.Patch, path + Query(("fieldManager", FieldManager)), body, "application/merge-patch+json", ct))!;
-
-    public async Task<JsonObject> CreateAsync(string path, JsonObject body, CancellationToken ct) =>
-        (await SendAsync(HttpMethod.Post, path + Query(("fieldManager", FieldManager)), body, "application/json", ct))!;
-
-    public async Task<JsonObject> ReplaceAsync(string path, JsonObject body, CancellationToken ct) =>
-        (await SendAsync(HttpMethod.Put, path + Query(("fieldManager", FieldManager)), body, "application/json", ct))!;
+    /// <summary>A JSON merge patch (RFC 7386: null deletes a field).</summary>
+    public Task<JsonObject> MergePatchAsync(ApiResource resource, string ns, string name, JsonObject patch, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        ArgumentNullException.ThrowIfNull(patch);
+        var body = new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch);
+        return CallAsync((api, t) => api.CustomObjects.PatchNamespacedCustomObjectAsync<JsonObject>(body, resource.Group, resource.Version, ns, resource.Plural, name,
+            fieldManager: FieldManager, cancellationToken: t), ct);
+    }
 
     /// <summary>DELETE with a UID precondition (never deletes a same-named successor); false when already gone.</summary>
-    public async Task<bool> DeleteAsync(string path, string uid, CancellationToken ct)
+    public async Task<bool> DeleteAsync(ApiResource resource, string ns, string name, string uid, CancellationToken ct)
     {
-        var options = new JsonObject
-        {
-            ["apiVersion"] = "v1",
-            ["kind"] = "DeleteOptions",
-            ["preconditions"] = new JsonObject { ["uid"] = uid },
-            ["propagationPolicy"] = "Background",
-        };
+        ArgumentNullException.ThrowIfNull(resource);
+        var options = new V1DeleteOptions { Preconditions = new V1Preconditions { Uid = uid }, PropagationPolicy = "Background" };
         try
         {
-            await SendAsync(HttpMethod.Delete, path, options, "application/json", ct);
+            await CallAsync((api, t) => api.CustomObjects.DeleteNamespacedCustomObjectAsync<JsonObject>(resource.Group, resource.Version, ns, resource.Plural, name, options, cancellationToken: t), ct);
             return true;
         }
         catch (KubeApiException e) when (e.IsNotFound || e.IsConflict)
@@ -94,21 +132,113 @@ public sealed class KubeClient : IDisposable
     }
 
     /// <summary>
+    /// Whether <paramref name="who"/> may <paramref name="verb"/> the resource (a SubjectAccessReview: the apiserver's
+    /// own authorizers decide, RBAC and webhooks alike), and the authorizer's reason.
+    /// </summary>
+    public async Task<AccessDecision> ReviewAccessAsync(Requester who, string verb, ApiResource resource, string? ns, string? name, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(who);
+        ArgumentNullException.ThrowIfNull(resource);
+        var review = new V1SubjectAccessReview
+        {
+            ApiVersion = "authorization.k8s.io/v1",
+            Kind = "SubjectAccessReview",
+            Spec = new V1SubjectAccessReviewSpec
+            {
+                User = who.User,
+                Groups = [.. who.Groups],
+                Uid = who.Uid,
+                Extra = who.Extra?.ToDictionary(e => e.Key, e => (IList<string>)[.. e.Value]),
+                ResourceAttributes = new V1ResourceAttributes
+                {
+                    Verb = verb,
+                    Group = resource.Group,
+                    Version = resource.Version,
+                    Resource = resource.Plural,
+                    NamespaceProperty = ns,
+                    Name = name,
+                },
+            },
+        };
+        var answer = await CallAsync((api, t) => api.AuthorizationV1.CreateSubjectAccessReviewAsync(review, cancellationToken: t), ct);
+        return new AccessDecision(answer.Status?.Allowed == true, answer.Status?.Reason ?? answer.Status?.EvaluationError ?? string.Empty);
+    }
+
+    /// <summary>
+    /// <c>group/version/Kind</c> of every resource (subresources aside) that the apiserver serves in <paramref name="groups"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ServedKindsAsync(IReadOnlySet<string> groups, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        var apis = await CallAsync((api, t) => api.Apis.GetAPIVersionsAsync(t), ct);
+        var served = new List<string>();
+        foreach (var group in apis.Groups ?? [])
+        {
+            if (!groups.Contains(group.Name))
+            {
+                continue;
+            }
+
+            foreach (var version in group.Versions ?? [])
+            {
+                V1APIResourceList resources;
+                try
+                {
+                    resources = await CallAsync((api, t) => api.CustomObjects.GetAPIResourcesAsync(group.Name, version.Version, t), ct);
+                }
+                catch (KubeApiException e) when (e.IsNotFound)
+                {
+                    continue; // removed between the two requests
+                }
+
+                served.AddRange((resources.Resources ?? []).Where(r => !r.Name.Contains('/', StringComparison.Ordinal)).Select(r => $"{group.Name}/{version.Version}/{r.Kind}"));
+            }
+        }
+
+        return served;
+    }
+
+    /// <summary>A typed call of the package, with its errors as <see cref="KubeApiException"/>s.</summary>
+    public async Task<T> CallAsync<T>(Func<Kubernetes, CancellationToken, Task<T>> call, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        try
+        {
+            return await call(Api, ct);
+        }
+        catch (HttpOperationException e)
+        {
+            throw KubeApiException.From(e);
+        }
+    }
+
+    /// <summary>
     /// A watch from <paramref name="resourceVersion"/>; ends when the server closes it (timeoutSeconds) or on cancel.
-    /// ERROR events (410 Gone above all) are returned to the caller, which relists.
+    /// ERROR events (410 Gone above all) are returned to the caller, which relists. The package has no watch that is
+    /// clean under Native AOT, so the stream is read here, over its HTTP pipeline and with its credentials.
     /// </summary>
     public async IAsyncEnumerable<WatchEvent> WatchAsync(
-        string path, string? labelSelector, string? fieldSelector, string resourceVersion, int timeoutSeconds, [EnumeratorCancellation] CancellationToken ct)
+        ApiResource resource, string? ns, string? labelSelector, string? fieldSelector, string resourceVersion, int timeoutSeconds, [EnumeratorCancellation] CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(resource);
         var query = Query(("watch", "true"), ("labelSelector", labelSelector), ("fieldSelector", fieldSelector), ("resourceVersion", resourceVersion),
-            ("allowWatchBookmarks", "true"), ("timeoutSeconds", timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        using var request = await RequestAsync(HttpMethod.Get, path + query, null, null);
+            ("allowWatchBookmarks", "true"), ("timeoutSeconds", timeoutSeconds.ToString(CultureInfo.InvariantCulture)));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Api.BaseUri, resource.CollectionPath(ns).TrimStart('/') + query))
+        {
+            Version = HttpVersion.Version20, // as the package sends its own requests: watches share its connections
+        };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         using var connect = CancellationTokenSource.CreateLinkedTokenSource(ct);
         connect.CancelAfter(RequestTimeout);
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, connect.Token);
+        if (Api.Credentials is { } credentials)
+        {
+            await credentials.ProcessHttpRequestAsync(request, connect.Token);
+        }
+
+        using var response = await Api.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, connect.Token);
         if (!response.IsSuccessStatusCode)
         {
-            throw await ErrorAsync(response, ct);
+            throw KubeApiException.From(response.StatusCode, await response.Content.ReadAsStringAsync(ct));
         }
 
         await using var stream = await response.Content.ReadAsStreamAsync(ct);
@@ -120,69 +250,14 @@ public sealed class KubeClient : IDisposable
                 continue;
             }
 
-            if (JsonNode.Parse(line) is JsonObject e && e["type"]?.GetValue<string>() is { } type && e["object"] is JsonObject obj)
+            if (JsonNode.Parse(line) is JsonObject e && e.Str("type") is { } type && e["object"] is JsonObject obj)
             {
                 yield return new WatchEvent(type, obj);
             }
         }
     }
 
-    public void Dispose() => http.Dispose();
-
-    private async Task<JsonObject?> SendAsync(HttpMethod method, string path, JsonObject? body, string? contentType, CancellationToken ct)
-    {
-        using var request = await RequestAsync(method, path, body, contentType);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(RequestTimeout);
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw await ErrorAsync(response, ct);
-        }
-
-        var text = await response.Content.ReadAsStringAsync(ct);
-        return text.Length == 0 ? null : JsonNode.Parse(text) as JsonObject;
-    }
-
-    private Task<HttpRequestMessage> RequestAsync(HttpMethod method, string path, JsonObject? body, string? contentType)
-    {
-        var request = new HttpRequestMessage(method, path);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        request.Headers.UserAgent.Add(userAgent);
-        if (connection.Token() is { } token)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        if (body is not null)
-        {
-            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType ?? "application/json");
-        }
-
-        return Task.FromResult(request);
-    }
-
-    private static async Task<KubeApiException> ErrorAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        var reason = response.StatusCode.ToString();
-        var message = string.Empty;
-        try
-        {
-            var text = await response.Content.ReadAsStringAsync(ct);
-            if (JsonNode.Parse(text) is JsonObject status)
-            {
-                reason = status["reason"]?.GetValue<string>() ?? reason;
-                message = status["message"]?.GetValue<string>() ?? string.Empty;
-            }
-        }
-        catch (JsonException)
-        {
-            // not a Status object: the HTTP status says enough
-        }
-
-        return new KubeApiException(response.StatusCode, reason, message);
-    }
+    public void Dispose() => Api.Dispose();
 
     private static string Query(params (string Key, string? Value)[] parameters)
     {
@@ -190,3 +265,9 @@ public sealed class KubeClient : IDisposable
         return parts.Count == 0 ? string.Empty : "?" + string.Join('&', parts);
     }
 }
+
+/// <summary>Who asks, as an AdmissionReview's userInfo names them: what a SubjectAccessReview needs to decide for them.</summary>
+public sealed record Requester(string User, IReadOnlyList<string> Groups, string? Uid = null, IReadOnlyDictionary<string, IReadOnlyList<string>>? Extra = null);
+
+/// <summary>A SubjectAccessReview's answer.</summary>
+public sealed record AccessDecision(bool Allowed, string Reason);

@@ -1,3 +1,4 @@
+using AiGatewayModels.Common.Policy;
 using AiGatewayModels.Kube;
 using AiGatewayModels.Webhook.Admission;
 using AiGatewayModels.Webhook.Cluster;
@@ -49,14 +50,20 @@ public static class WebhookApp
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(certificates);
-        builder.Services.AddSingleton<PolicyStore>();
+        var client = Connect(settings);
+        if (client is not null)
+        {
+            builder.Services.AddSingleton(client);
+        }
+
+        builder.Services.AddSingleton(s => new PolicyWatch(client, settings.Namespace, settings.PolicyConfigMap, metrics.Meter, "webhook",
+            new LoggerKubeLog(s.GetRequiredService<ILoggerFactory>().CreateLogger("AiGatewayModels.Webhook.Policy"))));
         builder.Services.AddSingleton(new EvaluationCache(metrics));
         builder.Services.AddSingleton<ValuesReview>();
         builder.Services.AddSingleton<DriftGuard>();
         builder.Services.AddSingleton<AdmissionEndpoint>();
-        if (Connection(settings) is { } connection)
+        if (client is not null)
         {
-            builder.Services.AddSingleton(_ => new KubeClient(connection, KubernetesCluster.UserAgent));
             builder.Services.AddSingleton<KubernetesCluster>();
             builder.Services.AddSingleton<IClusterView>(s => s.GetRequiredService<KubernetesCluster>());
             builder.Services.AddHostedService(s => s.GetRequiredService<KubernetesCluster>());
@@ -93,7 +100,7 @@ public static class WebhookApp
         app.MapPost("/validate", context => admission.HandleAsync(context, mutate: false));
         app.MapPost("/mutate", context => admission.HandleAsync(context, mutate: true));
         app.MapGet("/healthz", () => Results.Text("ok\n"));
-        app.MapGet("/readyz", (IClusterView cluster, PolicyStore policy) =>
+        app.MapGet("/readyz", (IClusterView cluster, PolicyWatch policy) =>
         {
             var detail = $"policy: {policy.Source}\n" + (policy.Problem is { } p ? $"policy problem: {p}\n" : string.Empty);
             return cluster.Synced
@@ -102,23 +109,26 @@ public static class WebhookApp
         });
         app.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
         app.Lifetime.ApplicationStopped.Register(certificates.Dispose);
+        app.Lifetime.ApplicationStopped.Register(metrics.Dispose);
         return app;
     }
 
-    /// <summary>The apiserver from --kubeconfig or KUBECONFIG, else the Pod's service account; none outside a cluster.</summary>
-    private static KubeConnection? Connection(WebhookSettings settings)
+    /// <summary>The apiserver from --kubeconfig (and --context) or KUBECONFIG, else the Pod's service account; none outside a cluster.</summary>
+    private static KubeClient? Connect(WebhookSettings settings)
     {
-        if (settings.ClusterDisabled)
+        if (settings.ClusterDisabled || (settings.Kubeconfig is null && !KubeConfiguration.InCluster))
         {
             return null;
         }
 
-        if (settings.Kubeconfig is { } path)
+        try
         {
-            return KubeConnection.FromKubeconfig(path);
+            return KubeClient.Connect(new KubeTarget(settings.Kubeconfig, settings.Context), KubernetesCluster.UserAgent);
         }
-
-        return KubeConnection.IsInCluster ? KubeConnection.Resolve(null) : null;
+        catch (KubeConfigurationException e)
+        {
+            throw new ArgumentException("cannot connect: " + e.Message, e);
+        }
     }
 }
 

@@ -10,9 +10,10 @@ public sealed record WebhookSettings(
     string PolicyConfigMap,
     string ExpanderUsername,
     bool ClusterDisabled,
-    string? Kubeconfig)
+    string? Kubeconfig,
+    string? Context = null)
 {
-    public const string DefaultPolicyConfigMap = "ai-gateway-models-policy";
+    public const string DefaultPolicyConfigMap = Common.Policy.PolicyWatch.DefaultName;
     public const string DefaultExpanderUsername = "system:serviceaccount:ai-gateway-models:expander";
 
     public static WebhookSettings From(IConfiguration configuration)
@@ -37,6 +38,7 @@ public sealed record WebhookSettings(
             configuration["policy-configmap"] is { Length: > 0 } p ? p : DefaultPolicyConfigMap,
             configuration["expander-username"] is { Length: > 0 } u ? u : DefaultExpanderUsername,
             string.Equals(configuration["no-cluster"], "true", StringComparison.OrdinalIgnoreCase),
-            configuration["kubeconfig"] is { Length: > 0 } k ? k : Environment.GetEnvironmentVariable("KUBECONFIG") is { Length: > 0 } e ? e : null);
+            configuration["kubeconfig"] is { Length: > 0 } k ? k : Environment.GetEnvironmentVariable("KUBECONFIG") is { Length: > 0 } e ? e.Split(Path.PathSeparator)[0] : null,
+            configuration["context"] is { Length: > 0 } c ? c : null);
     }
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using AiGatewayModels.Common.Metrics;
 using AiGatewayModels.Webhook.Observability;
 using Xunit;
 
@@ -12,9 +12,8 @@ public sealed class RuntimeMetricsTests
     public void Memory_and_gc_figures_are_written_as_prometheus_samples()
     {
         GC.Collect(); // so that the "after the last collection" figures describe a collection of this process
-        var sb = new StringBuilder();
-        RuntimeMetrics.Write(sb);
-        var samples = Samples(sb.ToString());
+        using var metrics = new MetricSet("test");
+        var samples = Samples(metrics.Render());
 
         Assert.True(samples["process_resident_memory_bytes"] > 1024 * 1024);
         Assert.True(samples["dotnet_gc_heap_size_bytes"] > 0);
@@ -30,19 +29,17 @@ public sealed class RuntimeMetricsTests
     [Fact]
     public void Allocated_bytes_grow_with_allocation()
     {
-        var sb = new StringBuilder();
-        RuntimeMetrics.Write(sb);
-        var before = Samples(sb.ToString())["dotnet_gc_allocated_bytes_total"];
+        using var metrics = new MetricSet("test");
+        var before = Samples(metrics.Render())["dotnet_gc_allocated_bytes_total"];
         GC.KeepAlive(new byte[1024 * 1024]);
-        sb.Clear();
-        RuntimeMetrics.Write(sb);
-        Assert.True(Samples(sb.ToString())["dotnet_gc_allocated_bytes_total"] >= before + (1024 * 1024));
+        Assert.True(Samples(metrics.Render())["dotnet_gc_allocated_bytes_total"] >= before + (1024 * 1024));
     }
 
     [Fact]
     public void Every_sample_has_help_and_type()
     {
-        var text = new WebhookMetrics().Render();
+        using var metrics = new WebhookMetrics();
+        var text = metrics.Render();
         foreach (var name in Samples(text).Keys.Select(k => k.Split('{')[0]).Distinct())
         {
             Assert.Contains($"# HELP {name} ", text, StringComparison.Ordinal);

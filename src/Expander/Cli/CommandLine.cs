@@ -58,17 +58,18 @@ internal static class CommandLine
 
     private static Command RunCommandOptions(TextWriter stderr)
     {
-        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "kubeconfig file (default: KUBECONFIG, else the in-cluster service account)" };
+        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "kubeconfig file (default: KUBECONFIG, else the in-cluster service account, else ~/.kube/config)" };
+        var context = new Option<string?>("--context") { Description = "kubeconfig context (default: its current-context)" };
         var ns = new Option<string?>("--namespace", "-n") { Description = "the expander's namespace, for the Lease and the policy ConfigMap (default: POD_NAMESPACE)" };
         var watchNs = new Option<string?>("--watch-namespace") { Description = "only reconcile values ConfigMaps in this namespace (default: all namespaces)" };
         var metrics = new Option<string>("--metrics-bind-address") { Description = "address for /metrics and /healthz", DefaultValueFactory = _ => "127.0.0.1:8081" };
         var leaderElect = new Option<bool>("--leader-elect") { Description = "elect a leader on a Lease, so that replicas never reconcile at once", DefaultValueFactory = _ => true };
-        var policyName = new Option<string>("--policy-configmap") { Description = "name of the policy ConfigMap in the expander's namespace", DefaultValueFactory = _ => Controller.PolicySource.DefaultName };
+        var policyName = new Option<string>("--policy-configmap") { Description = "name of the policy ConfigMap in the expander's namespace", DefaultValueFactory = _ => Common.Policy.PolicyWatch.DefaultName };
         var workers = new Option<int>("--workers") { Description = "ConfigMaps reconciled in parallel", DefaultValueFactory = _ => 4 };
         var resync = new Option<int>("--resync-period") { Description = "seconds between full resyncs", DefaultValueFactory = _ => 600 };
-        var run = new Command("run", "the controller: keeps every values ConfigMap's objects applied, in sync and pruned") { kubeconfig, ns, watchNs, metrics, leaderElect, policyName, workers, resync };
+        var run = new Command("run", "the controller: keeps every values ConfigMap's objects applied, in sync and pruned") { kubeconfig, context, ns, watchNs, metrics, leaderElect, policyName, workers, resync };
         run.SetAction(r => RunCommand.Run(
-            new RunCommand.Options(r.GetValue(kubeconfig), r.GetValue(ns), r.GetValue(watchNs), r.GetValue(metrics)!, r.GetValue(leaderElect), r.GetValue(policyName)!, r.GetValue(workers), r.GetValue(resync)),
+            new RunCommand.Options(r.GetValue(kubeconfig), r.GetValue(context), r.GetValue(ns), r.GetValue(watchNs), r.GetValue(metrics)!, r.GetValue(leaderElect), r.GetValue(policyName)!, r.GetValue(workers), r.GetValue(resync)),
             stderr));
         return run;
     }

@@ -9,6 +9,7 @@ internal static class RunCommand
 {
     public sealed record Options(
         string? Kubeconfig,
+        string? Context,
         string? Namespace,
         string? WatchNamespace,
         string MetricsBindAddress,
@@ -30,15 +31,7 @@ internal static class RunCommand
             throw new UsageException("--workers and --resync-period must be at least 1");
         }
 
-        KubeConnection connection;
-        try
-        {
-            connection = KubeConnection.Resolve(o.Kubeconfig);
-        }
-        catch (Exception e) when (e is InvalidOperationException or IOException or FormatException or System.Security.Cryptography.CryptographicException or UriFormatException)
-        {
-            throw new UsageException("cannot connect: " + e.Message);
-        }
+        using var client = Connect(o);
 
         var log = new ControllerLog(stderr);
         using var stop = new CancellationTokenSource();
@@ -51,7 +44,6 @@ internal static class RunCommand
 
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var client = new KubeClient(connection, "ai-gateway-models-expander");
         var options = new ControllerOptions
         {
             Namespace = ns,
@@ -66,7 +58,7 @@ internal static class RunCommand
         try
         {
             using var controller = new ExpanderController(client, options, log);
-            log.Info($"expander run: apiserver {connection.Server}, metrics on {controller.MetricsEndpoint?.ToString() ?? "(off)"}, identity {options.Identity}");
+            log.Info($"expander run: apiserver {client.Server}, metrics on {controller.MetricsEndpoint?.ToString() ?? "(off)"}, identity {options.Identity}");
             controller.RunAsync(stop.Token).GetAwaiter().GetResult();
             return ExitCodes.Valid;
         }
@@ -77,6 +69,18 @@ internal static class RunCommand
         catch (ArgumentException e)
         {
             throw new UsageException(e.Message);
+        }
+    }
+
+    private static KubeClient Connect(Options o)
+    {
+        try
+        {
+            return KubeClient.Connect(new KubeTarget(o.Kubeconfig, o.Context), "ai-gateway-models-expander");
+        }
+        catch (KubeConfigurationException e)
+        {
+            throw new UsageException("cannot connect: " + e.Message);
         }
     }
 }

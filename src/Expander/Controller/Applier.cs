@@ -41,11 +41,10 @@ internal sealed class Applier(KubeClient client, int parallelism, ControllerLog 
 
     private async Task<ApplyOutcome> ApplyOneAsync(ValuesConfigMap cm, DesiredObject d, LiveObjects live, CancellationToken ct)
     {
-        var (group, version) = KubePaths.Split(d.ApiVersion);
-        var path = KubePaths.Item(group, version, d.Kind.Plural, cm.Namespace, d.Name);
+        var resource = ApiResource.Of(d.ApiVersion, d.Kind.Plural);
         try
         {
-            var current = live.Find(d.Kind, d.Name) ?? await client.GetAsync(path, ct);
+            var current = live.Find(d.Kind, d.Name) ?? await client.GetAsync(resource, cm.Namespace, d.Name, ct);
             if (current is not null && current.ControllerConfigMapUid() != cm.Uid)
             {
                 var owner = current.ControllerConfigMapName() is { } n ? $"owned by another ConfigMap ({n})" : "not created by this ConfigMap";
@@ -58,7 +57,7 @@ internal sealed class Applier(KubeClient client, int parallelism, ControllerLog 
             }
 
             log.Debug($"apply {d.Kind.Kind} {cm.Namespace}/{d.Name}: {(current is null ? "new" : "differs from the live object")}");
-            var result = await client.ApplyAsync(path, d.Manifest, force: current is not null, ct);
+            var result = await client.ApplyAsync(resource, cm.Namespace, d.Manifest, force: current is not null, ct);
             if (result.Uid() is { } uid && result.ResourceVersion() is { } rv)
             {
                 appliedVersions[uid] = rv;

@@ -29,10 +29,12 @@ internal sealed class ConfigMapWatcher : IListWatchHandler
     public ConfigMapWatcher(KubeClient client, string? watchNamespace, Action<string> enqueue, ControllerLog log, Action<string>? expired = null)
     {
         this.enqueue = enqueue;
-        watcher = new ListWatcher(client, KubePaths.Collection(string.Empty, "v1", "configmaps", watchNamespace), Selector, null, this, log, "values ConfigMaps", expired);
+        watcher = new ListWatcher(client, ApiResource.ConfigMaps, watchNamespace, Selector, null, this, log, "values ConfigMaps", expired);
     }
 
     public bool Synced => watcher.Synced;
+
+    public ListWatcher Watcher => watcher;
 
     public IEnumerable<string> Keys => cache.Keys;
 

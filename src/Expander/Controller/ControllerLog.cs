@@ -17,6 +17,8 @@ internal sealed class ControllerLog(TextWriter writer, bool debug = false) : IKu
 
     public void Error(string message) => Write("error", message);
 
+    public void Failure(string message) => Error(message);
+
     public void Debug(string message)
     {
         if (debug)

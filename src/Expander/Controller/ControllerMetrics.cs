@@ -1,22 +1,49 @@
-using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text;
+using System.Diagnostics.Metrics;
+using AiGatewayModels.Common.Metrics;
 
 namespace AiGatewayModels.Expander.Controller;
 
-/// <summary>Prometheus metrics of the controller (text format 0.0.4), hand-rolled like the webhook's: no dependency, no reflection.</summary>
-internal sealed class ControllerMetrics
+/// <summary>
+/// The controller's instruments (System.Diagnostics.Metrics, one meter per controller instance) and their Prometheus
+/// text, written by the exporter both programs share. The gauges read the live state through the callbacks the
+/// controller sets.
+/// </summary>
+internal sealed class ControllerMetrics : IDisposable
 {
     private static readonly double[] Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
-    private readonly long[] durationCounts = new long[Buckets.Length + 1];
-    private readonly ConcurrentDictionary<string, long> reconciles = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, long> relists = new(StringComparer.Ordinal);
-    private long durationMicros;
-    private long errors;
-    private long applied;
-    private long pruned;
-    private long conflicts;
-    private long eventsTotal;
+    private readonly MetricSet set = new("AiGatewayModels.Expander");
+    private readonly Counter<long> reconciles;
+    private readonly Counter<long> errors;
+    private readonly Counter<long> applied;
+    private readonly Counter<long> pruned;
+    private readonly Counter<long> conflicts;
+    private readonly Counter<long> liveLists;
+    private readonly Counter<long> relists;
+    private readonly Histogram<double> duration;
+
+    public ControllerMetrics()
+    {
+        var m = set.Meter;
+        reconciles = m.CreateCounter<long>("expander_reconciles_total", description: "Reconciles of values ConfigMaps, by result.");
+        errors = m.CreateCounter<long>("expander_reconcile_errors_total", description: "Reconciles that failed and were retried with backoff.");
+        applied = m.CreateCounter<long>("expander_objects_applied_total", description: "Objects written by server-side apply.");
+        pruned = m.CreateCounter<long>("expander_objects_pruned_total", description: "Objects deleted because they are no longer desired.");
+        conflicts = m.CreateCounter<long>("expander_conflicts_total", description: "Desired objects left untouched because another owner has them.");
+        m.CreateObservableCounter("expander_api_reads_total", () => ApiCalls().Reads, description: "GET requests sent to the apiserver (watches included).");
+        m.CreateObservableCounter("expander_api_writes_total", () => ApiCalls().Writes, description: "POST, PUT, PATCH and DELETE requests sent to the apiserver.");
+        m.CreateObservableGauge("expander_queue_depth", () => QueueDepth(), description: "ConfigMaps waiting to be reconciled.");
+        m.CreateObservableGauge("expander_values_configmaps", () => ConfigMaps(), description: "Values ConfigMaps watched.");
+        m.CreateObservableGauge("expander_source_secret_watches", () => SourceSecretWatches(), description: "Source Secrets watched for rotation (one watch each, restricted to its name).");
+        m.CreateObservableGauge("expander_cached_objects", () => CachedObjects(), description: "Generated objects held in the drift watcher's cache.");
+        liveLists = m.CreateCounter<long>("expander_live_lists_total", description: "LISTs of one kind made by a reconcile because the cache was not synced for it.");
+        relists = m.CreateCounter<long>("expander_watch_relists_total", description: "LISTs made again because a watch's resourceVersion expired (410 Gone), by watch.");
+        m.CreateObservableGauge("expander_leader", () => IsLeader() ? 1 : 0, description: "1 while this instance holds the leader Lease.");
+        duration = m.CreateHistogram("expander_reconcile_duration_seconds", unit: "s", description: "Time of one reconcile.",
+            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Buckets });
+    }
+
+    /// <summary>The meter, for instruments created elsewhere (the policy watch's).</summary>
+    public Meter Meter => set.Meter;
 
     public Func<int> QueueDepth { get; set; } = () => 0;
 
@@ -32,76 +59,25 @@ internal sealed class ControllerMetrics
 
     public void Reconciled(string result, double seconds)
     {
-        reconciles.AddOrUpdate(result, 1, (_, v) => v + 1);
-        var i = 0;
-        while (i < Buckets.Length && seconds > Buckets[i])
-        {
-            i++;
-        }
-
-        Interlocked.Increment(ref durationCounts[i]);
-        Interlocked.Add(ref durationMicros, (long)(seconds * 1_000_000));
+        reconciles.Add(1, new KeyValuePair<string, object?>("result", result));
+        duration.Record(seconds);
     }
 
-    public void Error() => Interlocked.Increment(ref errors);
+    public void Error() => errors.Add(1);
 
-    public void Applied(int n) => Interlocked.Add(ref applied, n);
+    public void Applied(int n) => applied.Add(n);
 
-    public void Pruned(int n) => Interlocked.Add(ref pruned, n);
+    public void Pruned(int n) => pruned.Add(n);
 
-    public void Conflicts(int n) => Interlocked.Add(ref conflicts, n);
+    public void Conflicts(int n) => conflicts.Add(n);
 
-    public void Event() => Interlocked.Increment(ref eventsTotal);
+    /// <summary>A reconcile read one kind with a LIST (its cache had not synced).</summary>
+    public void LiveListed() => liveLists.Add(1);
 
     /// <summary>A watch's resourceVersion expired (410 Gone): it listed again.</summary>
-    public void WatchExpired(string watch) => relists.AddOrUpdate(watch, 1, (_, v) => v + 1);
+    public void WatchExpired(string watch) => relists.Add(1, new KeyValuePair<string, object?>("watch", watch));
 
-    public string Render()
-    {
-        var sb = new StringBuilder();
-        sb.Append("# HELP expander_reconciles_total Reconciles of values ConfigMaps, by result.\n# TYPE expander_reconciles_total counter\n");
-        foreach (var (result, value) in reconciles.OrderBy(r => r.Key, StringComparer.Ordinal))
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"expander_reconciles_total{{result=\"{result}\"}} {value}\n");
-        }
+    public string Render() => set.Render();
 
-        Counter(sb, "expander_reconcile_errors_total", "Reconciles that failed and were retried with backoff.", Interlocked.Read(ref errors));
-        Counter(sb, "expander_objects_applied_total", "Objects written by server-side apply.", Interlocked.Read(ref applied));
-        Counter(sb, "expander_objects_pruned_total", "Objects deleted because they are no longer desired.", Interlocked.Read(ref pruned));
-        Counter(sb, "expander_conflicts_total", "Desired objects left untouched because another owner has them.", Interlocked.Read(ref conflicts));
-        var (reads, writes) = ApiCalls();
-        Counter(sb, "expander_api_reads_total", "GET requests sent to the apiserver (watches included).", reads);
-        Counter(sb, "expander_api_writes_total", "POST, PUT, PATCH and DELETE requests sent to the apiserver.", writes);
-        Gauge(sb, "expander_queue_depth", "ConfigMaps waiting to be reconciled.", QueueDepth());
-        Gauge(sb, "expander_values_configmaps", "Values ConfigMaps watched.", ConfigMaps());
-        Gauge(sb, "expander_source_secret_watches", "Source Secrets watched for rotation (one watch each, restricted to its name).", SourceSecretWatches());
-        Gauge(sb, "expander_cached_objects", "Generated objects held in the drift watcher's cache.", CachedObjects());
-        Counter(sb, "expander_live_lists_total", "LISTs of one kind made by a reconcile because the cache was not synced for it.", LiveObjects.Listed);
-        sb.Append("# HELP expander_watch_relists_total LISTs made again because a watch's resourceVersion expired (410 Gone), by watch.\n# TYPE expander_watch_relists_total counter\n");
-        foreach (var (watch, value) in relists.OrderBy(r => r.Key, StringComparer.Ordinal))
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"expander_watch_relists_total{{watch=\"{watch}\"}} {value}\n");
-        }
-
-        Gauge(sb, "expander_leader", "1 while this instance holds the leader Lease.", IsLeader() ? 1 : 0);
-        sb.Append("# HELP expander_reconcile_duration_seconds Time of one reconcile.\n# TYPE expander_reconcile_duration_seconds histogram\n");
-        long cumulative = 0;
-        for (var i = 0; i < Buckets.Length; i++)
-        {
-            cumulative += Interlocked.Read(ref durationCounts[i]);
-            sb.Append(CultureInfo.InvariantCulture, $"expander_reconcile_duration_seconds_bucket{{le=\"{Buckets[i]}\"}} {cumulative}\n");
-        }
-
-        cumulative += Interlocked.Read(ref durationCounts[Buckets.Length]);
-        sb.Append(CultureInfo.InvariantCulture, $"expander_reconcile_duration_seconds_bucket{{le=\"+Inf\"}} {cumulative}\n");
-        sb.Append(CultureInfo.InvariantCulture, $"expander_reconcile_duration_seconds_sum {Interlocked.Read(ref durationMicros) / 1_000_000.0}\n");
-        sb.Append(CultureInfo.InvariantCulture, $"expander_reconcile_duration_seconds_count {cumulative}\n");
-        return sb.ToString();
-    }
-
-    private static void Counter(StringBuilder sb, string name, string help, long value) =>
-        sb.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n");
-
-    private static void Gauge(StringBuilder sb, string name, string help, long value) =>
-        sb.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}\n");
+    public void Dispose() => set.Dispose();
 }

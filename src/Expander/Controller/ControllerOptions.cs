@@ -9,7 +9,7 @@ internal sealed record ControllerOptions
     /// <summary>Only this namespace's values ConfigMaps (null: the whole cluster).</summary>
     public string? WatchNamespace { get; init; }
 
-    public string PolicyConfigMap { get; init; } = PolicySource.DefaultName;
+    public string PolicyConfigMap { get; init; } = Common.Policy.PolicyWatch.DefaultName;
 
     public string LeaseName { get; init; } = "ai-gateway-models-expander";
 
@@ -20,7 +20,7 @@ internal sealed record ControllerOptions
     /// <summary>Release the Lease on a graceful stop (tests turn this off to play a killed leader).</summary>
     public bool ReleaseLeaseOnStop { get; init; } = true;
 
-    public LeaseTimings Lease { get; init; } = LeaseTimings.Default;
+    public Kube.LeaseTimings Lease { get; init; } = Kube.LeaseTimings.Default;
 
     public int Workers { get; init; } = 4;
 
@@ -38,6 +38,15 @@ internal sealed record ControllerOptions
 
     /// <summary>Reconciles read live objects from the drift watcher's cache (false: one LIST per kind per reconcile, as before).</summary>
     public bool LiveObjectsFromCache { get; init; } = true;
+
+    /// <summary>
+    /// Liveness: how long the leader election may go without an attempt, the reconcile loop may take to start, and a
+    /// watch may go without a step beyond the watch's own duration, before /healthz fails.
+    /// </summary>
+    public TimeSpan StallAfter { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Liveness: how long one reconcile may run before /healthz fails (every request in it has a 30 s limit).</summary>
+    public TimeSpan ReconcileStallAfter { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Replaces API discovery (tests: a kind "missing" without touching the shared control plane's CRDs).</summary>
     public IDiscovery? Discovery { get; init; }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AiGatewayModels.Engine.Rendering;
 using AiGatewayModels.Kube;
 
@@ -17,6 +16,7 @@ internal interface IDiscovery
 internal sealed class ApiDiscovery(KubeClient client) : IDiscovery, IDisposable
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
+    private static readonly HashSet<string> Groups = ResourceKind.All.Where(k => k.Group.Length > 0).Select(k => k.Group).ToHashSet(StringComparer.Ordinal);
     private readonly SemaphoreSlim gate = new(1, 1);
     private IReadOnlyList<string>? cached;
     private DateTime cachedAt;
@@ -31,34 +31,7 @@ internal sealed class ApiDiscovery(KubeClient client) : IDiscovery, IDisposable
                 return cached;
             }
 
-            var groups = ResourceKind.All.Where(k => k.Group.Length > 0).Select(k => k.Group).ToHashSet(StringComparer.Ordinal);
-            var apis = await client.GetAsync("/apis", ct) ?? [];
-            var served = new List<string>();
-            foreach (var group in (apis["groups"] as JsonArray ?? []).OfType<JsonObject>())
-            {
-                if (group.Str("name") is not { } name || !groups.Contains(name))
-                {
-                    continue;
-                }
-
-                foreach (var version in (group["versions"] as JsonArray ?? []).OfType<JsonObject>())
-                {
-                    if (version.Str("version") is not { } v)
-                    {
-                        continue;
-                    }
-
-                    var resources = await client.GetAsync($"/apis/{name}/{v}", ct);
-                    foreach (var resource in (resources?["resources"] as JsonArray ?? []).OfType<JsonObject>())
-                    {
-                        if (resource.Str("kind") is { } kind && resource.Str("name") is { } plural && !plural.Contains('/', StringComparison.Ordinal))
-                        {
-                            served.Add($"{name}/{v}/{kind}");
-                        }
-                    }
-                }
-            }
-
+            var served = await client.ServedKindsAsync(Groups, ct);
             cached = served;
             cachedAt = DateTime.UtcNow;
             return served;

@@ -35,9 +35,8 @@ internal sealed class DriftWatcher
                 continue;
             }
 
-            var (group, version) = KubePaths.Split(apiVersion);
             var cache = new KindCache(this, kind, apiVersion);
-            cache.Watcher = new ListWatcher(client, KubePaths.Collection(group, version, kind.Plural, watchNamespace), Selector, null, cache, log, "generated " + kind.Plural);
+            cache.Watcher = new ListWatcher(client, ApiResource.Of(apiVersion, kind.Plural), watchNamespace, Selector, null, cache, log, "generated " + kind.Plural);
             kinds[kind] = cache;
         }
     }
@@ -46,6 +45,9 @@ internal sealed class DriftWatcher
     public int Count => kinds.Values.Sum(k => k.Count);
 
     public Task RunAsync(CancellationToken ct) => Task.WhenAll(kinds.Values.Select(k => k.Watcher!.RunAsync(ct)));
+
+    /// <summary>The watches, one per served kind (for liveness).</summary>
+    public IEnumerable<ListWatcher> Watchers => kinds.Values.Select(k => k.Watcher!);
 
     /// <summary>
     /// The cached objects of <paramref name="kind"/> in <paramref name="ns"/> whose source label is <paramref name="source"/>,

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
 using AiGatewayModels.Kube;
 
 namespace AiGatewayModels.Expander.Controller;
@@ -26,6 +27,7 @@ internal sealed class EventRecorder(KubeClient client, ControllerLog log, string
 {
     public static readonly TimeSpan RepeatAfter = TimeSpan.FromMinutes(30);
     private const int MaxMessage = 1000;
+    private const string Component = "ai-gateway-models-expander";
     private readonly ConcurrentDictionary<(string Uid, string Reason, string Message), DateTime> recent = new();
 
     public async Task RecordAsync(ValuesConfigMap cm, string reason, string message, bool warning, CancellationToken ct)
@@ -43,37 +45,25 @@ internal sealed class EventRecorder(KubeClient client, ControllerLog log, string
         }
 
         recent[dedupe] = now;
-        var time = now.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-        var body = new JsonObject
+        var body = new Corev1Event
         {
-            ["apiVersion"] = "v1",
-            ["kind"] = "Event",
-            ["metadata"] = new JsonObject
-            {
-                ["name"] = $"{cm.Name}.{now.Ticks:x}{Random.Shared.Next(0x1000):x3}",
-                ["namespace"] = cm.Namespace,
-            },
-            ["involvedObject"] = new JsonObject
-            {
-                ["apiVersion"] = "v1",
-                ["kind"] = "ConfigMap",
-                ["namespace"] = cm.Namespace,
-                ["name"] = cm.Name,
-                ["uid"] = cm.Uid,
-            },
-            ["reason"] = reason,
-            ["message"] = message,
-            ["type"] = warning ? "Warning" : "Normal",
-            ["source"] = new JsonObject { ["component"] = "ai-gateway-models-expander" },
-            ["reportingComponent"] = "ai-gateway-models-expander",
-            ["reportingInstance"] = instance,
-            ["firstTimestamp"] = time,
-            ["lastTimestamp"] = time,
-            ["count"] = 1,
+            ApiVersion = "v1",
+            Kind = "Event",
+            Metadata = new V1ObjectMeta { Name = $"{cm.Name}.{now.Ticks:x}{Random.Shared.Next(0x1000):x3}", NamespaceProperty = cm.Namespace },
+            InvolvedObject = new V1ObjectReference { ApiVersion = "v1", Kind = "ConfigMap", NamespaceProperty = cm.Namespace, Name = cm.Name, Uid = cm.Uid },
+            Reason = reason,
+            Message = message,
+            Type = warning ? "Warning" : "Normal",
+            Source = new V1EventSource { Component = Component },
+            ReportingComponent = Component,
+            ReportingInstance = instance,
+            FirstTimestamp = now,
+            LastTimestamp = now,
+            Count = 1,
         };
         try
         {
-            await client.CreateAsync(KubePaths.Collection(string.Empty, "v1", "events", cm.Namespace), body, ct);
+            await client.CallAsync((api, t) => api.CoreV1.CreateNamespacedEventAsync(body, cm.Namespace, cancellationToken: t), ct);
         }
         catch (Exception e) when (e is KubeApiException or HttpRequestException)
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AiGatewayModels.Common.Policy;
 using AiGatewayModels.Engine.Rendering;
 using AiGatewayModels.Kube;
 
@@ -14,7 +15,7 @@ internal sealed class ExpanderController : IDisposable
     private readonly ControllerOptions options;
     private readonly ControllerLog log;
     private readonly MetricsServer? metricsServer;
-    private LeaderElection? election;
+    private readonly Liveness liveness;
     private volatile WorkQueue? activeQueue;
     private volatile bool leading;
 
@@ -23,20 +24,25 @@ internal sealed class ExpanderController : IDisposable
         this.client = client;
         this.options = options;
         this.log = log;
+        liveness = new Liveness(options);
         Metrics = new ControllerMetrics
         {
             IsLeader = () => leading,
             ApiCalls = () => (client.Calls.Reads, client.Calls.Writes),
             QueueDepth = () => activeQueue?.Depth ?? 0,
         };
+        // one policy watch for the life of the process (its metrics too); it runs while this instance leads
+        Policy = new PolicyWatch(client, options.Namespace, options.PolicyConfigMap, Metrics.Meter, "expander", log);
         if (options.MetricsBindAddress is { } address)
         {
-            metricsServer = new MetricsServer(MetricsServer.Parse(address), Metrics, () => true, log);
+            metricsServer = new MetricsServer(MetricsServer.Parse(address), Metrics, () => liveness.Check(DateTime.UtcNow), log);
             metricsServer.Start();
         }
     }
 
     public ControllerMetrics Metrics { get; }
+
+    public PolicyWatch Policy { get; }
 
     public System.Net.IPEndPoint? MetricsEndpoint => metricsServer?.LocalEndpoint;
 
@@ -54,7 +60,8 @@ internal sealed class ExpanderController : IDisposable
                 throw new ArgumentException("leader election needs the expander's namespace: --namespace or POD_NAMESPACE (or --leader-elect=false)");
             }
 
-            election = new LeaderElection(client, options.Namespace, options.LeaseName, options.Identity, options.Lease, log);
+            var election = new LeaderElection(client, options.Namespace, options.LeaseName, options.Identity, options.Lease, log);
+            liveness.Elected(election);
             await election.RunAsync(LeadAsync, options.ReleaseLeaseOnStop, ct);
         }
         else
@@ -66,7 +73,11 @@ internal sealed class ExpanderController : IDisposable
         log.Info("expander stopped");
     }
 
-    public void Dispose() => metricsServer?.Dispose();
+    public void Dispose()
+    {
+        metricsServer?.Dispose();
+        Metrics.Dispose();
+    }
 
     private async Task LeadAsync(CancellationToken ct)
     {
@@ -78,78 +89,90 @@ internal sealed class ExpanderController : IDisposable
         finally
         {
             leading = false;
+            liveness.Watching(null);
         }
     }
 
     private async Task ReconcileLoopAsync(CancellationToken ct)
     {
+        liveness.Starting();
         var queue = new WorkQueue(options.MinRetry, options.MaxRetry);
         activeQueue = queue;
         var configMaps = new ConfigMapWatcher(client, options.WatchNamespace, queue.Add, log, Metrics.WatchExpired);
         Metrics.ConfigMaps = () => configMaps.Count;
-        var policy = new PolicySource(client, options.Namespace, options.PolicyConfigMap, () =>
+        void RequeueAll()
         {
             foreach (var key in configMaps.Keys)
             {
                 queue.Add(key);
             }
-        }, log);
+        }
+
+        Policy.Changed += RequeueAll;
         var discovery = options.Discovery ?? new ApiDiscovery(client);
         var applier = new Applier(client, options.ApplyParallelism, log);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         await using var sourceSecrets = new SourceSecretWatcher(client, queue.Add, log, stop.Token);
         Metrics.SourceSecretWatches = () => sourceSecrets.Count;
-
-        var policyTask = policy.RunAsync(stop.Token);
-        // the policy first, so that the first reconciles judge by it
-        while (!policy.Synced && !stop.IsCancellationRequested)
+        try
         {
-            await Delay(TimeSpan.FromMilliseconds(50), stop.Token);
+            var policyTask = Policy.RunAsync(stop.Token);
+            // the policy first, so that the first reconciles judge by it
+            while (!Policy.Synced && !stop.IsCancellationRequested)
+            {
+                await Delay(TimeSpan.FromMilliseconds(50), stop.Token);
+            }
+
+            IReadOnlyList<string> served = [];
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    served = await discovery.ServedAsync(stop.Token);
+                    break;
+                }
+                catch (Exception e) when (e is KubeApiException or HttpRequestException or IOException || (e is OperationCanceledException && !stop.IsCancellationRequested))
+                {
+                    log.Warn($"discovery failed ({e.Message}); retrying");
+                    await Delay(TimeSpan.FromSeconds(2), stop.Token);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    // stopped (lost the lead, or shut down) while discovery was in flight: nothing to reconcile any more
+                }
+            }
+
+            var drift = new DriftWatcher(client, options.WatchNamespace, ApiVersionSelection.From(served, unmentionedAreServed: false),
+                key => configMaps.Get(key) is not null, (key, delay) => queue.AddAfter(key, delay, stop.Token), log);
+            Metrics.CachedObjects = () => drift.Count;
+            // live objects come from the drift watcher's cache once it has synced (a LIST per kind until then)
+            var reconciler = new Reconciler(client, configMaps, Policy, discovery, applier, new Pruner(client), new SecretProjector(client),
+                sourceSecrets, options.LiveObjectsFromCache ? drift : null, new EventRecorder(client, log, options.Identity), Metrics, log);
+            var tasks = new List<Task>
+            {
+                policyTask,
+                configMaps.RunAsync(stop.Token),
+                drift.RunAsync(stop.Token),
+                ResyncAsync(configMaps, queue, stop.Token),
+            };
+            tasks.AddRange(Enumerable.Range(0, Math.Max(1, options.Workers)).Select(i => WorkerAsync(i, queue, reconciler, stop.Token)));
+            liveness.Watching(() => [configMaps.Watcher, .. Policy.Watcher is { } p ? [p] : Array.Empty<ListWatcher>(), .. drift.Watchers, .. sourceSecrets.Watchers]);
+            log.Info($"reconciling values ConfigMaps in {options.WatchNamespace ?? "all namespaces"} with {options.Workers} workers, resync every {options.ResyncPeriod.TotalSeconds:F0} s");
+            await Task.WhenAll(tasks);
         }
-
-        IReadOnlyList<string> served = [];
-        while (!stop.IsCancellationRequested)
+        finally
         {
-            try
-            {
-                served = await discovery.ServedAsync(stop.Token);
-                break;
-            }
-            catch (Exception e) when (e is KubeApiException or HttpRequestException or IOException || (e is OperationCanceledException && !stop.IsCancellationRequested))
-            {
-                log.Warn($"discovery failed ({e.Message}); retrying");
-                await Delay(TimeSpan.FromSeconds(2), stop.Token);
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                // stopped (lost the lead, or shut down) while discovery was in flight: nothing to reconcile any more
-            }
+            Policy.Changed -= RequeueAll;
+            activeQueue = null;
         }
-
-        var drift = new DriftWatcher(client, options.WatchNamespace, ApiVersionSelection.From(served, unmentionedAreServed: false),
-            key => configMaps.Get(key) is not null, (key, delay) => queue.AddAfter(key, delay, stop.Token), log);
-        Metrics.CachedObjects = () => drift.Count;
-        // live objects come from the drift watcher's cache once it has synced (a LIST per kind until then)
-        var reconciler = new Reconciler(client, configMaps, policy, discovery, applier, new Pruner(client), new SecretProjector(client),
-            sourceSecrets, options.LiveObjectsFromCache ? drift : null, new EventRecorder(client, log, options.Identity), Metrics, log);
-        var tasks = new List<Task>
-        {
-            policyTask,
-            configMaps.RunAsync(stop.Token),
-            drift.RunAsync(stop.Token),
-            ResyncAsync(configMaps, queue, stop.Token),
-        };
-        tasks.AddRange(Enumerable.Range(0, Math.Max(1, options.Workers)).Select(_ => WorkerAsync(queue, reconciler, stop.Token)));
-        log.Info($"reconciling values ConfigMaps in {options.WatchNamespace ?? "all namespaces"} with {options.Workers} workers, resync every {options.ResyncPeriod.TotalSeconds:F0} s");
-        await Task.WhenAll(tasks);
-        activeQueue = null;
     }
 
-    private async Task WorkerAsync(WorkQueue queue, Reconciler reconciler, CancellationToken ct)
+    private async Task WorkerAsync(int worker, WorkQueue queue, Reconciler reconciler, CancellationToken ct)
     {
         while (await queue.TakeAsync(ct) is { } key)
         {
             var watch = Stopwatch.StartNew();
+            liveness.Busy(worker, key);
             try
             {
                 var result = await reconciler.ReconcileAsync(key, ct);
@@ -176,6 +199,7 @@ internal sealed class ExpanderController : IDisposable
             }
             finally
             {
+                liveness.Idle(worker);
                 queue.Done(key);
             }
         }

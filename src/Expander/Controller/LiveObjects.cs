@@ -17,12 +17,9 @@ internal sealed class LiveObjects
 
     public IReadOnlyDictionary<ResourceKind, Dictionary<string, JsonObject>> ByKind => byKind;
 
-    /// <summary>Kinds read with a LIST (not from the cache) so far, by this process.</summary>
-    public static long Listed => Interlocked.Read(ref listed);
-
-    private static long listed;
-
-    public static async Task<LiveObjects> ListAsync(KubeClient client, ValuesConfigMap cm, IEnumerable<(ResourceKind Kind, string ApiVersion)> kinds, DriftWatcher? cache, CancellationToken ct)
+    /// <param name="listed">told of each kind read with a LIST (not from the cache).</param>
+    public static async Task<LiveObjects> ListAsync(
+        KubeClient client, ValuesConfigMap cm, IEnumerable<(ResourceKind Kind, string ApiVersion)> kinds, DriftWatcher? cache, Action listed, CancellationToken ct)
     {
         var selector = $"{WellKnown.ManagedByLabel}={WellKnown.ManagedByValue},{WellKnown.SourceLabel}={cm.Name}";
         var result = new LiveObjects();
@@ -33,9 +30,8 @@ internal sealed class LiveObjects
                 return (k.Kind, cached);
             }
 
-            Interlocked.Increment(ref listed);
-            var (group, version) = KubePaths.Split(k.ApiVersion);
-            var list = await client.ListAsync(KubePaths.Collection(group, version, k.Kind.Plural, cm.Namespace), selector, null, ct);
+            listed();
+            var list = await client.ListAsync(ApiResource.Of(k.ApiVersion, k.Kind.Plural), cm.Namespace, selector, null, ct);
             var items = (list["items"] as JsonArray ?? []).OfType<JsonObject>().Where(i => i.Name() is not null).ToDictionary(i => i.Name()!, StringComparer.Ordinal);
             foreach (var item in items.Values)
             {

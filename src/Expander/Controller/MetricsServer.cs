@@ -8,7 +8,7 @@ namespace AiGatewayModels.Expander.Controller;
 /// <c>/metrics</c> and <c>/healthz</c> on their own port, with a minimal HTTP/1.1 server on a socket: GET only, one
 /// request per connection. Enough for Prometheus and kubelet probes, and no web framework in the AOT binary.
 /// </summary>
-internal sealed class MetricsServer(IPEndPoint endpoint, ControllerMetrics metrics, Func<bool> healthy, ControllerLog log) : IDisposable
+internal sealed class MetricsServer(IPEndPoint endpoint, ControllerMetrics metrics, Func<IReadOnlyList<HealthCheck>> health, ControllerLog log) : IDisposable
 {
     private readonly TcpListener listener = new(endpoint);
 
@@ -51,6 +51,26 @@ internal sealed class MetricsServer(IPEndPoint endpoint, ControllerMetrics metri
 
     public void Dispose() => listener.Stop();
 
+    /// <summary>As the apiserver's own /healthz: "ok", or 500 with a line per failed check; <c>?verbose</c> lists every check.</summary>
+    private (int Status, string Type, string Body) Health(bool verbose)
+    {
+        var checks = health();
+        var failed = checks.Where(c => c.Problem is not null).ToList();
+        if (failed.Count == 0 && !verbose)
+        {
+            return (200, "text/plain", "ok\n");
+        }
+
+        var sb = new StringBuilder();
+        foreach (var c in verbose ? checks : failed)
+        {
+            sb.Append(c.Problem is null ? $"[+]{c.Name} ok\n" : $"[-]{c.Name} failed: {c.Problem}\n");
+        }
+
+        sb.Append(failed.Count == 0 ? "healthz check passed\n" : "healthz check failed\n");
+        return (failed.Count == 0 ? 200 : 500, "text/plain", sb.ToString());
+    }
+
     private async Task ServeAsync(Socket socket, CancellationToken ct)
     {
         using var _ = socket;
@@ -81,7 +101,7 @@ internal sealed class MetricsServer(IPEndPoint endpoint, ControllerMetrics metri
                 ? target.Split('?')[0] switch
                 {
                     "/metrics" => (200, "text/plain; version=0.0.4; charset=utf-8", metrics.Render()),
-                    "/healthz" => healthy() ? (200, "text/plain", "ok\n") : (500, "text/plain", "unhealthy\n"),
+                    "/healthz" => Health(target.Contains("verbose", StringComparison.Ordinal)),
                     _ => (404, "text/plain", "not found\n"),
                 }
                 : (405, "text/plain", "only GET\n");

@@ -22,8 +22,8 @@ internal sealed class Pruner(KubeClient client)
                     continue;
                 }
 
-                var (group, version) = KubePaths.Split(item.Str("apiVersion") ?? kind.ApiVersion(kind.Versions[0]));
-                if (await client.DeleteAsync(KubePaths.Item(group, version, kind.Plural, cm.Namespace, name), uid, ct))
+                var resource = ApiResource.Of(item.Str("apiVersion") ?? kind.ApiVersion(kind.Versions[0]), kind.Plural);
+                if (await client.DeleteAsync(resource, cm.Namespace, name, uid, ct))
                 {
                     pruned.Add($"{kind.Kind} {name}");
                 }

@@ -24,7 +24,7 @@ internal sealed class SecretProjector(KubeClient client)
         {
             if (!read.TryGetValue(s.Name, out var source))
             {
-                source = await client.GetAsync(KubePaths.Item(string.Empty, "v1", "secrets", cm.Namespace, s.Name), ct);
+                source = await client.GetAsync(ApiResource.Secrets, cm.Namespace, s.Name, ct);
                 read[s.Name] = source;
             }
 

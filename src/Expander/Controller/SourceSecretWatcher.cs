@@ -32,6 +32,18 @@ internal sealed class SourceSecretWatcher(KubeClient client, Action<string> enqu
         }
     }
 
+    /// <summary>The watches, for liveness.</summary>
+    public IReadOnlyList<ListWatcher> Watchers
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. watches.Values.Select(w => w.Watcher)];
+            }
+        }
+    }
+
     /// <summary>Records the source Secrets that the ConfigMap <paramref name="configMapKey"/> names now (none: forget it).</summary>
     public void Track(string configMapKey, string ns, IEnumerable<string> sourceNames)
     {
@@ -125,7 +137,6 @@ internal sealed class SourceSecretWatcher(KubeClient client, Action<string> enqu
     {
         private readonly SourceSecretWatcher owner;
         private readonly CancellationTokenSource cancel;
-        private readonly ListWatcher watcher;
 
         public Watch(SourceSecretWatcher owner, string source)
         {
@@ -133,10 +144,12 @@ internal sealed class SourceSecretWatcher(KubeClient client, Action<string> enqu
             cancel = CancellationTokenSource.CreateLinkedTokenSource(owner.stop);
             var slash = source.IndexOf('/', StringComparison.Ordinal);
             var (ns, name) = (source[..slash], source[(slash + 1)..]);
-            watcher = new ListWatcher(owner.client, KubePaths.Collection(string.Empty, "v1", "secrets", ns), null, "metadata.name=" + name, this, owner.log, "source Secret " + source);
+            Watcher = new ListWatcher(owner.client, ApiResource.Secrets, ns, null, "metadata.name=" + name, this, owner.log, "source Secret " + source);
         }
 
         public HashSet<string> Referrers { get; } = new(StringComparer.Ordinal);
+
+        public ListWatcher Watcher { get; }
 
         public Task Running { get; private set; } = Task.CompletedTask;
 
@@ -144,7 +157,7 @@ internal sealed class SourceSecretWatcher(KubeClient client, Action<string> enqu
         {
             try
             {
-                await watcher.RunAsync(cancel.Token);
+                await Watcher.RunAsync(cancel.Token);
             }
             finally
             {

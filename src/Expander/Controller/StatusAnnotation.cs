@@ -80,7 +80,7 @@ internal static class StatusAnnotation
         {
             ["metadata"] = new JsonObject { ["uid"] = cm.Uid, ["annotations"] = new JsonObject { [Key] = text } },
         };
-        await client.MergePatchAsync(KubePaths.Item(string.Empty, "v1", "configmaps", cm.Namespace, cm.Name), patch, ct);
+        await client.MergePatchAsync(ApiResource.ConfigMaps, cm.Namespace, cm.Name, patch, ct);
         return text;
     }
 }

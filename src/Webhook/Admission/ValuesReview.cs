@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
+using AiGatewayModels.Common.Policy;
 using AiGatewayModels.Engine;
 using AiGatewayModels.Engine.Diagnostics;
 using AiGatewayModels.Engine.Input;
@@ -15,7 +16,7 @@ namespace AiGatewayModels.Webhook.Admission;
 /// Values ConfigMaps: the engine judges them (every rule, the current policy); the webhook adds only what needs the
 /// cluster: collisions with other values ConfigMaps and references to objects that do not exist.
 /// </summary>
-internal sealed class ValuesReview(PolicyStore policy, IClusterView cluster, EvaluationCache cache)
+internal sealed class ValuesReview(PolicyWatch policy, IClusterView cluster, EvaluationCache cache)
 {
     public const string ValuesHashAnnotation = "models.ai-gateway.io/values-hash";
 

@@ -2,16 +2,18 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using AiGatewayModels.Engine;
 using AiGatewayModels.Engine.Input;
-using AiGatewayModels.Engine.Policy;
+using AiGatewayModels.Common.Policy;
 using AiGatewayModels.Kube;
+using AiGatewayModels.Webhook.Observability;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace AiGatewayModels.Webhook.Cluster;
 
 /// <summary>
-/// The cluster through the shared REST client (KUBECONFIG or in-cluster): two list+watch loops, like informers, keep the
-/// policy ConfigMap and every values ConfigMap in memory, so admission reviews never wait for a LIST.
+/// The cluster through the shared client (KUBECONFIG or in-cluster): two list+watch loops, like informers, keep the
+/// policy ConfigMap (the shared <see cref="PolicyWatch"/>) and every values ConfigMap in memory, so admission reviews
+/// never wait for a LIST.
 /// Secrets and Gateways are looked up by name (one GET, only for values ConfigMaps that pass every rule).
 /// </summary>
 public sealed partial class KubernetesCluster : BackgroundService, IClusterView
@@ -22,31 +24,20 @@ public sealed partial class KubernetesCluster : BackgroundService, IClusterView
     private readonly ILogger<KubernetesCluster> logger;
     private readonly ConcurrentDictionary<string, StoredValues> values = new(StringComparer.Ordinal);
     private readonly ListWatcher valuesWatcher;
-    private readonly ListWatcher? policyWatcher;
+    private readonly PolicyWatch policy;
 
-    public KubernetesCluster(KubeClient client, WebhookSettings settings, PolicyStore policy, ILogger<KubernetesCluster> logger)
+    public KubernetesCluster(KubeClient client, PolicyWatch policy, ILogger<KubernetesCluster> logger)
     {
-        ArgumentNullException.ThrowIfNull(settings);
         this.client = client;
         this.logger = logger;
-        var log = new LoggerKubeLog(logger);
-        valuesWatcher = new ListWatcher(client, KubePaths.Collection(string.Empty, "v1", "configmaps", null),
-            WellKnown.ValuesAnnotation + "=true", null, new ValuesHandler(values), log, "values ConfigMaps");
-        if (settings.Namespace is { } ns)
-        {
-            var source = $"ConfigMap {ns}/{settings.PolicyConfigMap}";
-            policyWatcher = new ListWatcher(client, KubePaths.Collection(string.Empty, "v1", "configmaps", ns),
-                null, "metadata.name=" + settings.PolicyConfigMap, new PolicyHandler(policy, source), log, "policy ConfigMap");
-        }
-        else
-        {
-            LogNoNamespace(logger);
-        }
+        this.policy = policy;
+        valuesWatcher = new ListWatcher(client, ApiResource.ConfigMaps, null, WellKnown.ValuesAnnotation + "=true", null, new ValuesHandler(values),
+            new LoggerKubeLog(logger), "values ConfigMaps");
     }
 
     public bool Available => true;
 
-    public bool Synced => valuesWatcher.Synced && (policyWatcher?.Synced ?? true);
+    public bool Synced => valuesWatcher.Synced && policy.Synced;
 
     public IReadOnlyCollection<StoredValues> ValuesConfigMaps => (IReadOnlyCollection<StoredValues>)values.Values;
 
@@ -55,7 +46,7 @@ public sealed partial class KubernetesCluster : BackgroundService, IClusterView
         try
         {
             // metadata only would be nicer; a GET is what v1.20 offers. The data is dropped at once and never logged.
-            return await client.GetAsync(KubePaths.Item(string.Empty, "v1", "secrets", ns, name), cancellationToken) is not null;
+            return await client.GetAsync(ApiResource.Secrets, ns, name, cancellationToken) is not null;
         }
         catch (Exception e) when (e is KubeApiException or HttpRequestException or TimeoutException or System.Text.Json.JsonException)
         {
@@ -71,7 +62,7 @@ public sealed partial class KubernetesCluster : BackgroundService, IClusterView
             foreach (var version in (string[])["v1", "v1beta1"])
             {
                 // null: not there in this version, or the version is not served; try the next one
-                if (await client.GetAsync(KubePaths.Item("gateway.networking.k8s.io", version, "gateways", ns, name), cancellationToken) is not null)
+                if (await client.GetAsync(new ApiResource("gateway.networking.k8s.io", version, "gateways"), ns, name, cancellationToken) is not null)
                 {
                     return true;
                 }
@@ -87,10 +78,7 @@ public sealed partial class KubernetesCluster : BackgroundService, IClusterView
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(valuesWatcher.RunAsync(stoppingToken), policyWatcher?.RunAsync(stoppingToken) ?? Task.CompletedTask);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "no namespace (--namespace or POD_NAMESPACE): the policy ConfigMap is not watched, the default policy applies")]
-    private static partial void LogNoNamespace(ILogger logger);
+        Task.WhenAll(valuesWatcher.RunAsync(stoppingToken), policy.RunAsync(stoppingToken));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "looking up a {Kind} failed ({Error}); skipping that check")]
     private static partial void LogLookupFailed(ILogger logger, string kind, string error);
@@ -137,38 +125,5 @@ public sealed partial class KubernetesCluster : BackgroundService, IClusterView
         }
 
         private static string Key(JsonObject item) => item.Namespace() + "/" + item.Name();
-    }
-
-    /// <summary>The policy ConfigMap's <c>policy.yaml</c> into the store; no ConfigMap means the default policy.</summary>
-    private sealed class PolicyHandler(PolicyStore policy, string source) : IListWatchHandler
-    {
-        public void Relisted(IReadOnlyList<JsonObject> items) => Apply(items.Count > 0 ? items[0] : null);
-
-        public void Changed(string type, JsonObject item) => Apply(type == "DELETED" ? null : item);
-
-        private void Apply(JsonObject? configMap)
-        {
-            if (configMap is null)
-            {
-                policy.Apply(null, source);
-                return;
-            }
-
-            policy.Apply(configMap.Obj("data").Str(PolicyReader.DataKey) ?? string.Empty, $"{source} (resourceVersion {configMap.ResourceVersion()})");
-        }
-    }
-
-    /// <summary>The list-watch loop's reconnects and relists, in the webhook's structured log.</summary>
-    private sealed partial class LoggerKubeLog(ILogger logger) : IKubeLog
-    {
-        public void Info(string message) => LogInfo(logger, message);
-
-        public void Warn(string message) => LogWarn(logger, message);
-
-        [LoggerMessage(Level = LogLevel.Information, Message = "{Message}")]
-        private static partial void LogInfo(ILogger logger, string message);
-
-        [LoggerMessage(Level = LogLevel.Warning, Message = "{Message}")]
-        private static partial void LogWarn(ILogger logger, string message);
     }
 }

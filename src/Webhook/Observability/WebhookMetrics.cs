@@ -1,127 +1,61 @@
-using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text;
+using System.Diagnostics.Metrics;
+using AiGatewayModels.Common.Metrics;
 
 namespace AiGatewayModels.Webhook.Observability;
 
 /// <summary>
-/// Hand-rolled Prometheus metrics (text exposition format 0.0.4): a few counters and one latency histogram.
-/// No reflection and no dependency, and cheap enough to update on every review.
+/// The webhook's instruments (System.Diagnostics.Metrics, a meter of its own) and their Prometheus text, written by the
+/// exporter both programs share. Cheap enough to update on every review: a counter add and a histogram record.
 /// </summary>
-public sealed class WebhookMetrics
+public sealed class WebhookMetrics : IDisposable
 {
     private static readonly double[] Buckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+    private readonly MetricSet set = new("AiGatewayModels.Webhook");
+    private readonly Counter<long> reviews;
+    private readonly Counter<long> badRequests;
+    private readonly Counter<long> internalErrors;
+    private readonly Counter<long> cacheHits;
+    private readonly Counter<long> cacheMisses;
+    private readonly Counter<long> certificateReloads;
+    private readonly Counter<long> certificateReloadErrors;
+    private readonly Histogram<double> durations;
 
-    private readonly ConcurrentDictionary<(string Endpoint, string Outcome), long> reviews = new();
-    private readonly ConcurrentDictionary<string, Histogram> durations = new(StringComparer.Ordinal);
-    private long badRequests;
-    private long internalErrors;
-    private long policyErrors;
-    private long policyReloads;
-    private long certificateReloads;
-    private long certificateReloadErrors;
-    private int policyValid = 1;
-    private long evaluationCacheHits;
-    private long evaluationCacheMisses;
+    public WebhookMetrics()
+    {
+        var m = set.Meter;
+        reviews = m.CreateCounter<long>("webhook_admission_reviews_total", description: "AdmissionReviews answered, by endpoint and outcome.");
+        badRequests = m.CreateCounter<long>("webhook_bad_requests_total", description: "Requests refused with a 4xx answer (not an AdmissionReview, too large, malformed).");
+        internalErrors = m.CreateCounter<long>("webhook_internal_errors_total", description: "Unexpected errors turned into a denial.");
+        cacheHits = m.CreateCounter<long>("webhook_evaluation_cache_hits_total", description: "Values evaluations answered from the cache (same namespace, name, values and policy).");
+        cacheMisses = m.CreateCounter<long>("webhook_evaluation_cache_misses_total", description: "Values evaluations computed by the engine.");
+        certificateReloads = m.CreateCounter<long>("webhook_certificate_reloads_total", description: "Serving certificates loaded after the files changed.");
+        certificateReloadErrors = m.CreateCounter<long>("webhook_certificate_reload_errors_total", description: "Changed certificate files that could not be loaded (the last good certificate stays).");
+        durations = m.CreateHistogram("webhook_admission_review_duration_seconds", unit: "s", description: "Time to answer one AdmissionReview.",
+            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Buckets });
+    }
+
+    /// <summary>The meter, for instruments created elsewhere (the policy watch's).</summary>
+    public Meter Meter => set.Meter;
 
     public void Review(string endpoint, string outcome, double seconds)
     {
-        reviews.AddOrUpdate((endpoint, outcome), 1, (_, v) => v + 1);
-        durations.GetOrAdd(endpoint, _ => new Histogram()).Observe(seconds);
+        reviews.Add(1, new KeyValuePair<string, object?>("endpoint", endpoint), new KeyValuePair<string, object?>("outcome", outcome));
+        durations.Record(seconds, new KeyValuePair<string, object?>("endpoint", endpoint));
     }
 
-    public void BadRequest() => Interlocked.Increment(ref badRequests);
+    public void BadRequest() => badRequests.Add(1);
 
-    public void InternalError() => Interlocked.Increment(ref internalErrors);
+    public void InternalError() => internalErrors.Add(1);
 
-    public void PolicyLoaded()
-    {
-        Interlocked.Increment(ref policyReloads);
-        Volatile.Write(ref policyValid, 1);
-    }
+    public void EvaluationCacheHit() => cacheHits.Add(1);
 
-    public void PolicyRejected()
-    {
-        Interlocked.Increment(ref policyErrors);
-        Volatile.Write(ref policyValid, 0);
-    }
+    public void EvaluationCacheMiss() => cacheMisses.Add(1);
 
-    public void EvaluationCacheHit() => Interlocked.Increment(ref evaluationCacheHits);
+    public void CertificateReloaded() => certificateReloads.Add(1);
 
-    public void EvaluationCacheMiss() => Interlocked.Increment(ref evaluationCacheMisses);
+    public void CertificateReloadFailed() => certificateReloadErrors.Add(1);
 
-    public void CertificateReloaded() => Interlocked.Increment(ref certificateReloads);
+    public string Render() => set.Render();
 
-    public void CertificateReloadFailed() => Interlocked.Increment(ref certificateReloadErrors);
-
-    public string Render()
-    {
-        var sb = new StringBuilder();
-        sb.Append("# HELP webhook_admission_reviews_total AdmissionReviews answered, by endpoint and outcome.\n");
-        sb.Append("# TYPE webhook_admission_reviews_total counter\n");
-        foreach (var ((endpoint, outcome), value) in reviews.OrderBy(r => r.Key.Endpoint, StringComparer.Ordinal).ThenBy(r => r.Key.Outcome, StringComparer.Ordinal))
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"webhook_admission_reviews_total{{endpoint=\"{endpoint}\",outcome=\"{outcome}\"}} {value}\n");
-        }
-
-        Counter(sb, "webhook_bad_requests_total", "Requests refused with a 4xx answer (not an AdmissionReview, too large, malformed).", badRequests);
-        Counter(sb, "webhook_internal_errors_total", "Unexpected errors turned into a denial.", internalErrors);
-        Counter(sb, "webhook_policy_reloads_total", "Policy ConfigMap versions applied.", policyReloads);
-        Counter(sb, "webhook_policy_errors_total", "Policy ConfigMap versions refused (the last good policy stays in force).", policyErrors);
-        sb.Append("# HELP webhook_policy_valid 1 when the policy ConfigMap in the cluster is the one in force, 0 when it is broken.\n");
-        sb.Append("# TYPE webhook_policy_valid gauge\n");
-        sb.Append(CultureInfo.InvariantCulture, $"webhook_policy_valid {Volatile.Read(ref policyValid)}\n");
-        Counter(sb, "webhook_evaluation_cache_hits_total", "Values evaluations answered from the cache (same namespace, name, values and policy).", evaluationCacheHits);
-        Counter(sb, "webhook_evaluation_cache_misses_total", "Values evaluations computed by the engine.", evaluationCacheMisses);
-        Counter(sb, "webhook_certificate_reloads_total", "Serving certificates loaded after the files changed.", certificateReloads);
-        Counter(sb, "webhook_certificate_reload_errors_total", "Changed certificate files that could not be loaded (the last good certificate stays).", certificateReloadErrors);
-
-        sb.Append("# HELP webhook_admission_review_duration_seconds Time to answer one AdmissionReview.\n");
-        sb.Append("# TYPE webhook_admission_review_duration_seconds histogram\n");
-        foreach (var (endpoint, h) in durations.OrderBy(d => d.Key, StringComparer.Ordinal))
-        {
-            h.Write(sb, endpoint);
-        }
-
-        RuntimeMetrics.Write(sb);
-        return sb.ToString();
-    }
-
-    private static void Counter(StringBuilder sb, string name, string help, long value)
-    {
-        sb.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} counter\n{name} {Interlocked.Read(ref value)}\n");
-    }
-
-    private sealed class Histogram
-    {
-        private readonly long[] counts = new long[Buckets.Length + 1];
-        private long sumMicros;
-
-        public void Observe(double seconds)
-        {
-            var i = 0;
-            while (i < Buckets.Length && seconds > Buckets[i])
-            {
-                i++;
-            }
-
-            Interlocked.Increment(ref counts[i]);
-            Interlocked.Add(ref sumMicros, (long)(seconds * 1_000_000));
-        }
-
-        public void Write(StringBuilder sb, string endpoint)
-        {
-            long cumulative = 0;
-            for (var i = 0; i < Buckets.Length; i++)
-            {
-                cumulative += Interlocked.Read(ref counts[i]);
-                sb.Append(CultureInfo.InvariantCulture, $"webhook_admission_review_duration_seconds_bucket{{endpoint=\"{endpoint}\",le=\"{Buckets[i]}\"}} {cumulative}\n");
-            }
-
-            cumulative += Interlocked.Read(ref counts[Buckets.Length]);
-            sb.Append(CultureInfo.InvariantCulture, $"webhook_admission_review_duration_seconds_bucket{{endpoint=\"{endpoint}\",le=\"+Inf\"}} {cumulative}\n");
-            sb.Append(CultureInfo.InvariantCulture, $"webhook_admission_review_duration_seconds_sum{{endpoint=\"{endpoint}\"}} {Interlocked.Read(ref sumMicros) / 1_000_000.0}\n");
-            sb.Append(CultureInfo.InvariantCulture, $"webhook_admission_review_duration_seconds_count{{endpoint=\"{endpoint}\"}} {cumulative}\n");
-        }
-    }
+    public void Dispose() => set.Dispose();
 }

@@ -106,8 +106,7 @@ public sealed class ExpanderApiServerRestartTests(ControlPlaneFixture controlPla
                 continue;
             }
 
-            var (group, version) = KubePaths.Split(apiVersion);
-            var list = await expander.Client.ListAsync(KubePaths.Collection(group, version, kind.Plural, ns), WellKnown.ManagedByLabel + "=" + WellKnown.ManagedByValue, null, default);
+            var list = await expander.Client.ListAsync(ApiResource.Of(apiVersion, kind.Plural), ns, WellKnown.ManagedByLabel + "=" + WellKnown.ManagedByValue, null, default);
             live.AddRange(((JsonArray)list["items"]!).OfType<JsonObject>().Select(i => (kind, i)));
         }
 

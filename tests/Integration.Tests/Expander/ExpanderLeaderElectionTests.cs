@@ -54,7 +54,7 @@ public sealed class ExpanderLeaderElectionTests(ControlPlaneFixture controlPlane
         var after = await ValuesFixtures.ExpectedAsync(follower.Client, cm);
         await Eventually.UntilAsync(async () =>
             await ValuesFixtures.AllMatchAsync(follower.Client, after, ns) &&
-            await follower.Client.GetAsync(ValuesFixtures.PathOf(ResourceKind.AIGatewayRoute, after.First(o => o.Kind == ResourceKind.AIGatewayRoute).ApiVersion, ns, "gpt-4o-mini"), default) is null,
+            await follower.Client.GetAsync(ValuesFixtures.RefOf(ResourceKind.AIGatewayRoute, after.First(o => o.Kind == ResourceKind.AIGatewayRoute).ApiVersion, ns, "gpt-4o-mini"), default) is null,
             Timeout, "the new leader reconciles");
         Assert.False(bothLed, "two instances led at once");
     }

@@ -41,7 +41,7 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
         Assert.Contains(projected.Metadata.OwnerReferences, r => r.Uid == cm.Metadata.Uid && r.Controller == true && r.BlockOwnerDeletion == true);
         foreach (var o in expected)
         {
-            var live = await expander.Client.GetAsync(ValuesFixtures.PathOf(o, ns), default);
+            var live = await expander.Client.GetAsync(ValuesFixtures.RefOf(o, ns), default);
             Assert.Contains("\"manager\":\"ai-gateway-models\"", live!.ToJsonString(), StringComparison.Ordinal);
         }
 
@@ -84,7 +84,7 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
         {
             foreach (var o in gone)
             {
-                if (await expander.Client.GetAsync(ValuesFixtures.PathOf(o, ns), default) is not null)
+                if (await expander.Client.GetAsync(ValuesFixtures.RefOf(o, ns), default) is not null)
                 {
                     return false;
                 }
@@ -92,7 +92,7 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
 
             return await ValuesFixtures.AllMatchAsync(expander.Client, after, ns);
         }, Timeout, "the weight is updated, and the removed model's route and the RateLimitPolicies are pruned");
-        var route = await expander.Client.GetAsync(ValuesFixtures.PathOf(after.Single(o => o.Name == "gpt-4o"), ns), default);
+        var route = await expander.Client.GetAsync(ValuesFixtures.RefOf(after.Single(o => o.Name == "gpt-4o"), ns), default);
         Assert.Contains("60", route!["spec"]!.ToJsonString(), StringComparison.Ordinal);
         await Eventually.UntilAsync(async () => (await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.Pruned)).Count > 0, Timeout, "a Pruned Event");
     }
@@ -136,16 +136,16 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
         await Cluster.CustomObjects.CreateNamespacedCustomObjectAsync(legacy, "gateway.envoyproxy.io", "v1alpha1", ns, "backendtrafficpolicies", fieldManager: WellKnown.ManagedByValue);
 
         // every change to the namespace's BackendTrafficPolicies, in the apiserver's order, from before the expander starts
-        using var probe = new KubeClient(KubeConnection.FromKubeconfig(controlPlane.KubeconfigPath), "ai-gateway-models-tests");
-        var collection = KubePaths.Collection("gateway.envoyproxy.io", "v1alpha1", "backendtrafficpolicies", ns);
-        var start = (string)(await probe.ListAsync(collection, null, null, default))["metadata"]!["resourceVersion"]!;
+        using var probe = KubeClient.Connect(new KubeTarget(controlPlane.KubeconfigPath), "ai-gateway-models-tests");
+        var policies = new ApiResource("gateway.envoyproxy.io", "v1alpha1", "backendtrafficpolicies");
+        var start = (string)(await probe.ListAsync(policies, ns, null, null, default))["metadata"]!["resourceVersion"]!;
         var seen = new System.Collections.Concurrent.ConcurrentQueue<(string Type, string Name)>();
         using var stopWatch = new CancellationTokenSource();
         var watching = Task.Run(async () =>
         {
             try
             {
-                await foreach (var e in probe.WatchAsync(collection, null, null, start, 120, stopWatch.Token))
+                await foreach (var e in probe.WatchAsync(policies, ns, null, null, start, 120, stopWatch.Token))
                 {
                     seen.Enqueue((e.Type, e.Item.Name() ?? string.Empty));
                 }
@@ -185,7 +185,7 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
         var cm = await ValuesFixtures.CreateValuesAsync(Cluster, ns, ValuesFixtures.Values());
         var expected = await ValuesFixtures.ExpectedAsync(expander.Client, cm);
         await Eventually.UntilAsync(() => ValuesFixtures.AllMatchAsync(expander.Client, expected, ns), Timeout, "applied");
-        Assert.NotNull(await expander.Client.GetAsync($"/api/v1/namespaces/{ns}/secrets/azure-apikey", default));
+        Assert.NotNull(await expander.Client.GetAsync(ValuesFixtures.SecretRef(ns, "azure-apikey"), default));
 
         await Cluster.CoreV1.DeleteNamespacedConfigMapAsync(ValuesFixtures.Name, ns);
 
@@ -193,15 +193,15 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
         {
             foreach (var o in expected)
             {
-                if (await expander.Client.GetAsync(ValuesFixtures.PathOf(o, ns), default) is not null)
+                if (await expander.Client.GetAsync(ValuesFixtures.RefOf(o, ns), default) is not null)
                 {
                     return false;
                 }
             }
 
-            return await expander.Client.GetAsync($"/api/v1/namespaces/{ns}/secrets/azure-apikey", default) is null;
+            return await expander.Client.GetAsync(ValuesFixtures.SecretRef(ns, "azure-apikey"), default) is null;
         }, TimeSpan.FromSeconds(90), "the garbage collector deletes every generated object and the projected Secret");
-        Assert.NotNull(await expander.Client.GetAsync($"/api/v1/namespaces/{ns}/secrets/{ValuesFixtures.AzureSecret}", default));
+        Assert.NotNull(await expander.Client.GetAsync(ValuesFixtures.SecretRef(ns, ValuesFixtures.AzureSecret), default));
     }
 
     [Fact]
@@ -216,7 +216,7 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
 
         // a hand edit by another field manager (like kubectl edit): the Backend's hostname
         var backend = expected.Single(o => o.Kind == ResourceKind.Backend && o.Name == "openai");
-        var path = ValuesFixtures.PathOf(backend, ns);
+        var path = ValuesFixtures.RefOf(backend, ns);
         var live = (await expander.Client.GetAsync(path, default))!;
         live["spec"]!["endpoints"]![0]!["fqdn"]!["hostname"] = "evil.example.com";
         await Cluster.CustomObjects.ReplaceNamespacedCustomObjectAsync(live, "gateway.envoyproxy.io", "v1alpha1", ns, "backends", "openai", fieldManager: "kubectl-edit");
@@ -227,10 +227,9 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
         }, Timeout, "the hand-edited Backend is restored");
 
         var route = expected.Single(o => o.Kind == ResourceKind.AIGatewayRoute && o.Name == "gpt-4o");
-        var routePath = ValuesFixtures.PathOf(route, ns);
+        var routePath = ValuesFixtures.RefOf(route, ns);
         var uid = (await expander.Client.GetAsync(routePath, default))!.Uid();
-        var (group, version) = AiGatewayModels.Kube.KubePaths.Split(route.ApiVersion);
-        await Cluster.CustomObjects.DeleteNamespacedCustomObjectAsync(group, version, ns, "aigatewayroutes", "gpt-4o");
+        await Cluster.CustomObjects.DeleteNamespacedCustomObjectAsync(routePath.Resource.Group, routePath.Resource.Version, ns, "aigatewayroutes", "gpt-4o");
         await Eventually.UntilAsync(async () =>
         {
             var now = await expander.Client.GetAsync(routePath, default);
@@ -254,7 +253,7 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
             },
         };
         await Cluster.CustomObjects.CreateNamespacedCustomObjectAsync(foreign, "gateway.envoyproxy.io", "v1alpha1", ns, "backends");
-        var path = $"/apis/gateway.envoyproxy.io/v1alpha1/namespaces/{ns}/backends/openai";
+        var path = ValuesFixtures.RefOf(ResourceKind.Backend, "gateway.envoyproxy.io/v1alpha1", ns, "openai");
         await using var expander = RunningExpander.Start(controlPlane, ns);
         var before = (await expander.Client.GetAsync(path, default))!;
 
@@ -317,7 +316,7 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
         await Eventually.UntilAsync(async () => (await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.SecretMissing)).Count > 0, Timeout, "a SecretMissing Event");
         var missing = Assert.Single(await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.SecretMissing));
         Assert.StartsWith($"Secret {ValuesFixtures.AzureSecret} (backends.azure.apiKeySecretRef) does not exist", missing.Message, StringComparison.Ordinal);
-        Assert.Null(await expander.Client.GetAsync($"/api/v1/namespaces/{ns}/secrets/azure-apikey", default));
+        Assert.Null(await expander.Client.GetAsync(ValuesFixtures.SecretRef(ns, "azure-apikey"), default));
         // the Event and the status annotation are two writes: wait for the second instead of racing it
         await Eventually.UntilAsync(async () => (await ValuesFixtures.StatusAsync(Cluster, ns))?["ready"]?.GetValue<bool>() == false, Timeout, "status not ready while the Secret is missing");
 
@@ -417,7 +416,7 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
         var versions = new Dictionary<string, string?>();
         foreach (var o in expected)
         {
-            versions[o.Kind.Kind + "/" + o.Name] = (await expander.Client.GetAsync(ValuesFixtures.PathOf(o, ns), default))!.ResourceVersion();
+            versions[o.Kind.Kind + "/" + o.Name] = (await expander.Client.GetAsync(ValuesFixtures.RefOf(o, ns), default))!.ResourceVersion();
         }
 
         // as if applied while the webhook was down: a model whose slot names a backend that does not exist
@@ -431,7 +430,7 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
         await Eventually.UntilAsync(async () => (await ValuesFixtures.StatusAsync(Cluster, ns))?["ready"]?.GetValue<bool>() == false, Timeout, "status not ready");
         foreach (var o in expected)
         {
-            var live = (await expander.Client.GetAsync(ValuesFixtures.PathOf(o, ns), default))!;
+            var live = (await expander.Client.GetAsync(ValuesFixtures.RefOf(o, ns), default))!;
             Assert.Equal(versions[o.Kind.Kind + "/" + o.Name], live.ResourceVersion());
         }
     }
@@ -443,7 +442,7 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
         await ValuesFixtures.CreateSourceSecretAsync(Cluster, ns, SecretValue);
         // Kuadrant "not installed": the discovery answer without kuadrant.io (the shared control plane keeps its CRDs)
         IReadOnlyList<string> served;
-        using (var probe = new AiGatewayModels.Kube.KubeClient(AiGatewayModels.Kube.KubeConnection.FromKubeconfig(controlPlane.KubeconfigPath), "ai-gateway-models-tests"))
+        using (var probe = AiGatewayModels.Kube.KubeClient.Connect(new(controlPlane.KubeconfigPath), "ai-gateway-models-tests"))
         using (var discovery = new ApiDiscovery(probe))
         {
             served = (await discovery.ServedAsync(default)).Where(s => !s.StartsWith("kuadrant.io/", StringComparison.Ordinal)).ToList();
@@ -458,7 +457,7 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
         Assert.Equal(10, expected.Count);
         await Eventually.UntilAsync(() => ValuesFixtures.AllMatchAsync(expander.Client, expected, ns), Timeout, "every other kind is applied");
         await Eventually.UntilAsync(async () => (await ValuesFixtures.StatusAsync(Cluster, ns))?["ready"]?.GetValue<bool>() == true, Timeout, "status ready");
-        var list = await expander.Client.ListAsync($"/apis/kuadrant.io/v1/namespaces/{ns}/ratelimitpolicies", null, null, default);
+        var list = await expander.Client.ListAsync(new AiGatewayModels.Kube.ApiResource("kuadrant.io", "v1", "ratelimitpolicies"), ns, null, null, default);
         Assert.Empty((JsonArray)list["items"]!);
     }
 

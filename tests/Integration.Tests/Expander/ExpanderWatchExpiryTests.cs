@@ -75,7 +75,7 @@ public sealed class ExpanderWatchExpiryTests(ControlPlaneFixture controlPlane, I
 
             foreach (var gone in removed)
             {
-                if (await expander.Client.GetAsync(ValuesFixtures.PathOf(gone, ns), default) is not null)
+                if (await expander.Client.GetAsync(ValuesFixtures.RefOf(gone, ns), default) is not null)
                 {
                     return false;
                 }

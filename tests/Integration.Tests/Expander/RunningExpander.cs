@@ -19,7 +19,7 @@ internal sealed class RunningExpander : IAsyncDisposable
 
     private RunningExpander(string kubeconfigPath, ControllerOptions options)
     {
-        Client = new KubeClient(KubeConnection.FromKubeconfig(kubeconfigPath), "ai-gateway-models-tests");
+        Client = KubeClient.Connect(new KubeTarget(kubeconfigPath), "ai-gateway-models-tests");
         Controller = new ExpanderController(Client, options, new ControllerLog(TextWriter.Synchronized(logText), debug: true));
         run = Task.Run(() => Controller.RunAsync(stop.Token));
     }

@@ -10,6 +10,9 @@ using k8s.Models;
 
 namespace AiGatewayModels.Integration.Tests.Expander;
 
+/// <summary>One object of the cluster, for reads through the expander's own client.</summary>
+internal sealed record ObjectRef(ApiResource Resource, string Namespace, string Name);
+
 /// <summary>Values for the scenarios, and helpers to create them and to read back what the expander made.</summary>
 internal static class ValuesFixtures
 {
@@ -123,24 +126,21 @@ internal static class ValuesFixtures
         return Renderer.Render(evaluation.Model!, new RenderOptions(selection, new OwnerConfigMap(cm.Metadata.Name, cm.Metadata.Uid))).Objects;
     }
 
-    public static string PathOf(RenderedObject o, string ns)
-    {
-        var (group, version) = KubePaths.Split(o.ApiVersion);
-        return KubePaths.Item(group, version, o.Kind.Plural, ns, o.Name);
-    }
+    public static ObjectRef RefOf(RenderedObject o, string ns) => new(ApiResource.Of(o.ApiVersion, o.Kind.Plural), ns, o.Name);
 
-    public static string PathOf(ResourceKind kind, string apiVersion, string ns, string name)
-    {
-        var (group, version) = KubePaths.Split(apiVersion);
-        return KubePaths.Item(group, version, kind.Plural, ns, name);
-    }
+    public static ObjectRef RefOf(ResourceKind kind, string apiVersion, string ns, string name) => new(ApiResource.Of(apiVersion, kind.Plural), ns, name);
+
+    public static ObjectRef SecretRef(string ns, string name) => new(ApiResource.Secrets, ns, name);
+
+    /// <summary>GET of one object through the expander's client; null when it does not exist.</summary>
+    public static Task<JsonObject?> GetAsync(this KubeClient client, ObjectRef o, CancellationToken ct) => client.GetAsync(o.Resource, o.Namespace, o.Name, ct);
 
     /// <summary>True when every expected object exists and holds every field the engine rendered.</summary>
     public static async Task<bool> AllMatchAsync(KubeClient client, IEnumerable<RenderedObject> expected, string ns)
     {
         foreach (var o in expected)
         {
-            var live = await client.GetAsync(PathOf(o, ns), CancellationToken.None);
+            var live = await client.GetAsync(RefOf(o, ns), CancellationToken.None);
             if (live is null || !DesiredObject.Contains(live, o.Manifest))
             {
                 return false;

@@ -1,23 +1,24 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using AiGatewayModels.Kube;
+using k8s;
+using k8s.Models;
 
-namespace AiGatewayModels.Expander.Controller;
+namespace AiGatewayModels.Kube;
 
 /// <summary>Lease timings; the defaults are client-go's.</summary>
-internal sealed record LeaseTimings(TimeSpan LeaseDuration, TimeSpan RenewDeadline, TimeSpan RetryPeriod)
+public sealed record LeaseTimings(TimeSpan LeaseDuration, TimeSpan RenewDeadline, TimeSpan RetryPeriod)
 {
     public static LeaseTimings Default { get; } = new(TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2));
 }
 
 /// <summary>
-/// Leader election on a <c>coordination.k8s.io/v1</c> Lease, as client-go does it: a candidate takes the Lease when it is
-/// free or when its holder has not renewed it for a lease duration (timed by this candidate's own clock, from the
-/// moment it last saw the record change, so clock skew does not matter); writes use the Lease's resourceVersion, so two
-/// candidates cannot both win. The leader renews every retry period and steps down when it cannot renew within the
-/// renew deadline. On shutdown the leader releases the Lease so that another takes over at once.
+/// Leader election on a <c>coordination.k8s.io/v1</c> Lease, as client-go does it (KubernetesClient.Aot has no
+/// elector): a candidate takes the Lease when it has no holder or when its holder has not renewed it for a lease
+/// duration (timed by this candidate's own clock, from the moment it last saw the record change, so clock skew does not
+/// matter); writes carry the Lease's resourceVersion, so two candidates cannot both win. The leader renews every retry
+/// period and steps down when it cannot renew within the renew deadline. On shutdown the leader releases the Lease as
+/// client-go does (holder "", duration 1 s), so that another candidate, ours or any client-go-compatible one, takes over
+/// at once.
 /// </summary>
-internal sealed class LeaderElection(KubeClient client, string ns, string name, string identity, LeaseTimings timings, ControllerLog log)
+public sealed class LeaderElection(KubeClient client, string ns, string name, string identity, LeaseTimings timings, IKubeLog log)
 {
     private string? observedRecord;
     private DateTime observedAt;
@@ -26,12 +27,16 @@ internal sealed class LeaderElection(KubeClient client, string ns, string name, 
 
     public bool IsLeader { get; private set; }
 
+    /// <summary>UTC time of the last attempt to take or renew the Lease, whatever its result: the loop is alive.</summary>
+    public DateTime LastAttempt { get; private set; } = DateTime.UtcNow;
+
     /// <summary>
     /// Campaigns until leader, runs <paramref name="lead"/> while leading, and starts over when leadership is lost.
     /// Returns when <paramref name="ct"/> is cancelled, after releasing the Lease if it held it.
     /// </summary>
     public async Task RunAsync(Func<CancellationToken, Task> lead, bool releaseOnStop, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(lead);
         while (!ct.IsCancellationRequested)
         {
             if (!await AcquireAsync(ct))
@@ -57,7 +62,7 @@ internal sealed class LeaderElection(KubeClient client, string ns, string name, 
                 return;
             }
 
-            log.Warn($"leader election: {identity} lost the Lease; stopped reconciling, campaigning again");
+            log.Warn($"leader election: {identity} lost the Lease; stopped leading, campaigning again");
         }
     }
 
@@ -75,6 +80,10 @@ internal sealed class LeaderElection(KubeClient client, string ns, string name, 
             catch (Exception e) when (e is KubeApiException or HttpRequestException or IOException || (e is OperationCanceledException && !ct.IsCancellationRequested))
             {
                 log.Warn($"leader election: {e.Message}");
+            }
+            finally
+            {
+                LastAttempt = DateTime.UtcNow;
             }
 
             try
@@ -125,6 +134,10 @@ internal sealed class LeaderElection(KubeClient client, string ns, string name, 
 
                 log.Warn($"leader election: renewing failed ({e.GetType().Name}: {e.Message})");
             }
+            finally
+            {
+                LastAttempt = DateTime.UtcNow;
+            }
 
             if (DateTime.UtcNow - lastRenew > timings.RenewDeadline)
             {
@@ -135,45 +148,50 @@ internal sealed class LeaderElection(KubeClient client, string ns, string name, 
 
     private async Task<bool> TryAcquireOrRenewAsync(CancellationToken ct)
     {
-        var path = KubePaths.Item("coordination.k8s.io", "v1", "leases", ns, name);
         var now = DateTime.UtcNow;
-        var lease = await client.GetAsync(path, ct);
+        var lease = await ReadAsync(ct);
         if (lease is null)
         {
-            await client.CreateAsync(KubePaths.Collection("coordination.k8s.io", "v1", "leases", ns), new JsonObject
+            try
             {
-                ["apiVersion"] = "coordination.k8s.io/v1",
-                ["kind"] = "Lease",
-                ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
-                ["spec"] = Spec(now, now, 0),
-            }, ct);
-            Observe(null, now);
-            return true;
+                var created = await client.CallAsync((api, t) => api.CoordinationV1.CreateNamespacedLeaseAsync(new V1Lease
+                {
+                    ApiVersion = "coordination.k8s.io/v1",
+                    Kind = "Lease",
+                    Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
+                    Spec = Spec(now, now, 0),
+                }, ns, cancellationToken: t), ct);
+                Observe(Record(created.Spec), now);
+                return true;
+            }
+            catch (KubeApiException e) when (e.IsConflict)
+            {
+                return false; // another candidate created it first
+            }
         }
 
-        var spec = lease.Obj("spec");
-        var holder = spec.Str("holderIdentity");
-        var record = spec?.ToJsonString();
+        var spec = lease.Spec ?? new V1LeaseSpec();
+        var record = Record(spec);
         if (record != observedRecord)
         {
             Observe(record, now);
         }
 
-        var duration = spec?["leaseDurationSeconds"]?.GetValue<int>() is { } seconds ? TimeSpan.FromSeconds(seconds) : timings.LeaseDuration;
+        var duration = spec.LeaseDurationSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : timings.LeaseDuration;
+        var holder = spec.HolderIdentity;
         var free = string.IsNullOrEmpty(holder) || holder == identity || now > observedAt + duration;
         if (!free)
         {
             return false;
         }
 
-        var transitions = spec?["leaseTransitions"]?.GetValue<int>() ?? 0;
-        var acquireTime = holder == identity ? spec.Str("acquireTime") : null;
-        lease["spec"] = Spec(acquireTime is null ? now : DateTime.Parse(acquireTime, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal),
-            now, holder == identity ? transitions : transitions + 1);
+        var transitions = spec.LeaseTransitions ?? 0;
+        lease.Metadata.ManagedFields = null; // unchanged by an update that omits them; no need to send them back
+        lease.Spec = Spec(holder == identity && spec.AcquireTime is { } acquired ? acquired : now, now, holder == identity ? transitions : transitions + 1);
         try
         {
-            var updated = await client.ReplaceAsync(path, lease, ct);
-            Observe(updated.Obj("spec")?.ToJsonString(), now);
+            var updated = await client.CallAsync((api, t) => api.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, name, ns, cancellationToken: t), ct);
+            Observe(Record(updated.Spec), now);
             return true;
         }
         catch (KubeApiException e) when (e.IsConflict)
@@ -182,22 +200,35 @@ internal sealed class LeaderElection(KubeClient client, string ns, string name, 
         }
     }
 
+    private async Task<V1Lease?> ReadAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await client.CallAsync((api, t) => api.CoordinationV1.ReadNamespacedLeaseAsync(name, ns, cancellationToken: t), ct);
+        }
+        catch (KubeApiException e) when (e.IsNotFound)
+        {
+            return null;
+        }
+    }
+
     private async Task ReleaseAsync()
     {
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            var path = KubePaths.Item("coordination.k8s.io", "v1", "leases", ns, name);
-            var lease = await client.GetAsync(path, timeout.Token);
-            if (lease?.Obj("spec").Str("holderIdentity") != identity)
+            var lease = await ReadAsync(timeout.Token);
+            if (lease?.Spec?.HolderIdentity != identity)
             {
                 return;
             }
 
-            var spec = lease.Obj("spec")!;
-            spec["holderIdentity"] = null;
-            spec["leaseDurationSeconds"] = 1;
-            await client.ReplaceAsync(path, lease, timeout.Token);
+            // client-go's release: an empty holder (not an absent one: the C# client's LeaderElector takes a Lease
+            // without a holder for one that does not exist, and would try to create it forever) and a 1 s duration
+            lease.Spec.HolderIdentity = string.Empty;
+            lease.Spec.LeaseDurationSeconds = 1;
+            lease.Spec.RenewTime = DateTime.UtcNow;
+            await client.CallAsync((api, t) => api.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, name, ns, cancellationToken: t), timeout.Token);
             log.Info($"leader election: {identity} released the Lease");
         }
         catch (Exception e) when (e is KubeApiException or HttpRequestException or IOException or OperationCanceledException)
@@ -206,22 +237,24 @@ internal sealed class LeaderElection(KubeClient client, string ns, string name, 
         }
     }
 
-    private JsonObject Spec(DateTime acquire, DateTime renew, int transitions) => new()
+    private V1LeaseSpec Spec(DateTime acquire, DateTime renew, int transitions) => new()
     {
-        ["holderIdentity"] = identity,
-        ["leaseDurationSeconds"] = (int)Math.Ceiling(timings.LeaseDuration.TotalSeconds),
-        ["acquireTime"] = MicroTime(acquire),
-        ["renewTime"] = MicroTime(renew),
-        ["leaseTransitions"] = transitions,
+        HolderIdentity = identity,
+        LeaseDurationSeconds = (int)Math.Ceiling(timings.LeaseDuration.TotalSeconds),
+        AcquireTime = acquire,
+        RenewTime = renew,
+        LeaseTransitions = transitions,
     };
+
+    // what identifies a version of the record: any change of it (a renewal above all) restarts the expiry clock
+    private static string Record(V1LeaseSpec? spec) =>
+        spec is null ? string.Empty : FormattableString.Invariant($"{spec.HolderIdentity}|{spec.LeaseDurationSeconds}|{spec.AcquireTime:O}|{spec.RenewTime:O}|{spec.LeaseTransitions}");
 
     private void Observe(string? record, DateTime at)
     {
         observedRecord = record;
         observedAt = at;
     }
-
-    private static string MicroTime(DateTime t) => t.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture);
 
     private static TimeSpan Jittered(TimeSpan t) => t * (1 + (Random.Shared.NextDouble() * 0.2));
 }
