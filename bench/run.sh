@@ -47,13 +47,7 @@ settle() {
   echo "$1: started after waiting $((SECONDS - start)) s; other CPU use just before: $(busy 1)%" | tee -a "$out/machine.txt"
 }
 
-need=()
-command -v hyperfine >/dev/null || need+=(hyperfine)
-[ -x /usr/bin/time ] || need+=(time)
-if [ ${#need[@]} -gt 0 ]; then
-  compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null || apt-get update -q
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >/dev/null
-fi
+hack/install-deps.sh bench # hyperfine, /usr/bin/time
 
 {
   echo "date: $(date -u +%FT%TZ)"

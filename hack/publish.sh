@@ -1,6 +1,6 @@
 #!/bin/bash
 # Publishes the programs as Native AOT binaries: the same command the container image build runs.
-# Installs the native toolchain (clang, zlib1g-dev) through apt when it is missing; the ILCompiler package comes
+# Installs the native toolchain (clang, zlib1g-dev; hack/programs.tsv) through apt when it is missing; the ILCompiler package comes
 # from NuGet like any other package. Fails on any warning, trimming and AOT analysis included.
 #   hack/publish.sh                           -> artifacts/expander/expander
 #   hack/publish.sh OUT_DIR                   -> OUT_DIR/expander
@@ -15,15 +15,7 @@ programs=("$@")
 [ ${#programs[@]} -gt 0 ] || programs=(expander)
 rid="${RID:-linux-x64}"
 
-if ! command -v clang >/dev/null || ! dpkg -s zlib1g-dev >/dev/null 2>&1; then
-  echo "hack/publish.sh: installing clang and zlib1g-dev (Native AOT links with them)" >&2
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "hack/publish.sh: run as root, or install clang and zlib1g-dev first" >&2
-    exit 1
-  fi
-  compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null || apt-get update -q
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends clang zlib1g-dev >/dev/null
-fi
+hack/install-deps.sh publish # clang and zlib1g-dev: Native AOT links with them
 
 log="$(mktemp)"
 staging="$(mktemp -d)"

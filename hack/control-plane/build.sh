@@ -1,11 +1,13 @@
 #!/bin/bash
 # Builds the project's test control plane: kube-apiserver + kube-controller-manager v1.20.2, from Debian bookworm's
 # `kubernetes` source package (the complete upstream tree, vendor/ included) with Debian's Go 1.19, and makes sure
-# etcd (Debian etcd-server) is installed. Needs root and the Debian package mirror only; ~5 min and ~2 GB on 2 cores.
+# every program the tests start is installed (hack/programs.tsv, scope "test": etcd, etcdctl, kubectl, ...).
+# Needs root and the Debian package mirror only; ~5 min and ~2 GB on 2 cores.
 #
 # Usage: hack/control-plane/build.sh [OUTDIR]
 #   OUTDIR defaults to $KUBE_CP_CACHE, else ~/.cache/kube-control-plane/v1.20.2.
-# Idempotent: when both binaries are already in OUTDIR and etcd is installed, it changes nothing (and needs no root).
+# Idempotent: when both binaries are already in OUTDIR and the test programs are installed, it changes nothing (and
+# needs no root).
 # The integration tests (tests/Integration.Tests, ControlPlaneFixture) start the binaries from the same directory.
 set -euo pipefail
 
@@ -17,18 +19,10 @@ need_root() {
   command -v apt-get >/dev/null || die "$1 needs apt-get (a Debian 12 'bookworm' machine); none found"
 }
 export DEBIAN_FRONTEND=noninteractive
-apt_install() { # installs packages, refreshing the package lists once if they are missing or stale
-  apt-get install -y -q "$@" >/dev/null 2>&1 \
-    || { apt-get update -q >/dev/null && apt-get install -y -q "$@" >/dev/null; } \
-    || die "apt-get install $* failed"
-}
 
-# etcd is needed at test time even when the Kubernetes binaries come from the cache.
-if ! command -v etcd >/dev/null; then
-  need_root "installing etcd (Debian package etcd-server)"
-  echo "installing etcd-server"
-  apt_install etcd-server
-fi
+HACK=$(cd "$(dirname "$0")/.." && pwd)
+# the programs the tests start are needed even when the Kubernetes binaries come from the cache
+"$HACK/install-deps.sh" test
 
 if have_bins; then echo "control plane already built in $OUT ($("$OUT/kube-apiserver" --version))"; exit 0; fi
 
@@ -41,7 +35,7 @@ if have_bins; then echo "control plane built by a concurrent run in $OUT"; exit 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/kcp-build.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 echo "$(date -u +%T) installing the build dependencies"
-apt_install golang-1.19-go golang-github-modern-go-reflect2-dev rsync make ca-certificates
+"$HACK/install-deps.sh" control-plane
 
 # A private apt configuration with a deb-src line, so that the machine's own sources stay untouched.
 MIRROR=$(apt-get indextargets --format '$(SITE)' 'Identifier: Packages' 'Codename: bookworm' | head -1)

@@ -51,7 +51,14 @@ public sealed class LeaderElection(KubeClient client, string ns, string name, st
             await RenewWhileLeadingAsync(ct);
             IsLeader = false;
             await leading.CancelAsync();
-            await work;
+            try
+            {
+                await work;
+            }
+            catch (OperationCanceledException) when (leading.IsCancellationRequested)
+            {
+                // the work stopped because leading ended: what it was doing is abandoned, the Lease still released
+            }
             if (ct.IsCancellationRequested)
             {
                 if (releaseOnStop)

@@ -86,6 +86,10 @@ internal sealed class ExpanderController : IDisposable
         {
             await ReconcileLoopAsync(ct);
         }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // stopping (or no longer leading) while a request was in flight
+        }
         finally
         {
             leading = false;

@@ -58,9 +58,19 @@ public sealed class ControlPlaneCredentials
     }
 
     /// <summary>Writes an admin kubeconfig for <paramref name="server"/>, usable by the C# client, kubectl and kube-controller-manager.</summary>
-    public void WriteKubeconfig(string path, Uri server)
+    public void WriteKubeconfig(string path, Uri server) => WriteKubeconfig(path, server, "admin", $"token: {Token}");
+
+    /// <summary>
+    /// A kubeconfig that trusts this CA, for one user whose <c>user:</c> mapping is <paramref name="userYaml"/> (lines
+    /// without indentation: <c>token: …</c>, or an <c>exec:</c> block). Written here: Debian's kubectl 1.20.2, the one a
+    /// fresh machine gets, crashes in <c>kubectl config set-credentials</c>.
+    /// </summary>
+    public void WriteKubeconfig(string path, Uri server, string user, string userYaml)
     {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(userYaml);
         var caData = Convert.ToBase64String(Encoding.ASCII.GetBytes(CaPem));
+        var userBlock = string.Join('\n', userYaml.TrimEnd('\n').Split('\n').Select(l => "    " + l));
         var kubeconfig = string.Create(CultureInfo.InvariantCulture, $"""
             apiVersion: v1
             kind: Config
@@ -70,14 +80,14 @@ public sealed class ControlPlaneCredentials
                 server: {server.AbsoluteUri.TrimEnd('/')}
                 certificate-authority-data: {caData}
             users:
-            - name: admin
+            - name: {user}
               user:
-                token: {Token}
+            {userBlock}
             contexts:
             - name: local
               context:
                 cluster: local
-                user: admin
+                user: {user}
             current-context: local
 
             """);

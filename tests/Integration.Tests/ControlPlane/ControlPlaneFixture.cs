@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using AiGatewayModels.TestSupport;
+using AiGatewayModels.TestSupport.Processes;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -75,6 +76,13 @@ public sealed class ControlPlaneFixture : IAsyncLifetime, IDisposable
             throw failure;
         }
     }
+
+    /// <summary>The admin token (group system:masters), e.g. for a test exec credential plugin to print.</summary>
+    public string AdminToken => (credentials ?? throw new InvalidOperationException("the control plane is not started")).Token;
+
+    /// <summary>A kubeconfig for this apiserver (trusting its CA) with another user (see <see cref="ControlPlaneCredentials.WriteKubeconfig(string, Uri, string, string)"/>).</summary>
+    public void WriteKubeconfig(string path, string user, string userYaml) =>
+        (credentials ?? throw new InvalidOperationException("the control plane is not started")).WriteKubeconfig(path, ApiServerUrl!, user, userYaml);
 
     /// <summary>Creates a namespace with a unique name for one test and returns its name.</summary>
     public async Task<string> CreateNamespaceAsync(string prefix = "test")
@@ -235,33 +243,9 @@ public sealed class ControlPlaneFixture : IAsyncLifetime, IDisposable
 
     private static async Task<string> EtcdctlAsync(params string[] arguments)
     {
-        var info = new ProcessStartInfo("etcdctl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.Environment["ETCDCTL_API"] = "3";
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("etcdctl did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill();
-            throw new TimeoutException("etcdctl " + string.Join(' ', arguments) + " did not finish in 30 s");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"etcdctl {string.Join(' ', arguments)} failed ({process.ExitCode}): {await stderr}");
-        }
-
-        return await stdout;
+        var (code, stdout, stderr) = await TestProcess.RunAsync("etcdctl", arguments, environment: new Dictionary<string, string> { ["ETCDCTL_API"] = "3" },
+            timeout: TimeSpan.FromSeconds(30));
+        return code == 0 ? stdout : throw new InvalidOperationException($"etcdctl {string.Join(' ', arguments)} failed ({code}): {stderr}");
     }
 
     private ProcessHandle Start(string name, string executable, params string[] arguments)

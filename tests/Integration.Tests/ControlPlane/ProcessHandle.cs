@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using AiGatewayModels.TestSupport.Processes;
 
 namespace AiGatewayModels.Integration.Tests.ControlPlane;
 
 /// <summary>
-/// One child process of the control plane. Its stdout and stderr go to a log file; <see cref="Dispose"/> kills exactly
-/// this process (by its own PID, never by name) and waits until it has exited.
+/// One child process of the control plane, started by <see cref="TestProcess"/> (listed, with the parent-death signal).
+/// Its stdout and stderr go to a log file; <see cref="Dispose"/> kills exactly this process (by its own PID, never by
+/// name) and waits until it has exited.
 /// </summary>
 public sealed class ProcessHandle : IDisposable
 {
@@ -47,21 +49,20 @@ public sealed class ProcessHandle : IDisposable
         }
 
         var log = new StreamWriter(logPath, append: false) { AutoFlush = true };
-        var process = new Process { StartInfo = startInfo };
-        var handle = new ProcessHandle(name, process, log, logPath);
-        process.OutputDataReceived += (_, e) => handle.Write(e.Data);
-        process.ErrorDataReceived += (_, e) => handle.Write(e.Data);
+        Process process;
         try
         {
-            process.Start();
+            process = TestProcess.Start(startInfo);
         }
         catch
         {
             log.Dispose();
-            process.Dispose();
             throw;
         }
 
+        var handle = new ProcessHandle(name, process, log, logPath);
+        process.OutputDataReceived += (_, e) => handle.Write(e.Data);
+        process.ErrorDataReceived += (_, e) => handle.Write(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return handle;

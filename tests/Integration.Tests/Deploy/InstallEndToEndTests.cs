@@ -7,6 +7,7 @@ using AiGatewayModels.Engine.Rendering;
 using AiGatewayModels.Integration.Tests.ControlPlane;
 using AiGatewayModels.Integration.Tests.Support;
 using AiGatewayModels.TestSupport.Cases;
+using AiGatewayModels.TestSupport.Processes;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -216,7 +217,8 @@ public sealed class InstallEndToEndTests(ControlPlaneFixture controlPlane)
             start.ArgumentList.Add(a);
         }
 
-        // output goes to a file through a shell-free redirect: run under /bin/sh -c 'exec "$@" > log 2>&1'
+        // output goes to a file through a redirect of sh, which then becomes the program: /bin/sh -c 'exec "$@" > log 2>&1'
+        TestProcess.Check(start.FileName);
         var sh = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
         sh.ArgumentList.Add("-c");
         sh.ArgumentList.Add($"exec \"$@\" > '{Path.Combine(dir, name + ".log")}' 2>&1");
@@ -227,7 +229,7 @@ public sealed class InstallEndToEndTests(ControlPlaneFixture controlPlane)
             sh.ArgumentList.Add(a);
         }
 
-        return Process.Start(sh) ?? throw new InvalidOperationException($"{name} did not start");
+        return TestProcess.Start(sh);
     }
 
     private static string Log(string dir, string name)
@@ -256,10 +258,7 @@ public sealed class InstallEndToEndTests(ControlPlaneFixture controlPlane)
             return false;
         }, Timeout, $"the token controller issues a token for service account {serviceAccount}");
         var path = Path.Combine(dir, serviceAccount + ".kubeconfig");
-        File.Copy(controlPlane.KubeconfigPath, path);
-        var (c1, _, e1) = await Kubectl.RunAsync(["config", "set-credentials", serviceAccount, "--token=" + token], null, path);
-        var (c2, _, e2) = await Kubectl.RunAsync(["config", "set-context", "--current", "--user=" + serviceAccount], null, path);
-        Assert.True(c1 == 0 && c2 == 0, e1 + e2);
+        controlPlane.WriteKubeconfig(path, serviceAccount, "token: " + token);
         return path;
     }
 

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using AiGatewayModels.Integration.Tests.ControlPlane;
 using AiGatewayModels.TestSupport;
+using AiGatewayModels.TestSupport.Processes;
 
 namespace AiGatewayModels.Integration.Tests.Deploy;
 
@@ -12,39 +12,8 @@ internal static class Kubectl
 
     public static string Path => Path_.Value;
 
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IEnumerable<string> args, string? stdin = null, string? kubeconfig = null)
-    {
-        var start = new ProcessStartInfo(Path)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        if (kubeconfig is not null)
-        {
-            start.ArgumentList.Add("--kubeconfig");
-            start.ArgumentList.Add(kubeconfig);
-        }
-
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("kubectl did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteAsync(stdin);
-        }
-
-        process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IEnumerable<string> args, string? stdin = null, string? kubeconfig = null) =>
+        TestProcess.RunAsync(Path, (kubeconfig is null ? Array.Empty<string>() : ["--kubeconfig", kubeconfig]).Concat(args), stdin);
 
     /// <summary><c>kubectl kustomize deploy/manifests</c>, as JSON objects (the apiserver's reading of the YAML).</summary>
     public static async Task<(string Yaml, IReadOnlyList<JsonObject> Objects)> KustomizeManifestsAsync()

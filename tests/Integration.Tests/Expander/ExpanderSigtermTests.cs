@@ -4,6 +4,7 @@ using System.Text;
 using AiGatewayModels.Engine;
 using AiGatewayModels.Integration.Tests.ControlPlane;
 using AiGatewayModels.Integration.Tests.Support;
+using AiGatewayModels.TestSupport.Processes;
 using k8s;
 using Xunit;
 using Xunit.Abstractions;
@@ -61,7 +62,7 @@ public sealed class ExpanderSigtermTests(ControlPlaneFixture controlPlane, ITest
             }
         }
 
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+        using var process = TestProcess.Start(info);
         var pid = process.Id;
         try
         {
@@ -84,7 +85,7 @@ public sealed class ExpanderSigtermTests(ControlPlaneFixture controlPlane, ITest
 
             // 2. SIGTERM (not Process.Kill, which is SIGKILL): a graceful stop with exit code 0, within a bound
             var stopwatch = Stopwatch.StartNew();
-            await SendSigtermAsync(pid);
+            SendSigterm(pid);
             using (var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
             {
                 try
@@ -139,13 +140,5 @@ public sealed class ExpanderSigtermTests(ControlPlaneFixture controlPlane, ITest
         }
     }
 
-    private static async Task SendSigtermAsync(int pid)
-    {
-        var info = new ProcessStartInfo("kill") { UseShellExecute = false };
-        info.ArgumentList.Add("-TERM");
-        info.ArgumentList.Add(pid.ToString(CultureInfo.InvariantCulture));
-        using var kill = Process.Start(info) ?? throw new InvalidOperationException("kill did not start");
-        await kill.WaitForExitAsync();
-        Assert.Equal(0, kill.ExitCode);
-    }
+    private static void SendSigterm(int pid) => Assert.True(Signals.Send(pid, Signals.SigTerm), $"SIGTERM to {pid}: no such process");
 }
