@@ -51,7 +51,9 @@ public sealed class InstallEndToEndTests(ControlPlaneFixture controlPlane)
         try
         {
             var webhookConfig = await ServiceAccountKubeconfigAsync("webhook", dir);
-            var expanderConfig = await ServiceAccountKubeconfigAsync("expander", dir);
+            // the expander gets its token from an exec credential plugin, as on EKS, GKE or AKS from a laptop: the
+            // published (Native AOT) binary runs the plugin through KubernetesClient.Aot
+            var expanderConfig = await ServiceAccountKubeconfigAsync("expander", dir, execPlugin: true);
             using var ca = TestCertificateAuthority.Create("install-e2e-ca");
             var serving = ca.IssueLoopbackServingCertificate();
             await File.WriteAllTextAsync(Path.Combine(dir, "tls.crt"), serving.CertificatePem);
@@ -158,6 +160,9 @@ public sealed class InstallEndToEndTests(ControlPlaneFixture controlPlane)
                         && JsonNode.Parse(status)?["ready"]?.GetValue<bool>() == true;
                 }, Timeout, $"ConfigMap {ns}/{name} has a ready status annotation");
             }
+
+            // everything the expander did, it did with the token its exec credential plugin printed
+            Assert.NotEmpty(await File.ReadAllLinesAsync(Path.Combine(dir, "expander.exec-runs")));
         }
         finally
         {
@@ -238,8 +243,12 @@ public sealed class InstallEndToEndTests(ControlPlaneFixture controlPlane)
         return File.Exists(path) ? $"{name} log:\n" + string.Join("\n", File.ReadAllLines(path).TakeLast(40)) : $"no {name} log";
     }
 
-    /// <summary>A copy of the admin kubeconfig whose user is the service account's token (the token controller's Secret).</summary>
-    private async Task<string> ServiceAccountKubeconfigAsync(string serviceAccount, string dir)
+    /// <summary>
+    /// A kubeconfig for the control plane whose user is the service account's token (the token controller's Secret),
+    /// written in it or, with <paramref name="execPlugin"/>, printed by an exec credential plugin (a shell script that
+    /// also counts its runs in <c>DIR/ACCOUNT.exec-runs</c>).
+    /// </summary>
+    private async Task<string> ServiceAccountKubeconfigAsync(string serviceAccount, string dir, bool execPlugin = false)
     {
         string? token = null;
         await Eventually.UntilAsync(async () =>
@@ -258,7 +267,24 @@ public sealed class InstallEndToEndTests(ControlPlaneFixture controlPlane)
             return false;
         }, Timeout, $"the token controller issues a token for service account {serviceAccount}");
         var path = Path.Combine(dir, serviceAccount + ".kubeconfig");
-        controlPlane.WriteKubeconfig(path, serviceAccount, "token: " + token);
+        if (!execPlugin)
+        {
+            controlPlane.WriteKubeconfig(path, serviceAccount, "token: " + token);
+            return path;
+        }
+
+        var script = Path.Combine(dir, serviceAccount + "-credentials.sh");
+        await File.WriteAllTextAsync(script, $$$"""
+            echo run >> '{{{Path.Combine(dir, serviceAccount + ".exec-runs")}}}'
+            echo '{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"{{{token}}}"}}'
+
+            """);
+        controlPlane.WriteKubeconfig(path, serviceAccount, $"""
+            exec:
+              apiVersion: client.authentication.k8s.io/v1beta1
+              command: /bin/sh
+              args: ["{script}"]
+            """);
         return path;
     }
 

@@ -1,0 +1,92 @@
+using Xunit;
+
+namespace AiGatewayModels.Kube.Tests;
+
+/// <summary>Which server and credentials a kubeconfig gives the client, and the errors that name what is wrong.</summary>
+public sealed class KubeConfigurationTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("kube-config-").FullName;
+
+    [Fact]
+    public void The_current_context_is_used_unless_a_context_is_named()
+    {
+        var path = TwoContexts();
+        Assert.Equal("https://a.example:6443", KubeConfiguration.Load(new KubeTarget(path)).Host.TrimEnd('/'));
+        var b = KubeConfiguration.Load(new KubeTarget(path, "b"));
+        Assert.Equal("https://b.example:443", b.Host.TrimEnd('/'));
+        Assert.Equal("token-b", b.AccessToken);
+    }
+
+    [Fact]
+    public void An_unknown_context_and_a_missing_file_are_named_in_the_error()
+    {
+        var unknown = Assert.Throws<KubeConfigurationException>(() => KubeConfiguration.Load(new KubeTarget(TwoContexts(), "staging")));
+        Assert.Contains("staging", unknown.Message, StringComparison.Ordinal);
+
+        var missing = Path.Combine(dir, "nope");
+        var notThere = Assert.Throws<KubeConfigurationException>(() => KubeConfiguration.Load(new KubeTarget(missing)));
+        Assert.Contains(missing, notThere.Message, StringComparison.Ordinal);
+        Assert.Contains("--kubeconfig", notThere.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_broken_exec_plugin_is_reported_when_connecting()
+    {
+        var script = Path.Combine(dir, "broken-plugin.sh");
+        File.WriteAllText(script, "echo 'no credentials for you' >&2\nexit 3\n");
+        var path = Path.Combine(dir, "exec-kubeconfig");
+        File.WriteAllText(path, $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: c
+              cluster:
+                server: https://127.0.0.1:1
+            users:
+            - name: u
+              user:
+                exec:
+                  apiVersion: client.authentication.k8s.io/v1beta1
+                  command: /bin/sh
+                  args: ["{script}"]
+            contexts:
+            - name: x
+              context:
+                cluster: c
+                user: u
+            current-context: x
+
+            """);
+        var e = Assert.Throws<KubeConfigurationException>(() => KubeConfiguration.Load(new KubeTarget(path)));
+        Assert.Contains("exec", e.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    private string TwoContexts()
+    {
+        var path = Path.Combine(dir, "two-contexts");
+        File.WriteAllText(path, """
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: a
+              cluster: {server: "https://a.example:6443"}
+            - name: b
+              cluster: {server: "https://b.example:443"}
+            users:
+            - name: ua
+              user: {token: token-a}
+            - name: ub
+              user: {token: token-b}
+            contexts:
+            - name: a
+              context: {cluster: a, user: ua}
+            - name: b
+              context: {cluster: b, user: ub}
+            current-context: a
+
+            """);
+        return path;
+    }
+}
