@@ -19,6 +19,14 @@ public sealed class MetricSet : IDisposable
 
     public Meter Meter { get; }
 
+    /// <summary>An unlabelled counter, written as 0 from the start (an absent series breaks rate() and alerts).</summary>
+    public Counter<long> Counter(string name, string description)
+    {
+        var counter = Meter.CreateCounter<long>(name, description: description);
+        counter.Add(0);
+        return counter;
+    }
+
     /// <summary>The Prometheus text of every instrument.</summary>
     public string Render()
     {

@@ -9,8 +9,8 @@ namespace AiGatewayModels.Common.Metrics;
 /// The one Prometheus writer (text exposition format 0.0.4) of both programs: it listens to the instruments of one
 /// <see cref="Meter"/> (System.Diagnostics.Metrics) and renders them on request. An instrument's name is the metric's
 /// name, its description the HELP text; counters sum, observable instruments report their callbacks' values at each
-/// render, histograms use the bucket boundaries of their advice. A counter without labels is written as 0 before its
-/// first measurement, so that alerts see it. No reflection and no dependency (an OpenTelemetry exporter would bring a
+/// render, histograms use the bucket boundaries of their advice. A series exists from its first measurement: code that
+/// wants an unlabelled counter seen at 0 (alerts on rate() need it) adds 0 when it creates it. No reflection and no dependency (an OpenTelemetry exporter would bring a
 /// hosting stack into the Native AOT binaries for one text format).
 /// </summary>
 public sealed class PrometheusExporter : IDisposable
@@ -106,12 +106,6 @@ public sealed class PrometheusExporter : IDisposable
         public override void Write(StringBuilder sb, Instrument instrument)
         {
             Header(sb, instrument, type);
-            if (Cells.IsEmpty)
-            {
-                sb.Append(instrument.Name).Append(" 0\n"); // no labels known yet: the zero is true for the unlabelled series
-                return;
-            }
-
             foreach (var (tags, cell) in Sorted())
             {
                 Sample(sb, instrument.Name, tags.Text, cell.Value);

@@ -35,6 +35,8 @@ public sealed class PolicyWatch : IListWatchHandler
         configMap = $"ConfigMap {ns}/{name}";
         reloads = meter.CreateCounter<long>(metricPrefix + "_policy_reloads_total", description: "Policy ConfigMap versions applied.");
         errors = meter.CreateCounter<long>(metricPrefix + "_policy_errors_total", description: "Policy ConfigMap versions refused (the last good policy stays in force).");
+        reloads.Add(0); // seen at 0 from the start
+        errors.Add(0);
         meter.CreateObservableGauge(metricPrefix + "_policy_valid", () => Problem is null ? 1 : 0,
             description: "1 when the policy ConfigMap in the cluster is the one in force, 0 when it is broken.");
         if (client is not null && ns is not null)

@@ -25,17 +25,18 @@ internal sealed class ControllerMetrics : IDisposable
     {
         var m = set.Meter;
         reconciles = m.CreateCounter<long>("expander_reconciles_total", description: "Reconciles of values ConfigMaps, by result.");
-        errors = m.CreateCounter<long>("expander_reconcile_errors_total", description: "Reconciles that failed and were retried with backoff.");
-        applied = m.CreateCounter<long>("expander_objects_applied_total", description: "Objects written by server-side apply.");
-        pruned = m.CreateCounter<long>("expander_objects_pruned_total", description: "Objects deleted because they are no longer desired.");
-        conflicts = m.CreateCounter<long>("expander_conflicts_total", description: "Desired objects left untouched because another owner has them.");
+        errors = set.Counter("expander_reconcile_errors_total", "Reconciles that failed and were retried with backoff.");
+        applied = set.Counter("expander_objects_applied_total", "Objects written by server-side apply.");
+        pruned = set.Counter("expander_objects_pruned_total", "Objects deleted because they are no longer desired.");
+        conflicts = set.Counter("expander_conflicts_total", "Desired objects left untouched because another owner has them.");
         m.CreateObservableCounter("expander_api_reads_total", () => ApiCalls().Reads, description: "GET requests sent to the apiserver (watches included).");
         m.CreateObservableCounter("expander_api_writes_total", () => ApiCalls().Writes, description: "POST, PUT, PATCH and DELETE requests sent to the apiserver.");
         m.CreateObservableGauge("expander_queue_depth", () => QueueDepth(), description: "ConfigMaps waiting to be reconciled.");
-        m.CreateObservableGauge("expander_values_configmaps", () => ConfigMaps(), description: "Values ConfigMaps watched.");
+        m.CreateObservableGauge("expander_values_configmaps", () => ConfigMaps() is { } n ? [new Measurement<int>(n)] : Array.Empty<Measurement<int>>(),
+            description: "Values ConfigMaps watched (reported once their watch has listed them).");
         m.CreateObservableGauge("expander_source_secret_watches", () => SourceSecretWatches(), description: "Source Secrets watched for rotation (one watch each, restricted to its name).");
         m.CreateObservableGauge("expander_cached_objects", () => CachedObjects(), description: "Generated objects held in the drift watcher's cache.");
-        liveLists = m.CreateCounter<long>("expander_live_lists_total", description: "LISTs of one kind made by a reconcile because the cache was not synced for it.");
+        liveLists = set.Counter("expander_live_lists_total", "LISTs of one kind made by a reconcile because the cache was not synced for it.");
         relists = m.CreateCounter<long>("expander_watch_relists_total", description: "LISTs made again because a watch's resourceVersion expired (410 Gone), by watch.");
         m.CreateObservableGauge("expander_leader", () => IsLeader() ? 1 : 0, description: "1 while this instance holds the leader Lease.");
         duration = m.CreateHistogram("expander_reconcile_duration_seconds", unit: "s", description: "Time of one reconcile.",
@@ -51,7 +52,8 @@ internal sealed class ControllerMetrics : IDisposable
 
     public Func<(long Reads, long Writes)> ApiCalls { get; set; } = () => (0, 0);
 
-    public Func<int> ConfigMaps { get; set; } = () => 0;
+    /// <summary>Null until the values ConfigMaps have been listed (and when this instance does not lead).</summary>
+    public Func<int?> ConfigMaps { get; set; } = () => null;
 
     public Func<int> SourceSecretWatches { get; set; } = () => 0;
 

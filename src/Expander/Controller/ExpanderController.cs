@@ -103,7 +103,6 @@ internal sealed class ExpanderController : IDisposable
         var queue = new WorkQueue(options.MinRetry, options.MaxRetry);
         activeQueue = queue;
         var configMaps = new ConfigMapWatcher(client, options.WatchNamespace, queue.Add, log, Metrics.WatchExpired);
-        Metrics.ConfigMaps = () => configMaps.Count;
         void RequeueAll()
         {
             foreach (var key in configMaps.Keys)
@@ -161,12 +160,14 @@ internal sealed class ExpanderController : IDisposable
             };
             tasks.AddRange(Enumerable.Range(0, Math.Max(1, options.Workers)).Select(i => WorkerAsync(i, queue, reconciler, stop.Token)));
             liveness.Watching(() => [configMaps.Watcher, .. Policy.Watcher is { } p ? [p] : Array.Empty<ListWatcher>(), .. drift.Watchers, .. sourceSecrets.Watchers]);
+            Metrics.ConfigMaps = () => configMaps.Synced ? configMaps.Count : null;
             log.Info($"reconciling values ConfigMaps in {options.WatchNamespace ?? "all namespaces"} with {options.Workers} workers, resync every {options.ResyncPeriod.TotalSeconds:F0} s");
             await Task.WhenAll(tasks);
         }
         finally
         {
             Policy.Changed -= RequeueAll;
+            Metrics.ConfigMaps = () => null;
             activeQueue = null;
         }
     }

@@ -24,12 +24,12 @@ public sealed class WebhookMetrics : IDisposable
     {
         var m = set.Meter;
         reviews = m.CreateCounter<long>("webhook_admission_reviews_total", description: "AdmissionReviews answered, by endpoint and outcome.");
-        badRequests = m.CreateCounter<long>("webhook_bad_requests_total", description: "Requests refused with a 4xx answer (not an AdmissionReview, too large, malformed).");
-        internalErrors = m.CreateCounter<long>("webhook_internal_errors_total", description: "Unexpected errors turned into a denial.");
-        cacheHits = m.CreateCounter<long>("webhook_evaluation_cache_hits_total", description: "Values evaluations answered from the cache (same namespace, name, values and policy).");
-        cacheMisses = m.CreateCounter<long>("webhook_evaluation_cache_misses_total", description: "Values evaluations computed by the engine.");
-        certificateReloads = m.CreateCounter<long>("webhook_certificate_reloads_total", description: "Serving certificates loaded after the files changed.");
-        certificateReloadErrors = m.CreateCounter<long>("webhook_certificate_reload_errors_total", description: "Changed certificate files that could not be loaded (the last good certificate stays).");
+        badRequests = set.Counter("webhook_bad_requests_total", "Requests refused with a 4xx answer (not an AdmissionReview, too large, malformed).");
+        internalErrors = set.Counter("webhook_internal_errors_total", "Unexpected errors turned into a denial.");
+        cacheHits = set.Counter("webhook_evaluation_cache_hits_total", "Values evaluations answered from the cache (same namespace, name, values and policy).");
+        cacheMisses = set.Counter("webhook_evaluation_cache_misses_total", "Values evaluations computed by the engine.");
+        certificateReloads = set.Counter("webhook_certificate_reloads_total", "Serving certificates loaded after the files changed.");
+        certificateReloadErrors = set.Counter("webhook_certificate_reload_errors_total", "Changed certificate files that could not be loaded (the last good certificate stays).");
         durations = m.CreateHistogram("webhook_admission_review_duration_seconds", unit: "s", description: "Time to answer one AdmissionReview.",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Buckets });
     }

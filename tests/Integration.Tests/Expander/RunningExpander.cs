@@ -17,9 +17,14 @@ internal sealed class RunningExpander : IAsyncDisposable
     private readonly StringWriter logText = new();
     private int stopped;
 
-    private RunningExpander(string kubeconfigPath, ControllerOptions options)
+    private RunningExpander(string kubeconfigPath, ControllerOptions options, IEnumerable<DelegatingHandler>? handlers, TimeSpan? watchTimeout)
     {
-        Client = KubeClient.Connect(new KubeTarget(kubeconfigPath), "ai-gateway-models-tests");
+        Client = KubeClient.Connect(new KubeTarget(kubeconfigPath), "ai-gateway-models-tests", handlers);
+        if (watchTimeout is { } t)
+        {
+            Client.WatchTimeout = t;
+        }
+
         Controller = new ExpanderController(Client, options, new ControllerLog(TextWriter.Synchronized(logText), debug: true));
         run = Task.Run(() => Controller.RunAsync(stop.Token));
     }
@@ -34,7 +39,11 @@ internal sealed class RunningExpander : IAsyncDisposable
     public string Log => logText.ToString();
 
     /// <param name="kubeconfigPath">another kubeconfig than the control plane's (e.g. one that goes through a proxy).</param>
-    public static RunningExpander Start(ControlPlaneFixture controlPlane, string ns, Func<ControllerOptions, ControllerOptions>? configure = null, string? kubeconfigPath = null)
+    /// <param name="handlers">handlers in the controller's client pipeline (tests hold or freeze requests with them).</param>
+    /// <param name="watchTimeout">how long each watch request lasts (the default is 240 s).</param>
+    public static RunningExpander Start(
+        ControlPlaneFixture controlPlane, string ns, Func<ControllerOptions, ControllerOptions>? configure = null, string? kubeconfigPath = null,
+        IEnumerable<DelegatingHandler>? handlers = null, TimeSpan? watchTimeout = null)
     {
         var options = new ControllerOptions
         {
@@ -46,7 +55,7 @@ internal sealed class RunningExpander : IAsyncDisposable
             MinRetry = TimeSpan.FromMilliseconds(200),
             MaxRetry = TimeSpan.FromSeconds(2),
         };
-        return new RunningExpander(kubeconfigPath ?? controlPlane.KubeconfigPath, configure?.Invoke(options) ?? options);
+        return new RunningExpander(kubeconfigPath ?? controlPlane.KubeconfigPath, configure?.Invoke(options) ?? options, handlers, watchTimeout);
     }
 
     public async Task<string> MetricsAsync()
@@ -59,6 +68,14 @@ internal sealed class RunningExpander : IAsyncDisposable
     {
         using var http = new HttpClient();
         return await http.GetStringAsync($"http://{Controller.MetricsEndpoint}/healthz");
+    }
+
+    /// <summary>/healthz (or /healthz?verbose): the status code and the body, whatever the status.</summary>
+    public async Task<(int Status, string Body)> HealthCheckAsync(bool verbose = false)
+    {
+        using var http = new HttpClient();
+        using var response = await http.GetAsync($"http://{Controller.MetricsEndpoint}/healthz{(verbose ? "?verbose" : string.Empty)}");
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
     /// <summary>Cancels and waits for the controller (graceful: the Lease is released unless the options say otherwise).</summary>

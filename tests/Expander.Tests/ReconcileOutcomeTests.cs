@@ -1,0 +1,69 @@
+using System.Text.Json.Nodes;
+using AiGatewayModels.Engine.Rendering;
+using AiGatewayModels.Expander.Controller;
+using Xunit;
+
+namespace AiGatewayModels.Expander.Tests;
+
+/// <summary>One outcome per reconcile: the status annotation, the Events, the log line and the result all read it.</summary>
+public sealed class ReconcileOutcomeTests
+{
+    private static readonly ValuesConfigMap Cm = new("team-a", "models", "uid-1", "values", true, "hash", null);
+    private static readonly DateTime Now = new(2026, 12, 1, 10, 0, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public void Invalid_values_are_done_not_ready_and_say_why_in_every_report()
+    {
+        var outcome = new ReconcileOutcome(Cm) { ValuesHash = "sha256:abc" };
+        outcome.Reject("values are invalid, existing objects are kept: models.x: bad");
+
+        Assert.Equal(ReconcileResult.Done, outcome.Result);
+        var status = outcome.Status(Now);
+        Assert.False(status["ready"]!.GetValue<bool>());
+        Assert.Equal("sha256:abc", status["observedValuesHash"]!.GetValue<string>());
+        Assert.Null(status["objects"]);
+        var e = Assert.Single(outcome.Events);
+        Assert.Equal((EventReasons.Invalid, true), (e.Reason, e.Warning));
+        Assert.Equal(outcome.Message, e.Message);
+        Assert.Equal((true, "team-a/models: " + outcome.Message), outcome.LogLine);
+    }
+
+    [Fact]
+    public void A_conflict_is_retried_not_ready_and_counted_and_a_clean_apply_is_ready()
+    {
+        var conflict = Outcome(ApplyStatus.Applied, ApplyStatus.Conflict, ApplyStatus.Unchanged);
+        Assert.False(conflict.Complete);
+        Assert.Equal(ReconcileResult.Retry, conflict.Result);
+        Assert.Equal("not in sync: 1 conflicts, 0 missing Secrets, 0 failed writes; nothing pruned", conflict.Message);
+        var objects = (JsonObject)conflict.Status(Now)["objects"]!;
+        Assert.Equal((3, 2, 1), (objects["desired"]!.GetValue<int>(), objects["inSync"]!.GetValue<int>(), objects["conflicts"]!.GetValue<int>()));
+        Assert.Equal([EventReasons.Applied, EventReasons.Conflict], conflict.Events.Select(e => e.Reason));
+
+        var clean = Outcome(ApplyStatus.Unchanged, ApplyStatus.Unchanged);
+        Assert.Equal(ReconcileResult.Done, clean.Result);
+        Assert.True(clean.Status(Now)["ready"]!.GetValue<bool>());
+        Assert.Equal("2 objects in sync", clean.Message);
+        Assert.Empty(clean.Events);
+        Assert.Null(clean.LogLine); // a no-op resync says nothing
+    }
+
+    [Fact]
+    public void A_missing_Secret_blocks_readiness_and_pruning()
+    {
+        var outcome = Outcome(ApplyStatus.Applied);
+        outcome.MissingSecrets = ["Secret azure (for backend azure) does not exist"];
+        Assert.False(outcome.Complete);
+        Assert.Equal(ReconcileResult.Retry, outcome.Result);
+        Assert.Equal(1, outcome.Status(Now)["objects"]!["missingSecrets"]!.GetValue<int>());
+    }
+
+    private static ReconcileOutcome Outcome(params ApplyStatus[] statuses)
+    {
+        var outcome = new ReconcileOutcome(Cm) { ValuesHash = "sha256:abc", Desired = statuses.Length };
+        outcome.Applies = [.. statuses.Select((s, i) => new ApplyOutcome(
+            DesiredObject.From(ResourceKind.Backend, "gateway.envoyproxy.io/v1alpha1", "b" + i, new JsonObject { ["metadata"] = new JsonObject { ["name"] = "b" + i } }),
+            s, s == ApplyStatus.Conflict ? "Backend b" + i + " exists and is owned by another ConfigMap (other); left untouched" : null))];
+        outcome.RecordApplyEvents();
+        return outcome;
+    }
+}
