@@ -1,5 +1,6 @@
 using AiGatewayModels.Engine.Input;
 using AiGatewayModels.Engine.Tests.Support;
+using AiGatewayModels.TestSupport;
 using Xunit;
 
 namespace AiGatewayModels.Engine.Tests;
@@ -54,7 +55,7 @@ public sealed class ValuesHashTests
     [InlineData("name: ai-gateway", "name: ai-gateway2")]
     [InlineData("primary: {ref: openai}", "primary: {ref: openai, enabled: true}")]
     public void A_change_of_value_changes_it(string from, string to) =>
-        Assert.NotEqual(Hash(Specs.Valid), Hash(Specs.Valid.Replace(from, to, StringComparison.Ordinal)));
+        Assert.NotEqual(Hash(Specs.Valid), Hash(Specs.Valid.Edit(from, to)));
 
     [Fact]
     public void List_order_is_part_of_the_meaning() => Assert.NotEqual(Hash("a: [1, 2]\n"), Hash("a: [2, 1]\n"));
@@ -65,7 +66,7 @@ public sealed class ValuesHashTests
     [Fact]
     public void The_evaluator_reports_the_hash_even_for_invalid_values()
     {
-        var evaluation = ValuesEvaluator.Evaluate(new ValuesDocument("default", "models", Specs.Valid.Replace("port: 443", "port: 0", StringComparison.Ordinal)));
+        var evaluation = ValuesEvaluator.Evaluate(new ValuesDocument("default", "models", Specs.Valid.Edit("port: 443", "port: 0")));
         Assert.False(evaluation.IsValid);
         Assert.StartsWith("sha256:", evaluation.ValuesHash, StringComparison.Ordinal);
         Assert.Equal(ValuesEvaluator.Evaluate(new ValuesDocument("default", "models", Specs.Valid)).ValuesHash, Hash(Specs.Valid));

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AiGatewayModels.TestSupport;
 using AiGatewayModels.Webhook.Tests.Support;
 using Xunit;
 
@@ -92,7 +93,7 @@ public sealed class ValuesAdmissionTests(WebhookServerFixture fixture) : IClassF
     public async Task An_update_is_judged_on_the_new_object()
     {
         var old = Reviews.ConfigMap("models", Reviews.GoodValues);
-        var bad = Reviews.ConfigMap("models", Reviews.GoodValues.Replace("ref: azure", "ref: nowhere", StringComparison.Ordinal));
+        var bad = Reviews.ConfigMap("models", Reviews.GoodValues.Edit("ref: azure", "ref: nowhere"));
         var answer = await Server.PostAsync("/validate", Reviews.Review("UPDATE", bad, old));
         Assert.False(answer.Allowed);
         Assert.Contains("models.gpt-4.backends.secondary.ref", answer.Message, StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AiGatewayModels.TestSupport;
 
 namespace AiGatewayModels.Engine.Tests.Crd;
 
@@ -144,7 +145,7 @@ internal static class CrdTestObjects
 
     private static (JsonNode Parent, string Last) Parent(JsonObject root, string path)
     {
-        var steps = path.Replace("[", ".", StringComparison.Ordinal).Replace("]", "", StringComparison.Ordinal).Split('.');
+        var steps = path.ReplaceAll("[", ".").ReplaceAll("]", "").Split('.');
         JsonNode node = root;
         foreach (var step in steps[..^1])
         {

@@ -102,7 +102,7 @@ internal static class WidgetCrd
     {
         var dir = Path.Combine(Path.GetTempPath(), "widget-crd-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "test.example.com_widgets.yaml"), Yaml.Replace(SchemaKeyPlaceholder, "openAPI" + "V3Schema", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(dir, "test.example.com_widgets.yaml"), Yaml.Edit(SchemaKeyPlaceholder, "openAPI" + "V3Schema"));
         return CrdCatalog.Load(dir);
     });
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using AiGatewayModels.TestSupport;
 
 namespace AiGatewayModels.Engine.Tests.DataDriven;
 
@@ -46,5 +47,5 @@ internal static class GoldenDiff
 
     /// <summary>Makes invisible differences visible: trailing spaces, carriage returns, tabs.</summary>
     private static string Visible(string line) =>
-        line.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal) + (line.EndsWith(' ') ? "⏎" : string.Empty);
+        line.ReplaceAll("\r", "\\r").ReplaceAll("\t", "\\t") + (line.EndsWith(' ') ? "⏎" : string.Empty);
 }

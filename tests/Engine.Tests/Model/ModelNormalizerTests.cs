@@ -2,6 +2,7 @@ using AiGatewayModels.Engine.Credentials;
 using AiGatewayModels.Engine.Model;
 using AiGatewayModels.Engine.Rules;
 using AiGatewayModels.Engine.Tests.Support;
+using AiGatewayModels.TestSupport;
 using Xunit;
 
 namespace AiGatewayModels.Engine.Tests.Model;
@@ -14,7 +15,7 @@ public sealed class ModelNormalizerTests
     [Fact]
     public void Where_the_values_live_and_which_Gateway_they_attach_to_are_kept()
     {
-        var model = Normalize(Specs.Valid.Replace("{name: ai-gateway}", "{name: ai-gateway, namespace: gateway-system, sectionName: https}", StringComparison.Ordinal));
+        var model = Normalize(Specs.Valid.Edit("{name: ai-gateway}", "{name: ai-gateway, namespace: gateway-system, sectionName: https}"));
         Assert.Equal(("team-a", "team-a-models"), (model.Namespace, model.SourceName));
         Assert.Equal(new GatewayTarget("ai-gateway", "gateway-system", "https"), model.Gateway);
     }
@@ -118,7 +119,7 @@ public sealed class ModelNormalizerTests
               openai: {resourceName: openai-svc, schema: OpenAI, prefix: /v1, fqdn: {hostname: api.openai.com, port: 443}, apiKeySecretRef: {name: llm-keys, key: OPENAI_API_KEY}}
               gateway: {resourceName: gateway, schema: OpenAI, fqdn: {hostname: gw.example.com, port: 8443}, tlsHostname: llm.example.com, apiKeySecretRef: {name: gw, key: apiKey}}
 
-            """ + Specs.Models.Replace("ref: anthropic", "ref: gateway", StringComparison.Ordinal);
+            """ + Specs.Models.Edit("ref: anthropic", "ref: gateway");
         var model = Normalize(yaml);
         var gateway = model.Backends.Single(b => b.Key == "gateway");
         var openai = model.Backends.Single(b => b.Key == "openai");
@@ -135,7 +136,7 @@ public sealed class ModelNormalizerTests
     [Fact]
     public void A_plaintext_backend_has_no_TLS_name()
     {
-        var yaml = Specs.Valid.Replace("fqdn: {hostname: api.openai.com, port: 443}", "fqdn: {hostname: api.openai.com, port: 80}", StringComparison.Ordinal);
+        var yaml = Specs.Valid.Edit("fqdn: {hostname: api.openai.com, port: 443}", "fqdn: {hostname: api.openai.com, port: 80}");
         Assert.Null(Normalize(yaml).Backends.Single(b => b.Key == "openai").TlsHostname);
     }
 

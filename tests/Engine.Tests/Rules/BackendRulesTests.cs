@@ -1,6 +1,7 @@
 using AiGatewayModels.Engine.Policy;
 using AiGatewayModels.Engine.Rules;
 using AiGatewayModels.Engine.Tests.Support;
+using AiGatewayModels.TestSupport;
 using Xunit;
 
 namespace AiGatewayModels.Engine.Tests.Rules;
@@ -8,7 +9,7 @@ namespace AiGatewayModels.Engine.Tests.Rules;
 public sealed class BackendRulesTests
 {
     private static string OpenAiWith(string replace, string with) =>
-        Specs.Valid.Replace(replace, with, StringComparison.Ordinal);
+        Specs.Valid.Edit(replace, with);
 
     [Fact]
     public void Valid_backends_have_no_findings() => Specs.NoDiagnostics(Specs.Run(BackendRules.Check, Specs.Valid));

@@ -101,5 +101,5 @@ public sealed class HandCheckEquivalenceTests
         }
     }
 
-    private static string Show(string s) => "\"" + s.Replace("\n", "\\n", StringComparison.Ordinal) + "\"";
+    private static string Show(string s) => "\"" + TestSupport.Fixture.ReplaceAll(s, "\n", "\\n") + "\"";
 }

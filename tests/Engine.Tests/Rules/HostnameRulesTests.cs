@@ -2,6 +2,7 @@ using AiGatewayModels.Engine.Policy;
 using AiGatewayModels.Engine.Rules;
 using AiGatewayModels.Engine.Tests.Support;
 using AiGatewayModels.Engine.Values;
+using AiGatewayModels.TestSupport;
 using Xunit;
 
 namespace AiGatewayModels.Engine.Tests.Rules;
@@ -13,7 +14,7 @@ public sealed class HostnameRulesTests
         var tls = tlsHostname is null ? string.Empty : $", tlsHostname: \"{tlsHostname}\"";
         return Specs.Gateway
             + $"backends:\n  openai: {{resourceName: openai, schema: OpenAI, fqdn: {{hostname: \"{hostname}\", port: {port}}}{tls}, apiKeySecretRef: {{name: s, key: apiKey}}}}\n"
-            + Specs.Models.Replace("ref: anthropic", "ref: openai", StringComparison.Ordinal);
+            + Specs.Models.Edit("ref: anthropic", "ref: openai");
     }
 
     private static List<AiGatewayModels.Engine.Diagnostics.Diagnostic> Check(string hostname, long port = 443, string? tls = null, ModelsPolicy? policy = null) =>

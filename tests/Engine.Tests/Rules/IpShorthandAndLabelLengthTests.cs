@@ -1,5 +1,6 @@
 using AiGatewayModels.Engine.Rules;
 using AiGatewayModels.Engine.Tests.Support;
+using AiGatewayModels.TestSupport;
 using Xunit;
 
 namespace AiGatewayModels.Engine.Tests.Rules;
@@ -32,5 +33,5 @@ public sealed class IpShorthandAndLabelLengthTests
     private static string Values(string hostname) =>
         Specs.Gateway
         + $"backends:\n  openai: {{resourceName: openai, schema: OpenAI, fqdn: {{hostname: \"{hostname}\", port: 443}}, apiKeySecretRef: {{name: s, key: apiKey}}}}\n"
-        + Specs.Models.Replace("ref: anthropic", "ref: openai", StringComparison.Ordinal);
+        + Specs.Models.Edit("ref: anthropic", "ref: openai");
 }

@@ -2,6 +2,7 @@ using AiGatewayModels.Engine.Diagnostics;
 using AiGatewayModels.Engine.Policy;
 using AiGatewayModels.Engine.Rules;
 using AiGatewayModels.Engine.Tests.Support;
+using AiGatewayModels.TestSupport;
 using Xunit;
 
 namespace AiGatewayModels.Engine.Tests.Rules;
@@ -61,7 +62,7 @@ public sealed class ModelRulesTests
     {
         var second = "  gpt-4o-copy:\n    modelMatch: gpt-4o\n    backends:\n      a: {ref: openai}\n      b: {ref: anthropic, priority: 1}\n";
         Specs.SingleError(Check(Specs.Valid + second), "models.gpt-4o-copy.modelMatch", "model id \"gpt-4o\" is already matched by models.gpt-4o");
-        Specs.NoErrors(Check(Specs.Valid + second.Replace("    modelMatch", "    enabled: false\n    modelMatch", StringComparison.Ordinal)));
+        Specs.NoErrors(Check(Specs.Valid + second.Edit("    modelMatch", "    enabled: false\n    modelMatch")));
     }
 
     [Theory]

@@ -2,6 +2,7 @@ using AiGatewayModels.Engine.Credentials;
 using AiGatewayModels.Engine.Rules;
 using AiGatewayModels.Engine.Tests.Support;
 using AiGatewayModels.Engine.Values;
+using AiGatewayModels.TestSupport;
 using Xunit;
 
 namespace AiGatewayModels.Engine.Tests.Rules;
@@ -25,7 +26,7 @@ public sealed class NameRulesTests
     [InlineData("-gpt", "models.-gpt", "model name \"-gpt\"", "")]
     public void Model_keys_must_be_DNS_labels(string key, string path, string fragment, string hint)
     {
-        var yaml = Specs.Gateway + Specs.Backends + Specs.Models.Replace("gpt-4o:", key + ":", StringComparison.Ordinal);
+        var yaml = Specs.Gateway + Specs.Backends + Specs.Models.Edit("gpt-4o:", key + ":");
         var error = Specs.SingleError(Specs.Run(NameRules.Check, yaml), path, fragment);
         if (hint.Length > 0)
         {
@@ -40,8 +41,8 @@ public sealed class NameRulesTests
     [Fact]
     public void Backend_and_slot_keys_must_be_DNS_labels()
     {
-        var yaml = Specs.Gateway + Specs.Backends.Replace("openai:", "OpenAI:", StringComparison.Ordinal)
-            + Specs.Models.Replace("primary:", "Primary_Slot:", StringComparison.Ordinal).Replace("ref: openai", "ref: OpenAI", StringComparison.Ordinal);
+        var yaml = Specs.Gateway + Specs.Backends.Edit("openai:", "OpenAI:")
+            + Specs.Models.Edit("primary:", "Primary_Slot:").Edit("ref: openai", "ref: OpenAI");
         var errors = Specs.Run(NameRules.Check, yaml);
         Assert.Equal(["backends.OpenAI", "models.gpt-4o.backends.Primary_Slot"], errors.Select(d => d.Path));
         Assert.Contains("backend name \"OpenAI\"", errors[0].Message, StringComparison.Ordinal);
@@ -54,14 +55,14 @@ public sealed class NameRulesTests
     {
         var ok = new string('m', 63);
         var tooLong = new string('m', 64);
-        Specs.NoDiagnostics(Specs.Run(NameRules.Check, Specs.Gateway + Specs.Backends + Specs.Models.Replace("gpt-4o:", ok + ":", StringComparison.Ordinal)));
-        Specs.SingleError(Specs.Run(NameRules.Check, Specs.Gateway + Specs.Backends + Specs.Models.Replace("gpt-4o:", tooLong + ":", StringComparison.Ordinal)), "models." + tooLong, "must be a DNS label");
+        Specs.NoDiagnostics(Specs.Run(NameRules.Check, Specs.Gateway + Specs.Backends + Specs.Models.Edit("gpt-4o:", ok + ":")));
+        Specs.SingleError(Specs.Run(NameRules.Check, Specs.Gateway + Specs.Backends + Specs.Models.Edit("gpt-4o:", tooLong + ":")), "models." + tooLong, "must be a DNS label");
     }
 
     [Fact]
     public void Two_backends_with_one_resourceName_collide_on_the_second()
     {
-        var yaml = Specs.Valid.Replace("resourceName: anthropic", "resourceName: openai", StringComparison.Ordinal);
+        var yaml = Specs.Valid.Edit("resourceName: anthropic", "resourceName: openai");
         Specs.SingleError(Specs.Run(NameRules.Check, yaml), "backends.anthropic.resourceName", "openai is already the resourceName of backends.openai");
     }
 
@@ -70,14 +71,14 @@ public sealed class NameRulesTests
     {
         // anthropic reads key ANTHROPIC_KEY, so the expander writes anthropic-apikey; openai reads that very Secret.
         var yaml = Specs.Valid
-            .Replace("{name: anthropic-credentials, key: apiKey}", "{name: llm-keys, key: ANTHROPIC_KEY}", StringComparison.Ordinal)
-            .Replace("{name: openai-credentials, key: apiKey}", "{name: anthropic-apikey, key: apiKey}", StringComparison.Ordinal);
+            .Edit("{name: anthropic-credentials, key: apiKey}", "{name: llm-keys, key: ANTHROPIC_KEY}")
+            .Edit("{name: openai-credentials, key: apiKey}", "{name: anthropic-apikey, key: apiKey}");
         Specs.SingleError(Specs.Run(NameRules.Check, yaml), "backends.openai.apiKeySecretRef.name", "Secret anthropic-apikey is the one the expander writes for backends.anthropic");
     }
 
     [Fact]
     public void A_projection_from_a_differently_named_Secret_is_fine() =>
-        Specs.NoDiagnostics(Specs.Run(NameRules.Check, Specs.Valid.Replace("key: apiKey}}\n  anthropic", "key: OPENAI_API_KEY}}\n  anthropic", StringComparison.Ordinal)));
+        Specs.NoDiagnostics(Specs.Run(NameRules.Check, Specs.Valid.Edit("key: apiKey}}\n  anthropic", "key: OPENAI_API_KEY}}\n  anthropic")));
 
     [Theory]
     [InlineData("apiKey", null)]

@@ -3,6 +3,7 @@ using System.Text;
 using AiGatewayModels.Engine;
 using AiGatewayModels.Integration.Tests.ControlPlane;
 using AiGatewayModels.Integration.Tests.Support;
+using AiGatewayModels.TestSupport;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -48,7 +49,7 @@ public sealed class ModelsWebhookTests(ControlPlaneFixture controlPlane)
             () => client.CoreV1.CreateNamespacedConfigMapAsync(Values("dry-bad", "gatewayRef: {}\n"), ns, dryRun: "All"));
         Assert.Equal(HttpStatusCode.Forbidden, dryBad.Response.StatusCode);
         // (other backends and model than "models": the same values would collide with it, see WebhookGuardrailTests)
-        var distinct = GoodValues.Replace("openai", "dry-openai", StringComparison.Ordinal).Replace("azure", "dry-azure", StringComparison.Ordinal).Replace("gpt-4:", "gpt-4-dry:", StringComparison.Ordinal);
+        var distinct = GoodValues.Edit("openai", "dry-openai").Edit("azure", "dry-azure").Edit("gpt-4:", "gpt-4-dry:");
         var dryGood = await client.CoreV1.CreateNamespacedConfigMapAsync(Values("dry-good", distinct), ns, dryRun: "All");
         Assert.StartsWith("sha256:", dryGood.Metadata.Annotations[HashAnnotation], StringComparison.Ordinal);
         Assert.False(await ApiErrors.ExistsAsync(() => client.CoreV1.ReadNamespacedConfigMapAsync("dry-good", ns)));

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using AiGatewayModels.Integration.Tests.ControlPlane;
 using AiGatewayModels.Integration.Tests.Support;
+using AiGatewayModels.TestSupport;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -155,7 +156,7 @@ public sealed class WebhookGuardrailTests(ControlPlaneFixture controlPlane)
     /// <summary>The apiserver's Warning headers (<c>299 - "text"</c>), as text.</summary>
     private static List<string> Warnings(HttpResponseMessage response) =>
         response.Headers.TryGetValues("Warning", out var values)
-            ? values.Select(v => v.StartsWith("299 - \"", StringComparison.Ordinal) && v.EndsWith('"') ? v[7..^1].Replace("\\\"", "\"", StringComparison.Ordinal) : v).ToList()
+            ? values.Select(v => v.StartsWith("299 - \"", StringComparison.Ordinal) && v.EndsWith('"') ? v[7..^1].ReplaceAll("\\\"", "\"") : v).ToList()
             : [];
 
     private static async Task<string> Denial(Func<Task> request)

@@ -204,7 +204,8 @@ public sealed class ControlPlaneFixture : IAsyncLifetime, IDisposable
     /// manager keep running. Only for a fixture of a test's own: clients of a shared one would see the outage.
     /// The new process logs to <c>apiserver-restart-N.log</c>.
     /// </summary>
-    public async Task<TimeSpan> RestartApiServerAsync()
+    /// <param name="whileDown">run after the kill and before the start: what a test wants done while no apiserver listens.</param>
+    public async Task<TimeSpan> RestartApiServerAsync(Func<Task>? whileDown = null)
     {
         var index = processes.FindIndex(p => p.Name.StartsWith("apiserver", StringComparison.Ordinal));
         if (index < 0 || apiServerExecutable is null || credentials is null || ApiServerUrl is null)
@@ -216,6 +217,11 @@ public sealed class ControlPlaneFixture : IAsyncLifetime, IDisposable
         var old = processes[index];
         var pid = old.Id;
         old.Dispose(); // kills exactly this PID and waits for its exit
+        if (whileDown is not null)
+        {
+            await whileDown();
+        }
+
         var name = "apiserver-restart-" + Interlocked.Increment(ref apiServerRestarts).ToString(CultureInfo.InvariantCulture);
         var restarted = ProcessHandle.Start(name, apiServerExecutable, apiServerArguments, Path.Combine(WorkDir, name + ".log"));
         processes[index] = restarted; // same place in the stop order: before etcd, after the controller manager

@@ -6,6 +6,7 @@ using AiGatewayModels.Expander.Controller;
 using AiGatewayModels.Kube;
 using AiGatewayModels.Integration.Tests.ControlPlane;
 using AiGatewayModels.Integration.Tests.Support;
+using AiGatewayModels.TestSupport;
 using k8s.Models;
 using Xunit;
 using Xunit.Abstractions;
@@ -37,20 +38,20 @@ public sealed class ExpanderApiServerRestartTests(ControlPlaneFixture controlPla
     public async Task The_apiserver_restarted_mid_reconcile_converges_with_nothing_lost_or_duplicated()
     {
         var ns = await controlPlane.CreateNamespaceAsync("exp-restart");
-        // a small apply parallelism stretches the reconcile, so that the restart surely lands inside it
-        await using var expander = RunningExpander.Start(controlPlane, ns, o => o with { LeaderElect = false, ApplyParallelism = 2 });
+        var gate = new WriteGate();
+        await using var expander = RunningExpander.Start(controlPlane, ns, o => o with { LeaderElect = false, ApplyParallelism = 2 }, handlers: [gate]);
         await Eventually.UntilAsync(async () => (await expander.MetricsAsync()).Contains("expander_values_configmaps 0", StringComparison.Ordinal), Timeout, "the controller is watching");
         await NamedSecrets.CreateAsync(controlPlane.Client, ns, ExpanderBenchmarkTests.Generate(50), "restart-key");
 
         // 1. create 50 models; restart while their objects are being applied
-        var cm = await RestartDuringReconcileAsync(expander, () => ValuesFixtures.CreateValuesAsync(controlPlane.Client, ns, ExpanderBenchmarkTests.Generate(50)));
+        var cm = await RestartDuringReconcileAsync(expander, gate, () => ValuesFixtures.CreateValuesAsync(controlPlane.Client, ns, ValuesFixtures.Generate(50)));
         var expected = await ValuesFixtures.ExpectedAsync(expander.Client, cm);
         Assert.True(expected.Count > 100, $"{expected.Count} objects");
         await AssertConvergedAsync(expander, ns, cm, expected);
 
         // 2. edit down to 30 models; restart while the reconcile updates and prunes
-        var edited = ExpanderBenchmarkTests.Generate(30).Replace("weight: 70", "weight: 60", StringComparison.Ordinal).Replace("weight: 30", "weight: 40", StringComparison.Ordinal);
-        await RestartDuringReconcileAsync(expander, async () =>
+        var edited = ValuesFixtures.Generate(30).Edit("weight: 70", "weight: 60").Edit("weight: 30", "weight: 40");
+        await RestartDuringReconcileAsync(expander, gate, async () =>
         {
             await ValuesFixtures.UpdateValuesAsync(controlPlane.Client, ns, edited);
             return cm;
@@ -61,23 +62,26 @@ public sealed class ExpanderApiServerRestartTests(ControlPlaneFixture controlPla
         await AssertConvergedAsync(expander, ns, cm, after);
     }
 
-    /// <summary>Starts the change, waits for the controller's first write of it, and restarts the apiserver at once.</summary>
-    private async Task<V1ConfigMap> RestartDuringReconcileAsync(RunningExpander expander, Func<Task<V1ConfigMap>> change)
+    /// <summary>
+    /// Starts the change and lets the controller's first three writes of it through; the fourth is held (a
+    /// <see cref="WriteGate"/> in the controller's client) while the apiserver is killed, released while none listens,
+    /// and the apiserver starts again once the reconcile in flight has failed: the restart lands inside the reconcile
+    /// every time, on any machine, without polling for the right moment.
+    /// </summary>
+    private async Task<V1ConfigMap> RestartDuringReconcileAsync(RunningExpander expander, WriteGate gate, Func<Task<V1ConfigMap>> change)
     {
         var writesBefore = expander.Writes;
+        gate.Arm(3);
         var cm = await change();
-        var deadline = DateTime.UtcNow + Timeout;
-        while (expander.Writes < writesBefore + 3)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the controller never started writing");
-            await Task.Delay(5);
-        }
-
+        await gate.Holding.WaitAsync(Timeout);
         var writesAtKill = expander.Writes - writesBefore;
         var failuresBefore = InterruptedReconciles(expander);
-        var ready = await controlPlane.RestartApiServerAsync();
-        // the reconcile in flight was hit: it failed (connection refused, 503 while starting) or reported failed writes
-        await Eventually.UntilAsync(() => Task.FromResult(InterruptedReconciles(expander) > failuresBefore), Timeout, "the reconcile in flight fails");
+        var ready = await controlPlane.RestartApiServerAsync(whileDown: async () =>
+        {
+            gate.Release();
+            // the reconcile in flight is hit: its held and later requests find no apiserver (connection refused)
+            await Eventually.UntilAsync(() => Task.FromResult(InterruptedReconciles(expander) > failuresBefore), Timeout, "the reconcile in flight fails");
+        });
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"apiserver killed after {writesAtKill} writes of the reconcile; ready again after {ready.TotalSeconds:F1} s"));
         return cm;
     }

@@ -7,6 +7,7 @@ using AiGatewayModels.Expander.Controller;
 using AiGatewayModels.Kube;
 using AiGatewayModels.Integration.Tests.ControlPlane;
 using AiGatewayModels.Integration.Tests.Support;
+using AiGatewayModels.TestSupport;
 using k8s;
 using k8s.Models;
 using Xunit;
@@ -302,7 +303,7 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
 
         // values that no longer name the source (azure now reads the OpenAI Secret): its watch stops, the other stays
         await ValuesFixtures.UpdateValuesAsync(Cluster, ns, ValuesFixtures.Values()
-            .Replace(ValuesFixtures.AzureKey, "apiKey", StringComparison.Ordinal).Replace(ValuesFixtures.AzureSecret, ValuesFixtures.OpenAiSecret, StringComparison.Ordinal));
+            .Edit(ValuesFixtures.AzureKey, "apiKey").Edit(ValuesFixtures.AzureSecret, ValuesFixtures.OpenAiSecret));
         await Eventually.UntilAsync(async () => (await expander.MetricsAsync()).Contains("expander_source_secret_watches 1\n", StringComparison.Ordinal), Timeout, "one named Secret watched");
     }
 

@@ -3,6 +3,7 @@ using AiGatewayModels.Engine;
 using AiGatewayModels.Engine.Rendering;
 using AiGatewayModels.Integration.Tests.ControlPlane;
 using AiGatewayModels.Integration.Tests.Support;
+using AiGatewayModels.TestSupport;
 using k8s;
 using k8s.Models;
 using Xunit;
@@ -32,7 +33,7 @@ public sealed class ExpanderWatchExpiryTests(ControlPlaneFixture controlPlane, I
         using var proxy = new CuttableTcpProxy(controlPlane.ApiServerUrl!.Port);
         var kubeconfig = Path.Combine(controlPlane.WorkDir, "kubeconfig-via-proxy");
         await File.WriteAllTextAsync(kubeconfig, (await File.ReadAllTextAsync(controlPlane.KubeconfigPath))
-            .Replace(controlPlane.ApiServerUrl.AbsoluteUri.TrimEnd('/'), $"https://127.0.0.1:{proxy.Port}", StringComparison.Ordinal));
+            .Edit(controlPlane.ApiServerUrl.AbsoluteUri.TrimEnd('/'), $"https://127.0.0.1:{proxy.Port}"));
         await using var expander = RunningExpander.Start(controlPlane, ns, o => o with { LeaderElect = false }, kubeconfig);
 
         var cm = await ValuesFixtures.CreateValuesAsync(controlPlane.Client, ns, ValuesFixtures.Values());

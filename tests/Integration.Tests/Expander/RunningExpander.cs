@@ -51,7 +51,9 @@ internal sealed class RunningExpander : IAsyncDisposable
             WatchNamespace = ns,
             MetricsBindAddress = "127.0.0.1:0",
             Identity = "expander-" + Guid.NewGuid().ToString("N")[..6],
-            Lease = new LeaseTimings(TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(500)),
+            // client-go's timings: shorter Leases flap on a loaded 2-core machine (a renewal late by a few seconds loses
+            // leadership mid-test); a test that waits for an expiry pays the 15 s once
+            Lease = LeaseTimings.Default,
             MinRetry = TimeSpan.FromMilliseconds(200),
             MaxRetry = TimeSpan.FromSeconds(2),
         };

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using AiGatewayModels.Engine;
@@ -161,5 +162,64 @@ internal static class ValuesFixtures
     {
         var cm = await client.CoreV1.ReadNamespacedConfigMapAsync(name, ns);
         return cm.Metadata.Annotations?.TryGetValue(StatusAnnotation.Key, out var s) == true ? JsonNode.Parse(s) as JsonObject : null;
+    }
+
+    /// <summary>N models over a pool of three API-key backends (no projected Secrets), two slots each, rate limits on.</summary>
+    public static string Generate(int models)
+    {
+        var sb = new StringBuilder("""
+            gatewayRef:
+              name: ai-gateway
+            rateLimitPolicy:
+              enabled: true
+            backends:
+              openai:
+                resourceName: openai
+                schema: OpenAI
+                fqdn:
+                  hostname: api.openai.com
+                  port: 443
+                apiKeySecretRef:
+                  name: openai-credentials
+                  key: apiKey
+              anthropic:
+                resourceName: anthropic
+                schema: Anthropic
+                fqdn:
+                  hostname: api.anthropic.com
+                  port: 443
+                apiKeySecretRef:
+                  name: anthropic-credentials
+                  key: apiKey
+              cohere:
+                resourceName: cohere
+                schema: Cohere
+                fqdn:
+                  hostname: api.cohere.com
+                  port: 443
+                apiKeySecretRef:
+                  name: cohere-credentials
+                  key: apiKey
+            models:
+
+            """);
+        string[] pool = ["openai", "anthropic", "cohere"];
+        for (var i = 0; i < models; i++)
+        {
+            var (first, second) = (pool[i % 3], pool[(i + 1) % 3]);
+            sb.Append(CultureInfo.InvariantCulture, $"""
+                  model-{i:D4}:
+                    backends:
+                      {first}:
+                        ref: {first}
+                        weight: 70
+                      {second}:
+                        ref: {second}
+                        weight: 30
+
+                """);
+        }
+
+        return sb.ToString();
     }
 }

@@ -46,7 +46,7 @@ internal static partial class SchemaFormats
     private static bool IsBase64(string text)
     {
         // Go's base64.StdEncoding skips newlines and carriage returns.
-        var compact = text.Replace("\r", "", StringComparison.Ordinal).Replace("\n", "", StringComparison.Ordinal);
+        var compact = text.ReplaceAll("\r", "").ReplaceAll("\n", "");
         var buffer = new byte[compact.Length];
         return Base64Chars().IsMatch(compact) && Convert.TryFromBase64String(compact, buffer, out _);
     }

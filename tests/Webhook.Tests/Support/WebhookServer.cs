@@ -1,3 +1,4 @@
+using AiGatewayModels.TestSupport;
 using Microsoft.AspNetCore.Builder;
 
 namespace AiGatewayModels.Webhook.Tests.Support;
@@ -42,7 +43,7 @@ public sealed class WebhookServer : IAsyncDisposable
         ];
         var app = WebhookApp.Build(args);
         await app.StartAsync();
-        var url = new Uri(app.Urls.Single().Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+        var url = new Uri(app.Urls.Single().ReplaceAll("0.0.0.0", "127.0.0.1"));
         return new WebhookServer(app, tls, dir, url, tls.Client());
     }
 
