@@ -7,7 +7,7 @@ namespace AiGatewayModels.Engine.Yaml;
 /// else (flow collections, anchors, aliases, merge keys, tags, block or multi-line scalars, escapes, tabs, several documents, and every
 /// syntax error), which YamlDotNet then reads. Documents that break a limit or repeat a key are declined too, so
 /// that the full reader reports them, with its paths and wording. Tests hold the two to identical trees on every
-/// case the project has.
+/// case the project has. The rule to keep (src/Engine/Yaml/README.md): decline what you do not fully understand.
 /// </summary>
 internal static class BlockYamlParser
 {

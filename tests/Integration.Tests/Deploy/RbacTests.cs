@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AiGatewayModels.Engine.Rendering;
 using AiGatewayModels.Integration.Tests.ControlPlane;
 using k8s;
 using k8s.Models;
@@ -42,14 +43,9 @@ public sealed class RbacTests(ControlPlaneFixture controlPlane)
         ("*", "*", "*", "", null),
     ];
 
+    /// <summary>The kinds the engine generates: the one registry, not a list of this test's own.</summary>
     private static readonly (string Group, string[] Resources)[] Generated =
-    [
-        ("gateway.envoyproxy.io", ["backends", "backendtrafficpolicies"]),
-        ("aigateway.envoyproxy.io", ["aiservicebackends", "backendsecuritypolicies", "aigatewayroutes"]),
-        ("gateway.networking.k8s.io", ["backendtlspolicies"]),
-        ("kuadrant.io", ["ratelimitpolicies", "tokenratelimitpolicies"]),
-        ("", ["secrets"]),
-    ];
+        [.. ResourceKind.All.GroupBy(k => k.Group).Select(g => (g.Key, g.Select(k => k.Plural).ToArray()))];
 
     private static readonly string[] GeneratedVerbs = ["get", "list", "watch", "create", "patch", "delete"];
 

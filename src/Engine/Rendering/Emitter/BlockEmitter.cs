@@ -9,7 +9,8 @@ namespace AiGatewayModels.Engine.Rendering.Emitter;
 /// Writes <see cref="JsonObject"/> documents as block YAML. The layout repeats YamlDotNet's emitter for the events
 /// the old writer sent (2-space indentation, sequences not indented under their key, empty collections as
 /// <c>{}</c> and <c>[]</c>, long or multi-line keys after <c>?</c>), including its bookkeeping of the column and of
-/// whether the line holds only indentation, because that is what decides between a line break and a space.
+/// whether the line holds only indentation, because that is what decides between a line break and a space. The rule
+/// to keep (README.md here): decline what you do not fully understand; oracle tests hold the output to YamlDotNet's.
 /// </summary>
 internal sealed class BlockEmitter(TextBuffer output)
 {
