@@ -26,5 +26,8 @@ public sealed record ApiResource(string Group, string Version, string Plural)
     public string CollectionPath(string? ns) =>
         (Group.Length == 0 ? "/api/" + Version : $"/apis/{Group}/{Version}") + (ns is null ? string.Empty : "/namespaces/" + Uri.EscapeDataString(ns)) + "/" + Plural;
 
+    /// <summary>One object's path.</summary>
+    public string ItemPath(string ns, string name) => CollectionPath(ns) + "/" + Uri.EscapeDataString(name);
+
     public override string ToString() => Group.Length == 0 ? Plural : Plural + "." + Group;
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using k8s.Autorest;
 
 namespace AiGatewayModels.Kube;
 
@@ -24,12 +23,9 @@ public sealed class KubeApiException(HttpStatusCode status, string reason, strin
     public bool IsInvalid => Status == HttpStatusCode.UnprocessableEntity;
 
     /// <summary>
-    /// The client's error, with the reason and message of the Status object in its body. Neither the client's exception
-    /// (it holds the request's body: a Secret's data, for an apply of one) nor the response body is kept.
+    /// The answer's status with the reason and message of the Status object in its body. The body itself is not kept:
+    /// apiserver messages quote fields, and an error about a Secret must not carry its data anywhere.
     /// </summary>
-    internal static KubeApiException From(HttpOperationException e) =>
-        From(e.Response?.StatusCode ?? HttpStatusCode.InternalServerError, e.Response?.Content);
-
     internal static KubeApiException From(HttpStatusCode status, string? body)
     {
         var reason = status.ToString();

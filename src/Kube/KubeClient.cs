@@ -2,63 +2,65 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using k8s;
-using k8s.Autorest;
+using k8s.Authentication;
 using k8s.Models;
 
 namespace AiGatewayModels.Kube;
 
 /// <summary>
-/// The expander's and the webhook's way to the apiserver: a small facade over KubernetesClient.Aot's <see cref="Kubernetes"/>,
-/// which does the configuration (kubeconfig, contexts, exec plugins, in-cluster), authentication, TLS and the REST
-/// verbs. Every kind, core or custom, goes through the package's generic (custom-object) operations on
-/// <see cref="JsonObject"/>s, so the 7 generated kinds need no model and nothing needs reflection. Typed core objects
-/// (Lease, Event, SubjectAccessReview) go through <see cref="CallAsync"/>. What the package lacks stays here: the
-/// watch stream (<see cref="WatchAsync"/>, read line by line over the package's own HTTP pipeline and credentials) and
-/// one error type, <see cref="KubeApiException"/>, with the Status object's reason and message. Every call but a
-/// watch has a time limit; writes are counted by <see cref="ApiCallCounter"/>.
+/// The expander's and the webhook's way to the apiserver. KubernetesClient.Aot does the configuration (kubeconfig,
+/// contexts, in-cluster) and the authentication (tokens, token files, exec credential plugins with their refresh,
+/// client certificates) and provides the typed core models (Lease, Event, SubjectAccessReview, through
+/// <see cref="KubeModels"/>). The requests are made here, on one <see cref="SocketsHttpHandler"/> with the package's
+/// credentials: its generated operations would root its JSON context for all 872 models, which made each Native AOT
+/// binary 16 – 21 MB larger, `render` of 10 models 2.8 times slower to start and every process 15 – 30 MiB larger
+/// (measured: docs/expander.md, "The client"). Every kind, core or custom, is read and written as a
+/// <see cref="JsonObject"/>, so the 7 generated kinds need no model. Errors are <see cref="KubeApiException"/>s with the
+/// Status object's reason and message; every call but a watch has a time limit; writes are counted by
+/// <see cref="ApiCallCounter"/>.
 /// </summary>
 public sealed class KubeClient : IDisposable
 {
     public const string FieldManager = "ai-gateway-models";
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
+    private readonly HttpClient http;
+    private readonly ServiceClientCredentials? credentials;
+    private readonly ProductInfoHeaderValue userAgent;
+    private readonly string? tlsServerName;
+
     /// <param name="config">KubernetesClient's configuration, e.g. from <see cref="KubeConfiguration.Load"/>.</param>
     /// <param name="program">the User-Agent product, so that audit logs tell the webhook from the expander.</param>
-    /// <param name="handlers">extra handlers between this client and the network (tests cut or hold requests with them).</param>
+    /// <param name="handlers">extra handlers between this client and the network (tests cut, hold or freeze requests with them).</param>
     public KubeClient(KubernetesClientConfiguration config, string program, IEnumerable<DelegatingHandler>? handlers = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        Calls = new ApiCallCounter();
-        config.UserAgent = program + "/1";
-        config.HttpClientTimeout = RequestTimeout;
-        config.AddJsonOptions(o => o.TypeInfoResolverChain.Add(KubeJsonContext.Default));
-        if (config.SslCaCerts is { Count: > 0 } cas && !config.SkipTlsVerify)
+        Server = new Uri(config.Host.TrimEnd('/') + "/");
+        credentials = Kubernetes.CreateCredentials(config); // the package's token providers: static, token file, exec plugin
+        userAgent = new ProductInfoHeaderValue(program, "1");
+        tlsServerName = string.IsNullOrWhiteSpace(config.TlsServerName) ? null : config.TlsServerName;
+        HttpMessageHandler pipeline = Handler(config);
+        foreach (var handler in (handlers ?? []).Reverse())
         {
-            // the package would install its own check of the certificate, which ignores the host name: ours instead
-            var check = new ServerCertificateCheck(cas);
-            config.SslCaCerts = null;
-            var setup = config.FirstMessageHandlerSetup;
-            config.FirstMessageHandlerSetup = handler =>
-            {
-                setup?.Invoke(handler);
-                handler.SslOptions.RemoteCertificateValidationCallback = check.Validate;
-            };
+            handler.InnerHandler = pipeline;
+            pipeline = handler;
         }
 
-        Api = new Kubernetes(config, [Calls, .. handlers ?? []]);
+        Calls = new ApiCallCounter { InnerHandler = pipeline };
+        http = new HttpClient(Calls) { BaseAddress = Server, Timeout = Timeout.InfiniteTimeSpan };
     }
 
     /// <summary>Connects as <paramref name="target"/> says (see <see cref="KubeConfiguration.Load"/>).</summary>
     public static KubeClient Connect(KubeTarget target, string program, IEnumerable<DelegatingHandler>? handlers = null) =>
         new(KubeConfiguration.Load(target), program, handlers);
 
-    /// <summary>KubernetesClient itself, for typed calls through <see cref="CallAsync"/>.</summary>
-    public Kubernetes Api { get; }
-
-    public Uri Server => Api.BaseUri;
+    public Uri Server { get; }
 
     /// <summary>Counts of the requests this client sent, by verb.</summary>
     public ApiCallCounter Calls { get; }
@@ -67,12 +69,17 @@ public sealed class KubeClient : IDisposable
     public TimeSpan WatchTimeout { get; set; } = TimeSpan.FromSeconds(240);
 
     /// <summary>GET; null when the object (or the resource) does not exist.</summary>
-    public async Task<JsonObject?> GetAsync(ApiResource resource, string ns, string name, CancellationToken ct)
+    public Task<JsonObject?> GetAsync(ApiResource resource, string ns, string name, CancellationToken ct) =>
+        GetAsync(resource, ns, name, KubeModels.Default.JsonObject, ct);
+
+    /// <summary>GET of a typed object; null when it does not exist.</summary>
+    public async Task<T?> GetAsync<T>(ApiResource resource, string ns, string name, JsonTypeInfo<T> type, CancellationToken ct)
+        where T : class
     {
         ArgumentNullException.ThrowIfNull(resource);
         try
         {
-            return await CallAsync((api, t) => api.CustomObjects.GetNamespacedCustomObjectAsync<JsonObject>(resource.Group, resource.Version, ns, resource.Plural, name, t), ct);
+            return await SendAsync(HttpMethod.Get, resource.ItemPath(ns, name), null, type, ct);
         }
         catch (KubeApiException e) when (e.IsNotFound)
         {
@@ -81,48 +88,78 @@ public sealed class KubeClient : IDisposable
     }
 
     /// <summary>LIST in <paramref name="ns"/>, or in every namespace when it is null.</summary>
-    public Task<JsonObject> ListAsync(ApiResource resource, string? ns, string? labelSelector, string? fieldSelector, CancellationToken ct)
+    public async Task<JsonObject> ListAsync(ApiResource resource, string? ns, string? labelSelector, string? fieldSelector, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(resource);
-        return CallAsync((api, t) => ns is null
-            ? api.CustomObjects.ListCustomObjectForAllNamespacesAsync<JsonObject>(resource.Group, resource.Version, resource.Plural,
-                fieldSelector: fieldSelector, labelSelector: labelSelector, cancellationToken: t)
-            : api.CustomObjects.ListNamespacedCustomObjectAsync<JsonObject>(resource.Group, resource.Version, ns, resource.Plural,
-                fieldSelector: fieldSelector, labelSelector: labelSelector, cancellationToken: t), ct);
+        return (await SendAsync(HttpMethod.Get, resource.CollectionPath(ns) + Query(("labelSelector", labelSelector), ("fieldSelector", fieldSelector)), null,
+            KubeModels.Default.JsonObject, ct))!;
+    }
+
+    /// <summary>GET of a path outside the resources (discovery: /apis, /apis/group/version); null when not served.</summary>
+    public async Task<JsonObject?> GetPathAsync(string path, CancellationToken ct)
+    {
+        try
+        {
+            return await SendAsync(HttpMethod.Get, path, null, KubeModels.Default.JsonObject, ct);
+        }
+        catch (KubeApiException e) when (e.IsNotFound)
+        {
+            return null;
+        }
     }
 
     /// <summary>
     /// Server-side apply of <paramref name="body"/> (named by its metadata) with our field manager; <paramref name="dryRun"/>
     /// asks the apiserver what it would store (admission and validation included) and stores nothing.
     /// </summary>
-    public Task<JsonObject> ApplyAsync(ApiResource resource, string ns, JsonObject body, bool force, CancellationToken ct, bool dryRun = false)
+    public async Task<JsonObject> ApplyAsync(ApiResource resource, string ns, JsonObject body, bool force, CancellationToken ct, bool dryRun = false)
     {
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(body);
         var name = body.Name() ?? throw new ArgumentException("the object to apply has no metadata.name", nameof(body));
-        var patch = new V1Patch(body.ToJsonString(), V1Patch.PatchType.ApplyPatch);
-        return CallAsync((api, t) => api.CustomObjects.PatchNamespacedCustomObjectAsync<JsonObject>(patch, resource.Group, resource.Version, ns, resource.Plural, name,
-            dryRun: dryRun ? "All" : null, fieldManager: FieldManager, force: force ? true : null, cancellationToken: t), ct);
+        var query = Query(("fieldManager", FieldManager), ("force", force ? "true" : null), ("dryRun", dryRun ? "All" : null));
+        return (await SendAsync(HttpMethod.Patch, resource.ItemPath(ns, name) + query, Json(body, "application/apply-patch+yaml"), KubeModels.Default.JsonObject, ct))!;
     }
 
     /// <summary>A JSON merge patch (RFC 7386: null deletes a field).</summary>
-    public Task<JsonObject> MergePatchAsync(ApiResource resource, string ns, string name, JsonObject patch, CancellationToken ct)
+    public async Task<JsonObject> MergePatchAsync(ApiResource resource, string ns, string name, JsonObject patch, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(patch);
-        var body = new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch);
-        return CallAsync((api, t) => api.CustomObjects.PatchNamespacedCustomObjectAsync<JsonObject>(body, resource.Group, resource.Version, ns, resource.Plural, name,
-            fieldManager: FieldManager, cancellationToken: t), ct);
+        return (await SendAsync(HttpMethod.Patch, resource.ItemPath(ns, name) + Query(("fieldManager", FieldManager)), Json(patch, "application/merge-patch+json"),
+            KubeModels.Default.JsonObject, ct))!;
+    }
+
+    /// <summary>POST of a typed object (an Event, a Lease, a review).</summary>
+    public async Task<T> CreateAsync<T>(ApiResource resource, string? ns, T body, JsonTypeInfo<T> type, CancellationToken ct)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        return (await SendAsync(HttpMethod.Post, resource.CollectionPath(ns) + Query(("fieldManager", FieldManager)), Json(body, type), type, ct))!;
+    }
+
+    /// <summary>PUT of a typed object: fails with a conflict when its resourceVersion is not the stored one.</summary>
+    public async Task<T> ReplaceAsync<T>(ApiResource resource, string ns, string name, T body, JsonTypeInfo<T> type, CancellationToken ct)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        return (await SendAsync(HttpMethod.Put, resource.ItemPath(ns, name) + Query(("fieldManager", FieldManager)), Json(body, type), type, ct))!;
     }
 
     /// <summary>DELETE with a UID precondition (never deletes a same-named successor); false when already gone.</summary>
     public async Task<bool> DeleteAsync(ApiResource resource, string ns, string name, string uid, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(resource);
-        var options = new V1DeleteOptions { Preconditions = new V1Preconditions { Uid = uid }, PropagationPolicy = "Background" };
+        var options = new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "DeleteOptions",
+            ["preconditions"] = new JsonObject { ["uid"] = uid },
+            ["propagationPolicy"] = "Background",
+        };
         try
         {
-            await CallAsync((api, t) => api.CustomObjects.DeleteNamespacedCustomObjectAsync<JsonObject>(resource.Group, resource.Version, ns, resource.Plural, name, options, cancellationToken: t), ct);
+            await SendAsync(HttpMethod.Delete, resource.ItemPath(ns, name), Json(options, "application/json"), KubeModels.Default.JsonObject, ct);
             return true;
         }
         catch (KubeApiException e) when (e.IsNotFound || e.IsConflict)
@@ -160,7 +197,7 @@ public sealed class KubeClient : IDisposable
                 },
             },
         };
-        var answer = await CallAsync((api, t) => api.AuthorizationV1.CreateSubjectAccessReviewAsync(review, cancellationToken: t), ct);
+        var answer = await CreateAsync(new ApiResource("authorization.k8s.io", "v1", "subjectaccessreviews"), null, review, KubeModels.Default.V1SubjectAccessReview, ct);
         return new AccessDecision(answer.Status?.Allowed == true, answer.Status?.Reason ?? answer.Status?.EvaluationError ?? string.Empty);
     }
 
@@ -170,52 +207,39 @@ public sealed class KubeClient : IDisposable
     public async Task<IReadOnlyList<string>> ServedKindsAsync(IReadOnlySet<string> groups, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(groups);
-        var apis = await CallAsync((api, t) => api.Apis.GetAPIVersionsAsync(t), ct);
+        var apis = await GetPathAsync("/apis", ct) ?? [];
         var served = new List<string>();
-        foreach (var group in apis.Groups ?? [])
+        foreach (var group in (apis["groups"] as JsonArray ?? []).OfType<JsonObject>())
         {
-            if (!groups.Contains(group.Name))
+            if (group.Str("name") is not { } name || !groups.Contains(name))
             {
                 continue;
             }
 
-            foreach (var version in group.Versions ?? [])
+            foreach (var version in (group["versions"] as JsonArray ?? []).OfType<JsonObject>())
             {
-                V1APIResourceList resources;
-                try
+                if (version.Str("version") is not { } v)
                 {
-                    resources = await CallAsync((api, t) => api.CustomObjects.GetAPIResourcesAsync(group.Name, version.Version, t), ct);
-                }
-                catch (KubeApiException e) when (e.IsNotFound)
-                {
-                    continue; // removed between the two requests
+                    continue;
                 }
 
-                served.AddRange((resources.Resources ?? []).Where(r => !r.Name.Contains('/', StringComparison.Ordinal)).Select(r => $"{group.Name}/{version.Version}/{r.Kind}"));
+                var resources = await GetPathAsync($"/apis/{name}/{v}", ct); // null: removed between the two requests
+                foreach (var resource in (resources?["resources"] as JsonArray ?? []).OfType<JsonObject>())
+                {
+                    if (resource.Str("kind") is { } kind && resource.Str("name") is { } plural && !plural.Contains('/', StringComparison.Ordinal))
+                    {
+                        served.Add($"{name}/{v}/{kind}");
+                    }
+                }
             }
         }
 
         return served;
     }
 
-    /// <summary>A typed call of the package, with its errors as <see cref="KubeApiException"/>s.</summary>
-    public async Task<T> CallAsync<T>(Func<Kubernetes, CancellationToken, Task<T>> call, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(call);
-        try
-        {
-            return await call(Api, ct);
-        }
-        catch (HttpOperationException e)
-        {
-            throw KubeApiException.From(e);
-        }
-    }
-
     /// <summary>
     /// A watch from <paramref name="resourceVersion"/>; ends when the server closes it (timeoutSeconds) or on cancel.
-    /// ERROR events (410 Gone above all) are returned to the caller, which relists. The package has no watch that is
-    /// clean under Native AOT, so the stream is read here, over its HTTP pipeline and with its credentials.
+    /// ERROR events (410 Gone above all) are returned to the caller, which relists.
     /// </summary>
     public async IAsyncEnumerable<WatchEvent> WatchAsync(
         ApiResource resource, string? ns, string? labelSelector, string? fieldSelector, string resourceVersion, int timeoutSeconds, [EnumeratorCancellation] CancellationToken ct)
@@ -223,19 +247,10 @@ public sealed class KubeClient : IDisposable
         ArgumentNullException.ThrowIfNull(resource);
         var query = Query(("watch", "true"), ("labelSelector", labelSelector), ("fieldSelector", fieldSelector), ("resourceVersion", resourceVersion),
             ("allowWatchBookmarks", "true"), ("timeoutSeconds", timeoutSeconds.ToString(CultureInfo.InvariantCulture)));
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Api.BaseUri, resource.CollectionPath(ns).TrimStart('/') + query))
-        {
-            Version = HttpVersion.Version20, // as the package sends its own requests: watches share its connections
-        };
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         using var connect = CancellationTokenSource.CreateLinkedTokenSource(ct);
         connect.CancelAfter(RequestTimeout);
-        if (Api.Credentials is { } credentials)
-        {
-            await credentials.ProcessHttpRequestAsync(request, connect.Token);
-        }
-
-        using var response = await Api.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, connect.Token);
+        using var request = await RequestAsync(HttpMethod.Get, resource.CollectionPath(ns) + query, null, connect.Token);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, connect.Token);
         if (!response.IsSuccessStatusCode)
         {
             throw KubeApiException.From(response.StatusCode, await response.Content.ReadAsStringAsync(ct));
@@ -257,7 +272,107 @@ public sealed class KubeClient : IDisposable
         }
     }
 
-    public void Dispose() => Api.Dispose();
+    public void Dispose() => http.Dispose();
+
+    private async Task<T?> SendAsync<T>(HttpMethod method, string path, HttpContent? body, JsonTypeInfo<T> type, CancellationToken ct)
+        where T : class
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(RequestTimeout);
+        using var request = await RequestAsync(method, path, body, timeout.Token);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
+        var text = await response.Content.ReadAsStringAsync(timeout.Token);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw KubeApiException.From(response.StatusCode, text);
+        }
+
+        return text.Length == 0 ? null : JsonSerializer.Deserialize(text, type);
+    }
+
+    private async Task<HttpRequestMessage> RequestAsync(HttpMethod method, string path, HttpContent? body, CancellationToken ct)
+    {
+        // HTTP/2 where the server offers it (ALPN), as the package's own client: every watch shares one connection
+        var request = new HttpRequestMessage(method, new Uri(Server, path.TrimStart('/'))) { Version = HttpVersion.Version20, Content = body };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.UserAgent.Add(userAgent);
+        if (tlsServerName is not null)
+        {
+            request.Headers.Host = tlsServerName; // the server name the certificate is checked for, as client-go's tls-server-name
+        }
+
+        if (credentials is not null)
+        {
+            await credentials.ProcessHttpRequestAsync(request, ct);
+        }
+
+        return request;
+    }
+
+    /// <summary>The connection: the kubeconfig's client certificate, and the check of the server's certificate.</summary>
+    private static SocketsHttpHandler Handler(KubernetesClientConfiguration config)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            EnableMultipleHttp2Connections = true, // more watches than one connection's concurrent streams
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+            KeepAlivePingDelay = TimeSpan.FromSeconds(30), // a watch on a dead connection fails within 45 s instead of hanging
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(15),
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+        };
+        if (config.SkipTlsVerify)
+        {
+#pragma warning disable CA5359 // insecure-skip-tls-verify: the kubeconfig's explicit choice, which client-go honours too
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+#pragma warning restore CA5359
+        }
+        else if (config.SslCaCerts is { Count: > 0 } cas)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = new ServerCertificateCheck(cas).Validate;
+        }
+
+        if (ClientCertificate(config) is { } clientCertificate)
+        {
+            handler.SslOptions.ClientCertificates = [clientCertificate];
+            handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => clientCertificate;
+        }
+
+        return handler;
+    }
+
+    /// <summary>The client certificate the configuration names (kubeconfig data or files, or an exec plugin's), if any.</summary>
+    private static X509Certificate2? ClientCertificate(KubernetesClientConfiguration config)
+    {
+        static string? Pem(string? base64, string? file) =>
+            !string.IsNullOrWhiteSpace(base64) ? Encoding.ASCII.GetString(Convert.FromBase64String(base64))
+            : !string.IsNullOrWhiteSpace(file) ? File.ReadAllText(file)
+            : null;
+
+        if (Pem(config.ClientCertificateData, config.ClientCertificateFilePath) is not { } certificate ||
+            Pem(config.ClientCertificateKeyData, config.ClientKeyFilePath) is not { } key)
+        {
+            return null;
+        }
+
+        using var pem = X509Certificate2.CreateFromPem(certificate, key);
+        // through PKCS#12, so that SslStream can use the private key on every platform
+        return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+    }
+
+    private static StringContent Json(JsonObject body, string contentType)
+    {
+        var content = new StringContent(body.ToJsonString(), Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        return content;
+    }
+
+    private static StringContent Json<T>(T body, JsonTypeInfo<T> type)
+    {
+        var content = new StringContent(JsonSerializer.Serialize(body, type), Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return content;
+    }
 
     private static string Query(params (string Key, string? Value)[] parameters)
     {

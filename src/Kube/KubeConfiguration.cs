@@ -44,7 +44,8 @@ public static class KubeConfiguration
             return KubernetesClientConfiguration.BuildConfigFromConfigFile(file, currentContext: target.Context);
         }
         catch (Exception e) when (e is KubeConfigException or IOException or UnauthorizedAccessException or FormatException or UriFormatException
-                                      or System.Security.Cryptography.CryptographicException or YamlDotNet.Core.YamlException)
+                                      or System.Security.Cryptography.CryptographicException or YamlDotNet.Core.YamlException
+                                      || e.GetType() == typeof(Exception)) // the package's refusal of the gcp and azure auth-providers
         {
             throw new KubeConfigurationException($"kubeconfig {file ?? "(in-cluster service account)"}: {e.Message}", e);
         }

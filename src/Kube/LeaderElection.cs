@@ -1,4 +1,3 @@
-using k8s;
 using k8s.Models;
 
 namespace AiGatewayModels.Kube;
@@ -161,13 +160,13 @@ public sealed class LeaderElection(KubeClient client, string ns, string name, st
         {
             try
             {
-                var created = await client.CallAsync((api, t) => api.CoordinationV1.CreateNamespacedLeaseAsync(new V1Lease
+                var created = await client.CreateAsync(ApiResource.Leases, ns, new V1Lease
                 {
                     ApiVersion = "coordination.k8s.io/v1",
                     Kind = "Lease",
                     Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
                     Spec = Spec(now, now, 0),
-                }, ns, cancellationToken: t), ct);
+                }, KubeModels.Default.V1Lease, ct);
                 Observe(Record(created.Spec), now);
                 return true;
             }
@@ -197,7 +196,7 @@ public sealed class LeaderElection(KubeClient client, string ns, string name, st
         lease.Spec = Spec(holder == identity && spec.AcquireTime is { } acquired ? acquired : now, now, holder == identity ? transitions : transitions + 1);
         try
         {
-            var updated = await client.CallAsync((api, t) => api.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, name, ns, cancellationToken: t), ct);
+            var updated = await client.ReplaceAsync(ApiResource.Leases, ns, name, lease, KubeModels.Default.V1Lease, ct);
             Observe(Record(updated.Spec), now);
             return true;
         }
@@ -207,17 +206,7 @@ public sealed class LeaderElection(KubeClient client, string ns, string name, st
         }
     }
 
-    private async Task<V1Lease?> ReadAsync(CancellationToken ct)
-    {
-        try
-        {
-            return await client.CallAsync((api, t) => api.CoordinationV1.ReadNamespacedLeaseAsync(name, ns, cancellationToken: t), ct);
-        }
-        catch (KubeApiException e) when (e.IsNotFound)
-        {
-            return null;
-        }
-    }
+    private Task<V1Lease?> ReadAsync(CancellationToken ct) => client.GetAsync(ApiResource.Leases, ns, name, KubeModels.Default.V1Lease, ct);
 
     private async Task ReleaseAsync()
     {
@@ -235,7 +224,7 @@ public sealed class LeaderElection(KubeClient client, string ns, string name, st
             lease.Spec.HolderIdentity = string.Empty;
             lease.Spec.LeaseDurationSeconds = 1;
             lease.Spec.RenewTime = DateTime.UtcNow;
-            await client.CallAsync((api, t) => api.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, name, ns, cancellationToken: t), timeout.Token);
+            await client.ReplaceAsync(ApiResource.Leases, ns, name, lease, KubeModels.Default.V1Lease, timeout.Token);
             log.Info($"leader election: {identity} released the Lease");
         }
         catch (Exception e) when (e is KubeApiException or HttpRequestException or IOException or OperationCanceledException)

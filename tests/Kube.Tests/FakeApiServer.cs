@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace AiGatewayModels.Kube.Tests;
 
 /// <summary>One request as the stand-in apiserver saw it.</summary>
-internal sealed record SeenRequest(string Method, string PathAndQuery, string? ContentType, string? Authorization, string Body);
+internal sealed record SeenRequest(string Method, string PathAndQuery, string? ContentType, string? Authorization, string Body, string? ClientCertificate = null);
 
 /// <summary>
 /// A loopback HTTPS server that answers like an apiserver as a test scripts it: for what the real one cannot be made to
@@ -25,12 +25,21 @@ internal sealed class FakeApiServer : IAsyncDisposable
 
     public Uri Url { get; private set; } = null!;
 
-    public static async Task<FakeApiServer> StartAsync(X509Certificate2 certificate, Func<HttpContext, Task> answer)
+    /// <param name="requireClientCertificate">ask for a client certificate and record its subject in <see cref="SeenRequest.ClientCertificate"/>.</param>
+    public static async Task<FakeApiServer> StartAsync(X509Certificate2 certificate, Func<HttpContext, Task> answer, bool requireClientCertificate = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrelHttpsConfiguration();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(certificate)));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(https =>
+        {
+            https.ServerCertificate = certificate;
+            if (requireClientCertificate)
+            {
+                https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate;
+                https.AllowAnyClientCertificate(); // the test reads the subject; who issued it is not the point here
+            }
+        })));
         var app = builder.Build();
         var server = new FakeApiServer(app);
         app.Run(async context =>
@@ -38,7 +47,7 @@ internal sealed class FakeApiServer : IAsyncDisposable
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
             server.Requests.Enqueue(new SeenRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, context.Request.ContentType,
-                context.Request.Headers.Authorization.ToString(), body));
+                context.Request.Headers.Authorization.ToString(), body, context.Connection.ClientCertificate?.Subject));
             await answer(context);
         });
         await app.StartAsync();
@@ -46,8 +55,11 @@ internal sealed class FakeApiServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>A kubeconfig for this server that trusts <paramref name="caData"/>, with <paramref name="userYaml"/> as its user.</summary>
-    public string Kubeconfig(string dir, string caData, string userYaml = "token: test-token")
+    /// <summary>
+    /// A kubeconfig for this server that trusts <paramref name="caData"/>, with <paramref name="userYaml"/> as its user and
+    /// <paramref name="clusterYaml"/> as more fields of its cluster.
+    /// </summary>
+    public string Kubeconfig(string dir, string caData, string userYaml = "token: test-token", string clusterYaml = "")
     {
         var path = Path.Combine(dir, "kubeconfig-" + Guid.NewGuid().ToString("N")[..8]);
         File.WriteAllText(path, $"""
@@ -58,6 +70,7 @@ internal sealed class FakeApiServer : IAsyncDisposable
               cluster:
                 server: {Url.AbsoluteUri.TrimEnd('/')}
                 certificate-authority-data: {caData}
+            {string.Join('\n', clusterYaml.Split('\n').Select(l => "    " + l))}
             users:
             - name: u
               user:

@@ -48,6 +48,37 @@ public sealed class KubeClientTests : IDisposable
     }
 
     [Fact]
+    public async Task Tls_server_name_is_the_name_the_certificate_is_checked_for()
+    {
+        // the certificate names only the apiserver's internal name, as behind a load balancer or a tunnel
+        using var internalName = ca.Serving("apiserver.internal.example");
+        await using var server = await FakeApiServer.StartAsync(internalName, Json("""{"kind":"Backend","metadata":{"name":"b"}}"""));
+
+        using (var named = KubeClient.Connect(new KubeTarget(server.Kubeconfig(dir, ca.CaData, clusterYaml: "tls-server-name: apiserver.internal.example")), "kube-tests"))
+        {
+            Assert.Equal("b", (await named.GetAsync(Backends, "ns", "b", default))!.Name());
+        }
+
+        using var unnamed = Client(server);
+        await Assert.ThrowsAsync<HttpRequestException>(() => unnamed.GetAsync(Backends, "ns", "b", default));
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
+    public async Task A_client_certificate_from_the_kubeconfig_is_presented()
+    {
+        using var cert = ca.Serving("127.0.0.1");
+        await using var server = await FakeApiServer.StartAsync(cert, Json("""{"kind":"Backend","metadata":{"name":"b"}}"""), requireClientCertificate: true);
+        var (certificate, key) = ca.Client("system:admin");
+        using var client = KubeClient.Connect(new KubeTarget(server.Kubeconfig(dir, ca.CaData, $"client-certificate-data: {certificate}\nclient-key-data: {key}")), "kube-tests");
+
+        Assert.NotNull(await client.GetAsync(Backends, "ns", "b", default));
+        var request = Assert.Single(server.Requests);
+        Assert.Equal("CN=system:admin", request.ClientCertificate);
+        Assert.Empty(request.Authorization ?? string.Empty);
+    }
+
+    [Fact]
     public void The_package_s_own_check_accepts_a_certificate_for_another_name_which_is_why_it_is_replaced()
     {
         using var otherName = ca.Serving("apiserver.elsewhere.example");

@@ -61,6 +61,40 @@ public sealed class KubeConfigurationTests : IDisposable
         Assert.Contains("exec", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("gcp", "gke-gcloud-auth-plugin")]
+    [InlineData("azure", "kubelogin")]
+    public void A_removed_auth_provider_is_an_error_that_names_its_exec_plugin(string provider, string plugin)
+    {
+        var path = Path.Combine(dir, "auth-provider-" + provider);
+        File.WriteAllText(path, $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: c
+              cluster:
+                server: https://127.0.0.1:1
+            users:
+            - name: u
+              user:
+                auth-provider:
+                  name: {provider}
+                  config:
+                    access-token: not-a-real-token
+            contexts:
+            - name: x
+              context:
+                cluster: c
+                user: u
+            current-context: x
+
+            """);
+        var e = Assert.Throws<KubeConfigurationException>(() => KubeConfiguration.Load(new KubeTarget(path)));
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
+        Assert.Contains(plugin, e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-a-real-token", e.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
     private string TwoContexts()

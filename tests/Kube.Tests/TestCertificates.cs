@@ -52,6 +52,19 @@ internal sealed class TestCertificates : IDisposable
         return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
     }
 
+    /// <summary>A client certificate for <paramref name="user"/> and its key, as kubeconfig's base64 PEM data.</summary>
+    public (string CertificateData, string KeyData) Client(string user)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={user}", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7f;
+        using var issued = request.Create(Ca.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey), DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(2), serial);
+        static string Data(string pem) => Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(pem));
+        return (Data(issued.ExportCertificatePem()), Data(key.ExportPkcs8PrivateKeyPem()));
+    }
+
     public void Dispose()
     {
         Ca.Dispose();

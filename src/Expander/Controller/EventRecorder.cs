@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using k8s;
 using k8s.Models;
 using AiGatewayModels.Kube;
 
@@ -63,7 +62,7 @@ internal sealed class EventRecorder(KubeClient client, ControllerLog log, string
         };
         try
         {
-            await client.CallAsync((api, t) => api.CoreV1.CreateNamespacedEventAsync(body, cm.Namespace, cancellationToken: t), ct);
+            await client.CreateAsync(ApiResource.Events, cm.Namespace, body, KubeModels.Default.Corev1Event, ct);
         }
         catch (Exception e) when (e is KubeApiException or HttpRequestException)
         {
