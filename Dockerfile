@@ -22,13 +22,14 @@ WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props ./
 COPY src/Engine/Engine.csproj src/Engine/
 COPY src/Kube/Kube.csproj src/Kube/
+COPY src/Common/Common.csproj src/Common/
 COPY src/Expander/Expander.csproj src/Expander/
 COPY src/Webhook/Webhook.csproj src/Webhook/
 RUN case "${TARGETARCH:-amd64}" in arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac \
     && dotnet restore src/Expander -r "$rid" \
     && dotnet restore src/Webhook -r "$rid"
 COPY src/ src/
-COPY hack/publish.sh hack/docker-publish.sh hack/
+COPY hack/publish.sh hack/docker-publish.sh hack/install-deps.sh hack/programs.tsv hack/
 RUN case "${TARGETARCH:-amd64}" in arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac \
     && RID="$rid" hack/docker-publish.sh /app
 
