@@ -23,6 +23,7 @@ read -r -a server_env <<<"${SERVER_ENV:-}"
 port=18443
 mkdir -p "$out"
 
+hack/install-deps.sh bench # openssl, curl
 hack/publish.sh "$out/bin" webhook
 dotnet build bench/WebhookLoad -c Release -nologo -v q >/dev/null
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$out/tls.key" -out "$out/tls.crt" \
