@@ -21,7 +21,7 @@ namespace AiGatewayModels.Kube;
 /// credentials: its generated operations would root its JSON context for all 872 models, which made each Native AOT
 /// binary 16 – 21 MB larger, `render` of 10 models 2.8 times slower to start and every process 15 – 30 MiB larger
 /// (measured: docs/expander.md, "The client"). Every kind, core or custom, is read and written as a
-/// <see cref="JsonObject"/>, so the 7 generated kinds need no model. Errors are <see cref="KubeApiException"/>s with the
+/// <see cref="JsonObject"/>, so the generated kinds need no model. Errors are <see cref="KubeApiException"/>s with the
 /// Status object's reason and message; every call but a watch has a time limit; writes are counted by
 /// <see cref="ApiCallCounter"/>.
 /// </summary>

@@ -65,7 +65,7 @@ public class RenderCommandTests
         Assert.Equal(0, r.ExitCode);
         Assert.Equal(
             "note: the expander will project Secret vertex-gcp-service-account (data key service_account.json) from Secret vertex-sa, key key.json; its data is never printed\n",
-            r.Stderr.Replace("\r\n", "\n", StringComparison.Ordinal));
+            r.Stderr.ReplaceAll("\r\n", "\n"));
         foreach (var type in new[] { "AzureCredentials", "AWSCredentials", "GCPCredentials" })
         {
             Assert.Contains($"\n  type: {type}\n", r.Stdout, StringComparison.Ordinal);

@@ -50,7 +50,7 @@ public sealed class SecurityPolicyRenderingTests
     [Fact]
     public void A_projected_Secret_holds_the_value_under_the_key_AI_Gateway_reads_for_its_purpose()
     {
-        var model = Model(GcpFile.Replace("  b:", "  a:", StringComparison.Ordinal).Replace("resourceName: b", "resourceName: a", StringComparison.Ordinal) + GcpFile);
+        var model = Model(GcpFile.Edit("  b:", "  a:").Edit("resourceName: b", "resourceName: a") + GcpFile);
         var projection = model.Projections.First();
         Assert.Equal(("a-gcp-service-account", "sa", "key.json", SecretPurpose.GcpServiceAccountKey), (projection.ProjectedName, projection.Name, projection.Key, projection.Purpose));
         var secret = Renderer.ProjectedSecret(model, projection, "e30=", RenderOptions.Default);
@@ -68,7 +68,7 @@ public sealed class SecurityPolicyRenderingTests
     [InlineData("azureCredentials: {clientID: 0f3c5a2e-7b1d-4c8e-9a6f-2d4b8e1c7a90, tenantID: contoso.com, oidcExchangeToken: {oidc: {provider: {issuer: https://i.example.com}, clientID: c, clientSecret: {name: s}}}}", "AzureOpenAI", "azureCredentials")]
     public void An_OIDC_client_secret_names_its_namespace_because_AI_Gateway_refuses_one_without(string credentials, string schema, string field)
     {
-        var backend = $"  {{0}}: {{{{resourceName: {{0}}, schema: {schema}, schemaVersion: v1, fqdn: {{{{hostname: llm.example.com, port: 443}}}}, {credentials.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal)}}}}}\n";
+        var backend = $"  {{0}}: {{{{resourceName: {{0}}, schema: {schema}, schemaVersion: v1, fqdn: {{{{hostname: llm.example.com, port: 443}}}}, {credentials.ReplaceAll("{", "{{").ReplaceAll("}", "}}")}}}}}\n";
         var model = Model(string.Format(System.Globalization.CultureInfo.InvariantCulture, backend, "a") + string.Format(System.Globalization.CultureInfo.InvariantCulture, backend, "b"));
         var policy = Renderer.Render(model).Objects.First(o => o.Kind == ResourceKind.BackendSecurityPolicy);
         Assert.Equal("a-credentials", policy.Name);

@@ -1,6 +1,7 @@
 using AiGatewayModels.Engine.Policy;
 using AiGatewayModels.Engine.Rules;
 using AiGatewayModels.Engine.Tests.Support;
+using AiGatewayModels.TestSupport;
 using Xunit;
 using static AiGatewayModels.Engine.Tests.Rules.CredentialTypeRulesTests;
 
@@ -65,12 +66,12 @@ public sealed class CloudCredentialRulesTests
     {
         foreach (var value in valid.Split('|'))
         {
-            Specs.NoErrors(Specs.Run(CloudCredentialRules.Check, Backend("AWSBedrock", template.Replace("'X'", $"'{value}'", StringComparison.Ordinal))));
+            Specs.NoErrors(Specs.Run(CloudCredentialRules.Check, Backend("AWSBedrock", template.Edit("'X'", $"'{value}'"))));
         }
 
         foreach (var value in invalid.Split('|'))
         {
-            var errors = Specs.Run(CloudCredentialRules.Check, Backend("AWSBedrock", template.Replace("'X'", $"'{value}'", StringComparison.Ordinal))).Where(d => d.IsError).ToList();
+            var errors = Specs.Run(CloudCredentialRules.Check, Backend("AWSBedrock", template.Edit("'X'", $"'{value}'"))).Where(d => d.IsError).ToList();
             Assert.True(errors.Count == 1, $"{value}: expected one error, got:\n{Specs.Describe(errors)}");
             Assert.Contains("is not a", errors[0].Message, StringComparison.Ordinal);
         }
@@ -96,8 +97,8 @@ public sealed class CloudCredentialRulesTests
         foreach (var field in (string[])["issuer: ISSUER", "issuer: https://i.example.com, tokenEndpoint: ISSUER"])
         {
             var values = Backend("AzureOpenAI", "azureCredentials: {clientID: 0f3c5a2e-7b1d-4c8e-9a6f-2d4b8e1c7a90, tenantID: contoso.com, "
-                + Exchange.Replace("issuer: ISSUER", field.Replace("ISSUER", $"\"{url}\"", StringComparison.Ordinal), StringComparison.Ordinal)
-                    .Replace("CLIENT", "c", StringComparison.Ordinal).Replace("SCOPE", "openid", StringComparison.Ordinal).Replace("AUD", "api://AzureADTokenExchange", StringComparison.Ordinal) + "}}");
+                + Exchange.Edit("issuer: ISSUER", field.Edit("ISSUER", $"\"{url}\""))
+                    .Edit("CLIENT", "c").Edit("SCOPE", "openid").Edit("AUD", "api://AzureADTokenExchange") + "}}");
             var found = Specs.Run(CloudCredentialRules.Check, values);
             if (fragment is null)
             {
@@ -130,9 +131,9 @@ public sealed class CloudCredentialRulesTests
     [InlineData("AUD", "\"sts.amazonaws.com\\t\"", "aud", "is not an audience")]
     public void Client_IDs_scopes_and_audiences_are_single_tokens(string placeholder, string value, string path, string fragment)
     {
-        var exchange = Exchange.Replace("ISSUER", "https://i.example.com", StringComparison.Ordinal)
-            .Replace(placeholder, value, StringComparison.Ordinal)
-            .Replace("CLIENT", "c", StringComparison.Ordinal).Replace("SCOPE", "openid", StringComparison.Ordinal).Replace("AUD", "sts.amazonaws.com", StringComparison.Ordinal);
+        var exchange = Exchange.Edit("ISSUER", "https://i.example.com")
+            .Edit(placeholder, value)
+            .ReplaceAll("CLIENT", "c").ReplaceAll("SCOPE", "openid").ReplaceAll("AUD", "sts.amazonaws.com"); // the placeholders the case left;
         var values = Backend("AWSBedrock", $"awsCredentials: {{region: us-east-1, {exchange}, awsRoleArn: 'arn:aws:iam::123456789012:role/r'}}}}");
         Specs.SingleError(Specs.Run(CloudCredentialRules.Check, values), "backends.b.awsCredentials.oidcExchangeToken." + path, fragment);
     }

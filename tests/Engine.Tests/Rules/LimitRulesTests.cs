@@ -3,6 +3,7 @@ using AiGatewayModels.Engine.Model;
 using AiGatewayModels.Engine.Policy;
 using AiGatewayModels.Engine.Rules;
 using AiGatewayModels.Engine.Tests.Support;
+using AiGatewayModels.TestSupport;
 using Xunit;
 
 namespace AiGatewayModels.Engine.Tests.Rules;
@@ -130,6 +131,6 @@ public sealed class LimitRulesTests
         var yaml = Values("rateLimitPolicy: {enabled: false}\nrateLimiting: {engine: EnvoyGateway}\n", $"    limits: [{items}]\n");
         var v15 = ModelsPolicy.Default with { EnvoyGatewayVersion = new Version(1, 5) };
         Specs.NoErrors(Check(yaml, v15));
-        Specs.SingleError(Check(yaml.Replace("{requests: 1,", "{requests: 1, window: Second}, {requests: 1,", StringComparison.Ordinal), v15), "models.m0.limits", "65 limits exceed the 64");
+        Specs.SingleError(Check(yaml.Edit("{requests: 1,", "{requests: 1, window: Second}, {requests: 1,"), v15), "models.m0.limits", "65 limits exceed the 64");
     }
 }

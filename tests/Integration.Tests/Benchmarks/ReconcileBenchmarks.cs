@@ -32,7 +32,7 @@ public sealed class ReconcileBenchmarks(ControlPlaneFixture controlPlane, ITestO
         await Eventually.UntilAsync(async () => (await expander.MetricsAsync()).Contains("expander_values_configmaps 0", StringComparison.Ordinal), Timeout, "the controller is watching");
         var writesBefore = expander.Writes;
 
-        await NamedSecrets.CreateAsync(controlPlane.Client, ns, Generate(models), "bench-key");
+        await NamedSecrets.CreateAsync(controlPlane.Client, ns, ValuesFixtures.Generate(models), "bench-key");
         var watch = Stopwatch.StartNew();
         var cm = await ValuesFixtures.CreateValuesAsync(controlPlane.Client, ns, ValuesFixtures.Generate(models));
         var expected = await ValuesFixtures.ExpectedAsync(expander.Client, cm);

@@ -172,7 +172,7 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
         Assert.True(applied >= 0 && applied < pruned, "the old policy was deleted before the new one existed: " + string.Join(", ", events));
         Assert.Contains("\"numRetries\":1", traffic.Manifest["spec"]!["retry"]!.ToJsonString(), StringComparison.Ordinal);
         Assert.DoesNotContain(429L, traffic.Manifest["spec"]!["retry"]!["retryOn"]!["httpStatusCodes"]!.AsArray().Select(c => (long)c!));
-        Assert.Null(await expander.Client.GetAsync(ValuesFixtures.PathOf(ResourceKind.BackendTrafficPolicy, traffic.ApiVersion, ns, legacyName), default));
+        Assert.Null(await expander.Client.GetAsync(ValuesFixtures.RefOf(ResourceKind.BackendTrafficPolicy, traffic.ApiVersion, ns, legacyName), default));
         var prunedEvent = Assert.Single(await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.Pruned));
         Assert.Contains($"BackendTrafficPolicy {legacyName}", prunedEvent.Message, StringComparison.Ordinal);
     }
