@@ -34,28 +34,11 @@ public sealed class KubeConfigurationTests : IDisposable
     {
         var script = Path.Combine(dir, "broken-plugin.sh");
         File.WriteAllText(script, "echo 'no credentials for you' >&2\nexit 3\n");
-        var path = Path.Combine(dir, "exec-kubeconfig");
-        File.WriteAllText(path, $"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: c
-              cluster:
-                server: https://127.0.0.1:1
-            users:
-            - name: u
-              user:
-                exec:
-                  apiVersion: client.authentication.k8s.io/v1beta1
-                  command: /bin/sh
-                  args: ["{script}"]
-            contexts:
-            - name: x
-              context:
-                cluster: c
-                user: u
-            current-context: x
-
+        var path = OneUser("exec-kubeconfig", $"""
+            exec:
+              apiVersion: client.authentication.k8s.io/v1beta1
+              command: /bin/sh
+              args: ["{script}"]
             """);
         var e = Assert.Throws<KubeConfigurationException>(() => KubeConfiguration.Load(new KubeTarget(path)));
         Assert.Contains("exec", e.Message, StringComparison.Ordinal);
@@ -66,7 +49,24 @@ public sealed class KubeConfigurationTests : IDisposable
     [InlineData("azure", "kubelogin")]
     public void A_removed_auth_provider_is_an_error_that_names_its_exec_plugin(string provider, string plugin)
     {
-        var path = Path.Combine(dir, "auth-provider-" + provider);
+        var path = OneUser("auth-provider-" + provider, $"""
+            auth-provider:
+              name: {provider}
+              config:
+                access-token: not-a-real-token
+            """);
+        var e = Assert.Throws<KubeConfigurationException>(() => KubeConfiguration.Load(new KubeTarget(path)));
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
+        Assert.Contains(plugin, e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-a-real-token", e.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    /// <summary>A kubeconfig with one cluster (nothing listens there) and one user, <paramref name="userYaml"/>.</summary>
+    private string OneUser(string file, string userYaml)
+    {
+        var path = Path.Combine(dir, file);
         File.WriteAllText(path, $"""
             apiVersion: v1
             kind: Config
@@ -77,10 +77,7 @@ public sealed class KubeConfigurationTests : IDisposable
             users:
             - name: u
               user:
-                auth-provider:
-                  name: {provider}
-                  config:
-                    access-token: not-a-real-token
+            {string.Join('\n', userYaml.Split('\n').Select(l => "    " + l))}
             contexts:
             - name: x
               context:
@@ -89,13 +86,8 @@ public sealed class KubeConfigurationTests : IDisposable
             current-context: x
 
             """);
-        var e = Assert.Throws<KubeConfigurationException>(() => KubeConfiguration.Load(new KubeTarget(path)));
-        Assert.Contains(path, e.Message, StringComparison.Ordinal);
-        Assert.Contains(plugin, e.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("not-a-real-token", e.Message, StringComparison.Ordinal);
+        return path;
     }
-
-    public void Dispose() => Directory.Delete(dir, recursive: true);
 
     private string TwoContexts()
     {
