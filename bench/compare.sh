@@ -5,7 +5,8 @@
 #   hack/publish.sh /tmp/before expander webhook      # on the base commit (e.g. a git archive of it)
 #   hack/publish.sh /tmp/after expander webhook
 #   bench/compare.sh /tmp/before /tmp/after           # results into $BENCH_OUT (default: a temp dir)
-# Knobs: SIZES="10 100 1000", RUNS=40, NICE (bench/session.sh). Not run by CI.
+# Knobs: SIZES="10 100 1000", RUNS=40, NICE (bench/session.sh), VALUES_DIR (values-N.yaml to use instead of generating
+# them, when the older build's engine cannot read what this tree's generator writes). Not run by CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=bench/session.sh
@@ -31,10 +32,19 @@ for program in expander webhook; do
   echo "$program: before $(stat -c %s "$before/$program"), after $(stat -c %s "$after/$program")" | tee -a "$out/results.txt"
 done
 
-dotnet build bench/Benchmarks -c Release -nologo -v q >/dev/null
+if [ -n "${VALUES_DIR:-}" ]; then
+  for n in $sizes; do cp "$VALUES_DIR/values-$n.yaml" "$out/values-$n.yaml"; done
+else
+  dotnet build bench/Benchmarks -c Release -nologo -v q >/dev/null
+  for n in $sizes; do dotnet bench/Benchmarks/bin/Release/net10.0/Benchmarks.dll generate "$n" "$out/values-$n.yaml" >/dev/null; done
+fi
 for n in $sizes; do
-  dotnet bench/Benchmarks/bin/Release/net10.0/Benchmarks.dll generate "$n" "$out/values-$n.yaml" >/dev/null
-  cmp <("$before/expander" render -f "$out/values-$n.yaml") <("$after/expander" render -f "$out/values-$n.yaml") \
+  for side in before after; do
+    dir=$([ "$side" = before ] && echo "$before" || echo "$after")
+    "$dir/expander" render -f "$out/values-$n.yaml" >"$out/rendered-$n-$side.yaml" 2>"$out/render-$n-$side.err" \
+      || { head -n 5 "$out/render-$n-$side.err" >&2; echo "bench/compare.sh: the $side build cannot render $n models (VALUES_DIR: values its engine reads)" >&2; exit 1; }
+  done
+  cmp -s "$out/rendered-$n-before.yaml" "$out/rendered-$n-after.yaml" \
     || { echo "bench/compare.sh: before and after render $n models differently" >&2; exit 1; }
 done
 
