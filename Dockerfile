@@ -2,6 +2,7 @@
 # One image, two programs; the container command selects one (deploy/manifests does):
 #   webhook:  ["/app/webhook", --tls-cert-file=..., --tls-key-file=...]
 #   expander: ["/app/expander", "run"]   (also render / validate / convert, like the CLI)
+#   kubectl plugin: /app/kubectl-models (the expander under the plugin's name: `kubectl models ...`)
 # Build: docker build -t REGISTRY/ai-gateway-models:TAG .        (linux/amd64 or linux/arm64, native builds: Native AOT
 #        does not cross-compile between architectures)
 # The build stage runs hack/docker-publish.sh, which CI runs too.
@@ -38,7 +39,9 @@ LABEL org.opencontainers.image.title="ai-gateway-models" \
       org.opencontainers.image.description="Admission webhook and expander controller for AI Gateway models values ConfigMaps"
 # nothing in /app is writable by the user that runs it; the programs write nothing to disk (mount an emptyDir on /tmp
 # for .NET's diagnostics socket when the root filesystem is read-only, as deploy/manifests does)
-COPY --from=build --chown=0:0 --chmod=0755 /app/expander /app/webhook /app/
+# the directory as a whole, so that the kubectl plugin stays a symlink to the expander (/app/kubectl-models: copy it out
+# of the image onto a PATH, or run the image with it as the command)
+COPY --from=build --chown=0:0 --chmod=0755 /app/ /app/
 # the webhook listens where --urls says (HTTPS only), not on the base image's HTTP port 8080
 ENV ASPNETCORE_HTTP_PORTS=
 WORKDIR /app

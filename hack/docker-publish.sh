@@ -1,7 +1,8 @@
 #!/bin/bash
 # The build stage of the Dockerfile: publishes both programs into one directory, laid out as the image's /app.
 # CI runs it too (there is no Docker engine there), so a publish that breaks the image build fails CI.
-#   hack/docker-publish.sh OUT_DIR      -> OUT_DIR/expander and OUT_DIR/webhook (Native AOT, via hack/publish.sh)
+#   hack/docker-publish.sh OUT_DIR      -> OUT_DIR/expander and OUT_DIR/webhook (Native AOT, via hack/publish.sh), and
+#                                          OUT_DIR/kubectl-models, the kubectl plugin (a symlink to expander)
 #   RID=linux-arm64 hack/docker-publish.sh OUT_DIR   (default: linux-x64)
 # Fails on any build warning (NU1603 aside, as everywhere in this repository).
 set -euo pipefail
@@ -16,6 +17,7 @@ hack/publish.sh "$out" expander webhook >&2
 
 # smoke: both start and answer their usage (the expander needs nothing; the webhook refuses to start without TLS files)
 "$out/expander" --help >/dev/null
+"$out/kubectl-models" --help | grep -q "kubectl models" || { echo "hack/docker-publish.sh: kubectl-models does not answer as the kubectl plugin" >&2; exit 1; }
 ("$out/webhook"; echo "exit code $?") >"$work/smoke.log" 2>&1 || true
 if grep -q '^exit code 0$' "$work/smoke.log"; then
   echo "hack/docker-publish.sh: the webhook started without --tls-cert-file" >&2

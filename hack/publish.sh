@@ -2,7 +2,8 @@
 # Publishes the programs as Native AOT binaries: the same command the container image build runs.
 # Installs the native toolchain (clang, zlib1g-dev; hack/programs.tsv) through apt when it is missing; the ILCompiler package comes
 # from NuGet like any other package. Fails on any warning, trimming and AOT analysis included.
-#   hack/publish.sh                           -> artifacts/expander/expander
+#   hack/publish.sh                           -> artifacts/expander/expander (and the kubectl plugin kubectl-models,
+#                                                a symlink to it: kubectl runs it for `kubectl models ...`)
 #   hack/publish.sh OUT_DIR                   -> OUT_DIR/expander
 #   hack/publish.sh OUT_DIR webhook           -> OUT_DIR/webhook
 #   hack/publish.sh OUT_DIR expander webhook  -> both
@@ -44,4 +45,9 @@ for program in "${programs[@]}"; do
   # only the binary: the debug symbols (.dbg) and the SDK's leftovers (web.config, static web asset lists) stay behind
   install -m 0755 "$staging/$program/$program" "$out/$program"
   echo "hack/publish.sh: $out/$program ($(du -h "$out/$program" | cut -f1), $rid, Native AOT), 0 warnings"
+  if [ "$program" = expander ]; then
+    # the kubectl plugin is the same binary under the plugin's name (it reads the name it was started under)
+    ln -sfn expander "$out/kubectl-models"
+    echo "hack/publish.sh: $out/kubectl-models -> expander (kubectl plugin: kubectl models render|validate|convert)"
+  fi
 done

@@ -1,12 +1,31 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 
 namespace AiGatewayModels.Expander.Cli;
 
 /// <summary>The command tree. Handlers get plain option records and writers, so tests run them in-process.</summary>
 internal static class CommandLine
 {
-    public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    /// <summary>
+    /// The kubectl plugin convention: kubectl runs <c>kubectl-models</c> from PATH for <c>kubectl models ...</c>, with the
+    /// remaining arguments as they were typed. The same binary under that name (a symlink or a copy) is the plugin.
+    /// </summary>
+    public const string PluginExecutable = "kubectl-models";
+
+    /// <summary>The name the program was started under (argv[0]): <c>kubectl-models</c> makes it the kubectl plugin.</summary>
+    public static string ProgramName(string? argv0)
     {
+        var name = Path.GetFileName(argv0 ?? string.Empty);
+        return name.StartsWith(PluginExecutable, StringComparison.Ordinal) ? PluginExecutable : "expander";
+    }
+
+    public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr) => Run(args, stdin, stdout, stderr, "expander");
+
+    /// <param name="program"><c>expander</c>, or <see cref="PluginExecutable"/> for <c>kubectl models</c> (no <c>run</c>: a controller is not a kubectl verb).</param>
+    public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, string program)
+    {
+        var plugin = program == PluginExecutable;
+        var usageName = plugin ? "kubectl models" : "expander";
         var file = new Option<string>("--file", "-f") { Description = "values ConfigMap manifest or raw values.yaml ('-' for stdin)", Required = true };
         var ns = new Option<string?>("--namespace", "-n") { Description = "namespace for a raw values file (default: default)" };
         var name = new Option<string?>("--name") { Description = "ConfigMap name for a raw values file (default: models)" };
@@ -30,8 +49,17 @@ internal static class CommandLine
         convert.SetAction(r => ConvertCommand.Run(
             new ConvertCommand.Options(r.GetValue(file)!, r.GetValue(requiredNs)!, r.GetValue(requiredName)!, r.GetValue(policy)), stdin, stdout, stderr));
 
-        var run = RunCommandOptions(stderr);
-        var root = new RootCommand("ai-gateway-models expander: renders and validates models values offline; run keeps a cluster in sync") { render, validate, convert, run };
+        var root = plugin
+            ? Root(PluginExecutable, "ai-gateway-models as a kubectl plugin, called as 'kubectl models COMMAND': render, validate and convert values offline")
+            : Root("expander", "ai-gateway-models expander: renders and validates models values offline; run keeps a cluster in sync");
+        root.Subcommands.Add(render);
+        root.Subcommands.Add(validate);
+        root.Subcommands.Add(convert);
+        if (!plugin)
+        {
+            root.Subcommands.Add(RunCommandOptions(stderr));
+        }
+
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -40,7 +68,7 @@ internal static class CommandLine
                 stderr.WriteLine(error.Message);
             }
 
-            stderr.WriteLine("run 'expander --help' for usage");
+            stderr.WriteLine($"run '{usageName} --help' for usage");
             return ExitCodes.UsageOrIo;
         }
 
@@ -54,6 +82,15 @@ internal static class CommandLine
             stderr.WriteLine(ex.Message);
             return ExitCodes.UsageOrIo;
         }
+    }
+
+    /// <summary>A root command named as the program was called (RootCommand would take the name of the executable file).</summary>
+    private static Command Root(string name, string description)
+    {
+        var root = new Command(name, description);
+        root.Options.Add(new HelpOption());
+        root.Options.Add(new VersionOption());
+        return root;
     }
 
     private static Command RunCommandOptions(TextWriter stderr)
