@@ -14,6 +14,8 @@ public static class RuntimeInstruments
     {
         ArgumentNullException.ThrowIfNull(meter);
         meter.CreateObservableGauge("process_resident_memory_bytes", () => Environment.WorkingSet, description: "Resident memory size in bytes.");
+        meter.CreateObservableGauge("process_memory_limit_bytes", MemoryLimit.Bytes,
+            description: "The memory limit the process runs under: its cgroup's (a container's limit), else the memory the GC may use.");
         meter.CreateObservableGauge("dotnet_gc_heap_size_bytes", () => GC.GetGCMemoryInfo().HeapSizeBytes,
             description: "GC heap size after the last collection (live objects plus fragmentation).");
         meter.CreateObservableGauge("dotnet_gc_committed_bytes", () => GC.GetGCMemoryInfo().TotalCommittedBytes, description: "Memory the GC has committed from the OS.");

@@ -42,6 +42,10 @@ internal sealed class ConfigMapWatcher : IListWatchHandler
 
     public Task RunAsync(CancellationToken ct) => watcher.RunAsync(ct);
 
+    /// <summary>Every values ConfigMap and whether the status annotation we last wrote or saw on it says ready.</summary>
+    public IEnumerable<(string Namespace, string Name, bool Ready)> Readiness() =>
+        cache.Values.Select(v => (v.Namespace, v.Name, StatusAnnotation.IsReady(v.Status)));
+
     public ValuesConfigMap? Get(string key) => cache.TryGetValue(key, out var v) ? v : null;
 
     /// <summary>Records the status annotation we wrote, so that the next comparison sees it without waiting for the watch.</summary>

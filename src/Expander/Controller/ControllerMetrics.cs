@@ -38,6 +38,8 @@ internal sealed class ControllerMetrics : IDisposable
         m.CreateObservableGauge("expander_cached_objects", () => CachedObjects(), description: "Generated objects held in the drift watcher's cache.");
         liveLists = set.Counter("expander_live_lists_total", "LISTs of one kind made by a reconcile because the cache was not synced for it.");
         relists = m.CreateCounter<long>("expander_watch_relists_total", description: "LISTs made again because a watch's resourceVersion expired (410 Gone), by watch.");
+        m.CreateObservableGauge("expander_values_configmap_ready", ReadyMeasurements,
+            description: "1 when a values ConfigMap's status annotation says ready, 0 when it says not ready or there is none yet (reported by the leader).");
         m.CreateObservableGauge("expander_leader", () => IsLeader() ? 1 : 0, description: "1 while this instance holds the leader Lease.");
         duration = m.CreateHistogram("expander_reconcile_duration_seconds", unit: "s", description: "Time of one reconcile.",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Buckets });
@@ -54,6 +56,9 @@ internal sealed class ControllerMetrics : IDisposable
 
     /// <summary>Null until the values ConfigMaps have been listed (and when this instance does not lead).</summary>
     public Func<int?> ConfigMaps { get; set; } = () => null;
+
+    /// <summary>Each watched values ConfigMap and whether its status annotation says ready; empty when this instance does not lead.</summary>
+    public Func<IEnumerable<(string Namespace, string Name, bool Ready)>> Readiness { get; set; } = () => [];
 
     public Func<int> SourceSecretWatches { get; set; } = () => 0;
 
@@ -82,4 +87,8 @@ internal sealed class ControllerMetrics : IDisposable
     public string Render() => set.Render();
 
     public void Dispose() => set.Dispose();
+
+    private IEnumerable<Measurement<int>> ReadyMeasurements() =>
+        Readiness().Select(r => new Measurement<int>(r.Ready ? 1 : 0,
+            new KeyValuePair<string, object?>("configmap_namespace", r.Namespace), new KeyValuePair<string, object?>("configmap", r.Name)));
 }

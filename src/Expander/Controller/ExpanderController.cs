@@ -161,6 +161,7 @@ internal sealed class ExpanderController : IDisposable
             tasks.AddRange(Enumerable.Range(0, Math.Max(1, options.Workers)).Select(i => WorkerAsync(i, queue, reconciler, stop.Token)));
             liveness.Watching(() => [configMaps.Watcher, .. Policy.Watcher is { } p ? [p] : Array.Empty<ListWatcher>(), .. drift.Watchers, .. sourceSecrets.Watchers]);
             Metrics.ConfigMaps = () => configMaps.Synced ? configMaps.Count : null;
+            Metrics.Readiness = () => configMaps.Synced ? configMaps.Readiness() : [];
             log.Info($"reconciling values ConfigMaps in {options.WatchNamespace ?? "all namespaces"} with {options.Workers} workers, resync every {options.ResyncPeriod.TotalSeconds:F0} s");
             await Task.WhenAll(tasks);
         }
@@ -168,6 +169,7 @@ internal sealed class ExpanderController : IDisposable
         {
             Policy.Changed -= RequeueAll;
             Metrics.ConfigMaps = () => null;
+            Metrics.Readiness = () => [];
             activeQueue = null;
         }
     }

@@ -41,6 +41,24 @@ internal static class StatusAnnotation
         };
     }
 
+    /// <summary>True when the annotation's text says <c>"ready": true</c>; false when it says otherwise, is absent or unreadable.</summary>
+    public static bool IsReady(string? text)
+    {
+        if (text is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            return JsonNode.Parse(text) is JsonObject status && status["ready"] is JsonValue ready && ready.TryGetValue<bool>(out var b) && b;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>True when <paramref name="current"/> (the annotation's text) says the same as <paramref name="next"/>, time aside.</summary>
     public static bool SameState(string? current, JsonObject next)
     {
