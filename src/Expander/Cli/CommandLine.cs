@@ -55,6 +55,7 @@ internal static class CommandLine
         root.Subcommands.Add(render);
         root.Subcommands.Add(validate);
         root.Subcommands.Add(convert);
+        root.Subcommands.Add(DiffCommandOptions(file, name, policy, stdin, stdout, stderr));
         if (!plugin)
         {
             root.Subcommands.Add(RunCommandOptions(stderr));
@@ -91,6 +92,26 @@ internal static class CommandLine
         root.Options.Add(new HelpOption());
         root.Options.Add(new VersionOption());
         return root;
+    }
+
+    private static Command DiffCommandOptions(Option<string> file, Option<string?> name, Option<string?> policy, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    {
+        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "kubeconfig file (default: KUBECONFIG, else ~/.kube/config)" };
+        var context = new Option<string?>("--context") { Description = "kubeconfig context (default: its current-context)" };
+        var ns = new Option<string?>("--namespace", "-n") { Description = "namespace for a raw values file (default: default)" };
+        var policyNs = new Option<string>("--policy-namespace") { Description = "namespace of the cluster's policy ConfigMap (read when --policy is not given)", DefaultValueFactory = _ => "ai-gateway-models" };
+        var policyName = new Option<string>("--policy-configmap") { Description = "name of the cluster's policy ConfigMap", DefaultValueFactory = _ => Common.Policy.PolicyWatch.DefaultName };
+        var output = new Option<string>("--output", "-o") { Description = "diff (a unified diff per object) or json", DefaultValueFactory = _ => "diff" };
+        var color = new Option<bool?>("--color") { Description = "colour the diff (default: when stdout is a terminal and NO_COLOR is unset)" };
+        var diff = new Command("diff", "what applying the values would change in the cluster, read-only, like kubectl diff (exit 0 none, 1 differences, 2 error)")
+        {
+            file, ns, name, policy, kubeconfig, context, policyNs, policyName, output, color,
+        };
+        diff.SetAction(r => DiffCommand.Run(
+            new DiffCommand.Options(r.GetValue(file)!, r.GetValue(ns), r.GetValue(name), r.GetValue(policy), r.GetValue(kubeconfig), r.GetValue(context),
+                r.GetValue(policyNs)!, r.GetValue(policyName)!, r.GetValue(output)!, r.GetValue(color)),
+            stdin, stdout, stderr));
+        return diff;
     }
 
     private static Command RunCommandOptions(TextWriter stderr)
