@@ -40,13 +40,13 @@ internal sealed class ClusterDiff(KubeClient client, IDiscovery discovery)
 
         foreach (var p in rendered.SecretProjections)
         {
-            report.ProjectedSecrets.Add($"Secret {p.TargetName} (projected from Secret {p.SourceName}, key {p.SourceKey})");
+            report.ProjectedSecrets.Add($"Secret {p.ProjectedName} (projected from Secret {p.Name}, key {p.Key})");
         }
 
         if (uid is not null)
         {
             var wanted = rendered.Objects.Select(o => (o.Kind, o.Name))
-                .Concat(rendered.SecretProjections.Select(p => (ResourceKind.Secret, p.TargetName))).ToHashSet();
+                .Concat(rendered.SecretProjections.Select(p => (ResourceKind.Secret, p.ProjectedName!))).ToHashSet();
             await PrunesAsync(document, uid, selection, wanted, report, ct);
         }
 
