@@ -17,7 +17,8 @@ hack/publish.sh "$out" expander webhook >&2
 
 # smoke: both start and answer their usage (the expander needs nothing; the webhook refuses to start without TLS files)
 "$out/expander" --help >/dev/null
-"$out/kubectl-models" --help | grep -q "kubectl models" || { echo "hack/docker-publish.sh: kubectl-models does not answer as the kubectl plugin" >&2; exit 1; }
+"$out/kubectl-models" --help >"$work/plugin.txt"
+grep -q "kubectl models" "$work/plugin.txt" || { echo "hack/docker-publish.sh: kubectl-models does not answer as the kubectl plugin" >&2; exit 1; }
 ("$out/webhook"; echo "exit code $?") >"$work/smoke.log" 2>&1 || true
 if grep -q '^exit code 0$' "$work/smoke.log"; then
   echo "hack/docker-publish.sh: the webhook started without --tls-cert-file" >&2
