@@ -58,7 +58,8 @@ public static class ValuesEvaluator
         var parsed = BoundedYamlReader.Read(document.ValuesYaml, "the values document", limits);
         if (!parsed.Ok)
         {
-            return new Evaluation(parsed.Diagnostics, null, null);
+            // Text the reader could not read may still hold a key the ConfigMap would store.
+            return new Evaluation([.. parsed.Diagnostics, .. CredentialRules.CheckText(document.ValuesYaml, null)], null, null);
         }
 
         var root = parsed.Root!;
@@ -68,6 +69,7 @@ public static class ValuesEvaluator
         var credentialFindings = CredentialRules.Check(root);
         var bag = new DiagnosticBag();
         bag.AddRange(credentialFindings);
+        bag.AddRange(CredentialRules.CheckText(document.ValuesYaml, root));
         var binderBag = new DiagnosticBag();
         var spec = ValuesBinder.Bind(root, binderBag);
         if (credentialFindings.Count == 0)

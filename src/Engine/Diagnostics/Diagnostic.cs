@@ -8,10 +8,24 @@ public enum Severity
 
 /// <summary>
 /// One finding about the values: a field path in the values' own keys (e.g. <c>models.gpt-4.backends.primary.ref</c>),
-/// and a message that names the bad value (never a secret) and the fix.
+/// and a message that names the bad value (never a secret) and the fix. Both pass <see cref="MessageGuard"/> when they
+/// are set, <c>with</c> expressions included: a finding cannot hold a credential-shaped or invisible character.
 /// </summary>
-public sealed record Diagnostic(Severity Severity, string Path, string Message)
+public sealed record Diagnostic
 {
+    public Diagnostic(Severity severity, string path, string message)
+    {
+        Severity = severity;
+        Path = path;
+        Message = message;
+    }
+
+    public Severity Severity { get; init; }
+
+    public string Path { get; init => field = MessageGuard.Clean(value); }
+
+    public string Message { get; init => field = MessageGuard.Clean(value); }
+
     public static Diagnostic Error(string path, string message) => new(Severity.Error, path, message);
 
     public static Diagnostic Warning(string path, string message) => new(Severity.Warning, path, message);

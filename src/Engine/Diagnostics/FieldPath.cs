@@ -15,11 +15,14 @@ public static class FieldPath
     /// <summary>Stands in for a key that looks like a credential: a path is printed as often as a message.</summary>
     public const string WithheldKey = "[<withheld>]";
 
+    /// <summary>Keys longer than this are shortened in paths, as values are in messages.</summary>
+    private const int MaxKeyLength = 64;
+
     public static string Child(string parent, string key)
     {
         var withheld = CredentialDetector.LooksLikeCredential(key);
-        var needsQuoting = withheld || key.Length == 0 || key.AsSpan().IndexOfAny(NeedQuoting) >= 0 || QuotedText.NeedsEscapes(key);
-        var segment = withheld ? WithheldKey : needsQuoting ? "[" + QuotedText.Quote(key) + "]" : key;
+        var needsQuoting = withheld || key.Length is 0 or > MaxKeyLength || key.AsSpan().IndexOfAny(NeedQuoting) >= 0 || QuotedText.NeedsEscapes(key);
+        var segment = withheld ? WithheldKey : needsQuoting ? "[" + Shown.Value(key) + "]" : key;
         if (parent.Length == 0)
         {
             return segment;

@@ -3,12 +3,15 @@ using AiGatewayModels.Engine.Rules;
 namespace AiGatewayModels.Engine.Diagnostics;
 
 /// <summary>
-/// The one way a user's value enters a message: quoted, shortened, and withheld when it looks like a credential,
-/// so that no error, log line or Event can leak a key someone pasted into the wrong field.
+/// The one way a user's value enters a message: quoted, shortened, and withheld whole when anything in it looks like a
+/// credential (the text around a key, <c>?api-key=</c> say, tells too much), so that no error, log line or Event can
+/// leak a key someone pasted into the wrong field.
 /// </summary>
 public static class Shown
 {
     private const int MaxShownLength = 64;
+
+    public const string WithheldValue = "<value withheld: it looks like a credential>";
 
     public static string Value(string? value)
     {
@@ -19,7 +22,7 @@ public static class Shown
 
         if (CredentialDetector.LooksLikeCredential(value))
         {
-            return "<value withheld: it looks like a credential>";
+            return WithheldValue;
         }
 
         if (value.Length <= MaxShownLength)

@@ -19,6 +19,79 @@ public static class CredentialRules
     }
 
     /// <summary>
+    /// Scans the values text itself, for credentials where no scalar holds them: comments, tags, anchor and alias names,
+    /// directives, and text the YAML reader could not read. The ConfigMap would store them all the same. A piece that
+    /// a key or value of <paramref name="root"/> holds is left to <see cref="Check"/>, which names its path.
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> CheckText(string text, YNode? root)
+    {
+        var start = CredentialDetector.Find(text, 0, out var end);
+        if (start < 0)
+        {
+            return [];
+        }
+
+        HashSet<string>? inValues = null;
+        var found = new List<Diagnostic>();
+        var lastLine = 0;
+        while (start >= 0 && found.Count < MaxTextFindings)
+        {
+            var piece = text.AsSpan(start, end - start);
+            inValues ??= root is null ? [] : Collected(root);
+            if (!IsInAValue(piece, inValues))
+            {
+                var line = LineOf(text, start);
+                if (line != lastLine)
+                {
+                    found.Add(Diagnostic.Error(string.Empty, $"line {line} holds what looks like a literal credential (withheld) outside any value: in a comment, a YAML tag, an anchor or alias name, or text that is not YAML; remove it, since the ConfigMap would store it. " + Fix));
+                    lastLine = line;
+                }
+            }
+
+            start = CredentialDetector.Find(text, end, out end);
+        }
+
+        return found;
+    }
+
+    /// <summary>Enough to point at the problem; a document full of keys needs no more than this many lines named.</summary>
+    private const int MaxTextFindings = 20;
+
+    private static bool IsInAValue(ReadOnlySpan<char> piece, HashSet<string> values)
+    {
+        // A block scalar's later lines are indented in the text and not in the value: its first line tells.
+        var lineEnd = piece.IndexOf('\n');
+        piece = lineEnd < 0 ? piece : piece[..lineEnd];
+        foreach (var value in values)
+        {
+            if (value.AsSpan().Contains(piece, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static int LineOf(string text, int offset)
+    {
+        var line = 1;
+        foreach (var c in text.AsSpan(0, offset))
+        {
+            line += c == '\n' ? 1 : 0;
+        }
+
+        return line;
+    }
+
+    private static HashSet<string> Collected(YNode root)
+    {
+        var secrets = new HashSet<string>(StringComparer.Ordinal);
+        Collect(root, secrets);
+        return secrets;
+    }
+
+    /// <summary>
     /// The last line of defence: any key or value of the tree that looks like a credential is cut out of every message,
     /// whichever rule quoted it (a backend's key in "backend … is not used", say).
     /// </summary>
@@ -29,8 +102,7 @@ public static class CredentialRules
             return diagnostics;
         }
 
-        var secrets = new HashSet<string>(StringComparer.Ordinal);
-        Collect(root, secrets);
+        var secrets = Collected(root);
         if (secrets.Count == 0)
         {
             return diagnostics;

@@ -382,7 +382,7 @@ public static class BoundedYamlReader
                 tag = scalar.Tag.Value;
                 if (!CoreScalarTags.Contains(tag) && !(tag == MergeTag && scalar.Value == "<<"))
                 {
-                    throw new LimitExceededException(CurrentPath, $"custom YAML tag {tag} at line {scalar.Start.Line} is not allowed; remove the tag");
+                    throw new LimitExceededException(CurrentPath, $"custom YAML tag {Shown.Value(tag)} at line {scalar.Start.Line} is not allowed; remove the tag");
                 }
             }
 
@@ -394,7 +394,7 @@ public static class BoundedYamlReader
         {
             if (!tag.IsEmpty && tag.Value != expected && tag.Value != "!")
             {
-                throw new LimitExceededException(CurrentPath, $"YAML tag {tag.Value} is not allowed here; remove the tag");
+                throw new LimitExceededException(CurrentPath, $"YAML tag {Shown.Value(tag.Value)} is not allowed here; remove the tag");
             }
         }
 
@@ -406,7 +406,7 @@ public static class BoundedYamlReader
         {
             if (!anchors.TryGetValue(alias.Value.Value, out var target))
             {
-                throw new LimitExceededException(CurrentPath, $"YAML alias *{alias.Value.Value} at line {alias.Start.Line} refers to no anchor defined before it");
+                throw new LimitExceededException(CurrentPath, $"YAML alias {Shown.Value("*" + alias.Value.Value)} at line {alias.Start.Line} refers to no anchor defined before it");
             }
 
             if (depth - 1 + target.Height > limits.MaxDepth)

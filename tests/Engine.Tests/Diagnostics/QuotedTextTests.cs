@@ -15,6 +15,9 @@ public sealed class QuotedTextTests
     [InlineData("\u001b[31mred", "\"\\u001b[31mred\"")]
     [InlineData("nel\u0085ls\u2028ps\u2029del\u007f", "\"nel\\u0085ls\\u2028ps\\u2029del\\u007f\"")]
     [InlineData("ünïcödé ✓", "\"ünïcödé ✓\"")]
+    [InlineData("rtl\u202egpt-4o\u202c", "\"rtl\\u202egpt-4o\\u202c\"")]
+    [InlineData("zw\u200bj\u200dbom\ufeff", "\"zw\\u200bj\\u200dbom\\ufeff\"")]
+    [InlineData("c1\u009bnbsp\u00a0", "\"c1\\u009bnbsp\\u00a0\"")]
     public void Quotes_and_escapes(string text, string expected) => Assert.Equal(expected, QuotedText.Quote(text));
 
     [Fact]

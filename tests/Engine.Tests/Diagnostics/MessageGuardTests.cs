@@ -1,0 +1,58 @@
+using AiGatewayModels.Engine.Diagnostics;
+using Xunit;
+
+namespace AiGatewayModels.Engine.Tests.Diagnostics;
+
+/// <summary>Every finding passes one gate when it is made: whatever wrote its text, no credential or invisible character survives.</summary>
+public sealed class MessageGuardTests
+{
+    [Fact]
+    public void A_finding_withholds_credentials_that_a_rule_or_library_quoted_raw()
+    {
+        var d = Diagnostic.Error("backends.x", "While parsing a node, found tag !sk-proj-Xq7bT2mN9vK4pL8wR3sY6dF1gH5jZ0cA near *AKIAIOSFODNN7EXAMPLE");
+        Assert.DoesNotContain("Xq7bT2mN9vK4pL8wR3sY6dF1gH5jZ0cA", d.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("AKIAIOSFODNN7EXAMPLE", d.Message, StringComparison.Ordinal);
+        Assert.Contains("While parsing a node, found tag !<withheld> near *<withheld>", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_path_passes_the_same_gate()
+    {
+        var d = Diagnostic.Warning("data.sk-1234abcd", "ignored");
+        Assert.Equal("data.<withheld>", d.Path);
+    }
+
+    [Fact]
+    public void A_with_expression_cannot_bring_a_credential_back()
+    {
+        var d = Diagnostic.Error("a", "fine") with { Message = "Bearer abc12345xyz" };
+        Assert.Equal("<withheld>", d.Message);
+    }
+
+    [Theory]
+    [InlineData("bidi \u202eoverride", "bidi \\u202eoverride")]
+    [InlineData("isolate \u2066x\u2069", "isolate \\u2066x\\u2069")]
+    [InlineData("zero\u200bwidth", "zero\\u200bwidth")]
+    [InlineData("bom\ufeff", "bom\\ufeff")]
+    [InlineData("c1 \u0085\u009b31m", "c1 \\u0085\\u009b31m")]
+    [InlineData("nbsp\u00a0x", "nbsp\\u00a0x")]
+    [InlineData("line\u2028sep", "line\\u2028sep")]
+    [InlineData("esc \u001b[31m", "esc \\u001b[31m")]
+    [InlineData("emoji 🙂 and ünïcödé stay", "emoji 🙂 and ünïcödé stay")]
+    public void Invisible_and_control_characters_are_escaped(string message, string expected) =>
+        Assert.Equal(expected, Diagnostic.Error(string.Empty, message).Message);
+
+    [Fact]
+    public void A_lone_surrogate_is_escaped_and_a_pair_is_kept()
+    {
+        Assert.Equal("x\\ud800y", Diagnostic.Error(string.Empty, "x\ud800y").Message);
+        Assert.Equal("x\ud83d\ude42y", Diagnostic.Error(string.Empty, "x\ud83d\ude42y").Message);
+    }
+
+    [Fact]
+    public void A_message_is_bounded()
+    {
+        var d = Diagnostic.Error(string.Empty, new string('x', 100_000));
+        Assert.True(d.Message.Length <= MessageGuard.MaxLength + 10, d.Message.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+}
