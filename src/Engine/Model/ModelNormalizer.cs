@@ -78,7 +78,8 @@ public static class ModelNormalizer
         b.Hostname!,
         (int)b.Port!.Value,
         credentials,
-        HostnameRules.UsesTls(b) ? b.TlsHostname ?? b.Hostname : null);
+        HostnameRules.UsesTls(b) ? b.TlsHostname ?? b.Hostname : null,
+        HostnameRules.AddressOf(b.Hostname!));
 
     private static ValidModel ToModel(ModelSpec m, ValuesSpec values, Dictionary<string, string> resourceNames, IReadOnlyList<Limit> defaults)
     {

@@ -40,7 +40,9 @@ public sealed record ValidBackend(
     int Port,
     BackendCredentials Credentials,
     /// <summary>Null for a plaintext backend (only when the policy allows it).</summary>
-    string? TlsHostname);
+    string? TlsHostname,
+    /// <summary>The IP address when the hostname is an IP literal (only when the policy allows them), in the Backend CRD's form; else null.</summary>
+    string? Address = null);
 
 public sealed record ValidModel(
     string Key,

@@ -8,9 +8,15 @@ namespace AiGatewayModels.Engine.Policy;
 /// </summary>
 public sealed record ModelsPolicy
 {
-    /// <summary>Hosts that must never be reachable through the gateway: the cluster itself and cloud metadata services.</summary>
+    /// <summary>
+    /// Hosts that must never be reachable through the gateway: the cluster itself, cloud metadata services, and public
+    /// wildcard-DNS services whose names resolve to the address written into them (<c>127.0.0.1.nip.io</c>). Cluster-internal
+    /// and special-use names are refused besides this list (<see cref="Rules.InternalNames"/>) unless a host is allowed
+    /// by name in <see cref="AllowedHostnames"/>.
+    /// </summary>
     public static readonly IReadOnlyList<string> DefaultDeniedHostnames =
-        ["localhost", "*.localhost", "*.svc", "*.cluster.local", "*.internal", "169.254.169.254", "metadata"];
+        ["localhost", "*.localhost", "*.svc", "*.cluster.local", "*.internal", "169.254.169.254", "metadata",
+         "*.nip.io", "*.sslip.io", "*.xip.io", "localtest.me", "*.localtest.me", "lvh.me", "*.lvh.me"];
 
     public static ModelsPolicy Default { get; } = new();
 
@@ -23,6 +29,12 @@ public sealed record ModelsPolicy
     public IReadOnlyList<string> DeniedHostnames { get; init; } = DefaultDeniedHostnames;
 
     public bool AllowIPLiterals { get; init; }
+
+    /// <summary>
+    /// With <see cref="AllowIPLiterals"/>: also private ranges (RFC 1918, shared address space, unique local), where the
+    /// cluster's own Pods and Services live. Loopback, link-local and metadata addresses stay denied whatever this says.
+    /// </summary>
+    public bool AllowPrivateIPs { get; init; }
 
     public bool AllowPlaintext { get; init; }
 

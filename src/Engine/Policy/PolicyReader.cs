@@ -15,7 +15,7 @@ public static class PolicyReader
 
     private static readonly KeyTable RateLimitingKeys = KeyTable.Untyped("rateLimiting", "allowedEngines", "perClientLimits", "allowedClientHeaders", "maxTokensPerWindow", "envoyGatewayVersion");
 
-    private static readonly KeyTable HostnameKeys = KeyTable.Untyped("hostname", "allowed", "denied", "allowIPLiterals");
+    private static readonly KeyTable HostnameKeys = KeyTable.Untyped("hostname", "allowed", "denied", "allowIPLiterals", "allowPrivateIPs");
     private static readonly KeyTable CredentialKeys = KeyTable.Untyped("credential", "allowedTypes", "deniedTypes", "requireKeyless", "gatewayIdentityNamespaces");
     private static readonly KeyTable GrantKeys = KeyTable.Untyped("grant", "namespaces", "gateways");
 
@@ -64,6 +64,7 @@ public static class PolicyReader
                 AllowedHostnames = hosts.StringList("allowed") ?? policy.AllowedHostnames,
                 DeniedHostnames = hosts.StringList("denied") ?? policy.DeniedHostnames,
                 AllowIPLiterals = hosts.Bool("allowIPLiterals") ?? policy.AllowIPLiterals,
+                AllowPrivateIPs = hosts.Bool("allowPrivateIPs") ?? policy.AllowPrivateIPs,
             };
         }
 
@@ -188,8 +189,14 @@ public static class PolicyReader
     private static List<GatewayGrant> ReadGrants(YNode? node, DiagnosticBag bag)
     {
         var grants = new List<GatewayGrant>();
-        if (node is null || node is YScalar s && ScalarTyping.IsNull(s))
+        if (node is null)
         {
+            return grants;
+        }
+
+        if (MappingReader.IsNull(node))
+        {
+            bag.Error("allowedGateways", "allowedGateways is null (written as ~, null or nothing after the colon); write [] for any Gateway, or list the grants");
             return grants;
         }
 

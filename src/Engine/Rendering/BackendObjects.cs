@@ -9,8 +9,11 @@ internal static class BackendObjects
 {
     public const string EnvoyGatewayGroup = "gateway.envoyproxy.io";
 
+    /// <summary>An IP literal (when the policy allows them) is an <c>ip</c> endpoint: the fqdn pattern would take <c>127.1</c> as a name.</summary>
     public static JsonObject Backend(ValidBackend b) => Obj(
-        ("endpoints", Arr(Obj(("fqdn", Obj(("hostname", Str(b.Hostname)), ("port", Int(b.Port))))))));
+        ("endpoints", Arr(b.Address is { } address
+            ? Obj(("ip", Obj(("address", Str(address)), ("port", Int(b.Port)))))
+            : Obj(("fqdn", Obj(("hostname", Str(b.Hostname)), ("port", Int(b.Port))))))));
 
     public static JsonObject AIServiceBackend(ValidBackend b) => Obj(
         ("schema", Obj(("name", Str(b.Schema)), ("version", Str(b.SchemaVersion)), ("prefix", Str(b.Prefix)))),

@@ -214,7 +214,7 @@ public static class CloudCredentialRules
             return;
         }
 
-        if (HostnameRules.CheckHost(path, uri.IdnHost.Trim('[', ']'), context.Policy, applyAllowList: false) is { } host)
+        if (HostnameRules.CheckHost(path, uri.IdnHost.Trim('[', ']'), context.Policy, backend: null) is { } host)
         {
             found.Add(host);
         }

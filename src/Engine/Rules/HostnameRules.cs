@@ -20,7 +20,7 @@ public static class HostnameRules
         var found = new List<Diagnostic>();
         foreach (var b in values.Backends)
         {
-            if (b.Hostname is { } host && CheckHost(HostPath(b), host, context.Policy, applyAllowList: true) is { } hostFinding)
+            if (b.Hostname is { } host && CheckHost(HostPath(b), host, context.Policy, b) is { } hostFinding)
             {
                 found.Add(hostFinding);
             }
@@ -32,11 +32,15 @@ public static class HostnameRules
 
             if (b.TlsHostname is { } tls)
             {
-                if (!KubernetesNames.IsDnsHostname(tls))
+                if (IpLiterals.LooksNumeric(tls) || IpLiterals.TryParse(tls, out _))
+                {
+                    found.Add(Diagnostic.Error(FieldPath.Child(b.Path, "tlsHostname"), $"{Shown.Value(tls)} is an IP address; tlsHostname is the DNS name in the server's certificate"));
+                }
+                else if (!KubernetesNames.IsDnsHostname(tls))
                 {
                     found.Add(Diagnostic.Error(FieldPath.Child(b.Path, "tlsHostname"), $"{Shown.Value(tls)} is not a valid TLS hostname; use a lowercase DNS name such as api.openai.com"));
                 }
-                else if (b.Hostname is { } h && !string.Equals(h, tls, StringComparison.Ordinal))
+                else if (b.Hostname is { } h && !string.Equals(h, tls, StringComparison.Ordinal) && !IpLiterals.LooksNumeric(h))
                 {
                     found.Add(Diagnostic.Warning(FieldPath.Child(b.Path, "tlsHostname"), $"{Shown.Value(tls)} differs from fqdn.hostname {Shown.Value(h)}: the server certificate is checked against {tls}"));
                 }
@@ -53,43 +57,27 @@ public static class HostnameRules
         return found;
     }
 
-    /// <summary>
-    /// IPv6, dotted IPv4 and the shorthand forms resolvers also accept (<c>127.1</c>, <c>2130706433</c>, <c>0x7f000001</c>):
-    /// no top-level domain is numeric, so a numeric last label means an address.
-    /// </summary>
-    public static bool LooksLikeIpLiteral(string host)
-    {
-        var bare = host.AsSpan().Trim("[]");
-        if (bare.Contains(':'))
-        {
-            return IPAddress.TryParse(bare, out _);
-        }
-
-        var last = bare[(bare.LastIndexOf('.') + 1)..];
-        return last.Length > 0 && (!last.ContainsAnyExceptInRange('0', '9') || last.StartsWith("0x", StringComparison.OrdinalIgnoreCase));
-    }
-
     private static string FqdnPath(BackendSpec b) => FieldPath.Child(b.Path, "fqdn");
 
     /// <summary>
     /// The one finding about a host name, if any: each reason makes the others moot. Backends' hosts and the OIDC
-    /// endpoints that AI Gateway's controller calls share it; the allow list is for the providers of backends only.
+    /// endpoints that AI Gateway's controller calls share it, internal names and address ranges included; the allow
+    /// list and tlsHostname are for backends only (<paramref name="backend"/> is null for an endpoint).
     /// </summary>
-    internal static Diagnostic? CheckHost(string path, string host, ModelsPolicy policy, bool applyAllowList)
+    internal static Diagnostic? CheckHost(string path, string host, ModelsPolicy policy, BackendSpec? backend)
     {
         if (host.Contains("://", StringComparison.Ordinal) || host.Contains('/', StringComparison.Ordinal))
         {
             return Diagnostic.Error(path, $"{Shown.Value(host)} is a URL; give the host name only, without scheme or path (put a path prefix into prefix)");
         }
 
-        if (LooksLikeIpLiteral(host))
+        var isAddress = IpLiterals.TryParse(host, out var address);
+        if (isAddress || IpLiterals.LooksNumeric(host))
         {
-            if (!policy.AllowIPLiterals)
-            {
-                return Diagnostic.Error(path, $"{Shown.Value(host)} is an IP address, which the policy denies: it bypasses DNS-based egress control and certificate name checks; use the provider's DNS name");
-            }
+            return CheckAddress(path, host, isAddress ? address : null, policy, backend);
         }
-        else if (!KubernetesNames.IsDnsHostname(host))
+
+        if (!KubernetesNames.IsDnsHostname(host))
         {
             var fixedHost = host.ToLowerInvariant().TrimEnd('.');
             var hint = KubernetesNames.IsDnsSubdomain(fixedHost) && !CredentialDetector.LooksLikeCredential(host) ? $"; write {fixedHost}" : string.Empty;
@@ -101,12 +89,84 @@ public static class HostnameRules
             return Diagnostic.Error(path, $"{Shown.Value(host)} is denied by the policy (matches \"{denied}\"): cluster-internal, loopback and metadata endpoints must not be reachable through the gateway");
         }
 
-        if (applyAllowList && policy.AllowedHostnames.Count > 0 && NamePattern.FirstMatch(policy.AllowedHostnames, host) is null)
+        // A host the platform team allowed by name (not by "*") may be internal: that is what allowing it means.
+        if (!IsAllowedByName(policy, host) && InternalNames.Reason(host) is { } reason)
         {
-            return Diagnostic.Error(path, $"{Shown.Value(host)} is not among the policy's allowed hostnames ({string.Join(", ", policy.AllowedHostnames)}); use an allowed provider or ask the platform team to add it");
+            return Diagnostic.Error(path, $"{Shown.Value(host)} {reason}; use the provider's public DNS name, or ask the platform team to allow this host in the policy (hostnames.allowed)");
         }
 
-        return null;
+        return NotAllowed(path, host, policy, backend);
+    }
+
+    /// <summary>
+    /// An IP literal: denied unless the policy allows them; then judged by its range whatever its spelling, and rendered
+    /// in the one form the Backend CRD's ip endpoint takes.
+    /// </summary>
+    private static Diagnostic? CheckAddress(string path, string host, System.Net.IPAddress? address, ModelsPolicy policy, BackendSpec? backend)
+    {
+        if (!policy.AllowIPLiterals)
+        {
+            return Diagnostic.Error(path, $"{Shown.Value(host)} is an IP address, which the policy denies: it bypasses DNS-based egress control and certificate name checks; use the provider's DNS name");
+        }
+
+        if (address is null)
+        {
+            return Diagnostic.Error(path, $"{Shown.Value(host)} is neither an IP address nor a hostname (no top-level domain is numeric); use the provider's DNS name");
+        }
+
+        var canonical = IpLiterals.Canonical(address);
+        var (use, reason, _) = AddressRanges.Classify(address);
+        if (use == AddressUse.Denied)
+        {
+            return Diagnostic.Error(path, $"{Shown.Value(host)} is {canonical}, {reason}; no policy allows it as a backend");
+        }
+
+        if (use == AddressUse.Private && !policy.AllowPrivateIPs)
+        {
+            return Diagnostic.Error(path, $"{Shown.Value(host)} is {canonical}, {reason}, where the cluster's own Pods and Services live; the policy denies private ranges (hostnames.allowPrivateIPs)");
+        }
+
+        if ((NamePattern.FirstMatch(policy.DeniedHostnames, canonical) ?? NamePattern.FirstMatch(policy.DeniedHostnames, host)) is { } denied)
+        {
+            return Diagnostic.Error(path, $"{Shown.Value(host)} is denied by the policy (matches \"{denied}\"): cluster-internal, loopback and metadata endpoints must not be reachable through the gateway");
+        }
+
+        if (backend is { Port: TlsPort, TlsHostname: null })
+        {
+            return Diagnostic.Error(path, $"{Shown.Value(host)} is an IP address on port 443, and a server certificate cannot be checked against an address here; set tlsHostname to the name in the server's certificate");
+        }
+
+        return NotAllowed(path, canonical, policy, backend);
+    }
+
+    private static Diagnostic? NotAllowed(string path, string host, ModelsPolicy policy, BackendSpec? backend) =>
+        backend is not null && policy.AllowedHostnames.Count > 0 && NamePattern.FirstMatch(policy.AllowedHostnames, host) is null
+            ? Diagnostic.Error(path, $"{Shown.Value(host)} is not among the policy's allowed hostnames ({string.Join(", ", policy.AllowedHostnames)}); use an allowed provider or ask the platform team to add it")
+            : null;
+
+    private static bool IsAllowedByName(ModelsPolicy policy, string host)
+    {
+        foreach (var pattern in policy.AllowedHostnames)
+        {
+            if (pattern != "*" && NamePattern.Matches(pattern, host))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The address a backend's hostname spells, in the form the Backend CRD's ip endpoint takes; null for a DNS name.</summary>
+    public static string? AddressOf(string host)
+    {
+        if (!IpLiterals.TryParse(host, out var address))
+        {
+            return null;
+        }
+
+        // An IPv4-mapped IPv6 address connects to its IPv4 address; the IPv4 form needs no dual-stack socket.
+        return IpLiterals.Canonical(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
     }
 
     internal static string HostPath(BackendSpec b) => FieldPath.Child(FqdnPath(b), "hostname");

@@ -66,12 +66,30 @@ internal sealed class MappingReader
             case YMapping m:
                 return new MappingReader(m, parentPath, key, bag, known);
             case YScalar s when ScalarTyping.IsNull(s):
+                bag.Error(key is null ? parentPath : FieldPath.Child(parentPath, key), NullMessage(key, $"give it its keys ({known}) as a mapping, or remove it"));
                 return null;
             default:
                 var path = key is null ? parentPath : FieldPath.Child(parentPath, key);
                 bag.Error(path, $"expected a mapping with the keys {known}, got {node.KindName}");
                 return null;
         }
+    }
+
+    /// <summary>Whether <paramref name="node"/> is written but null: <c>~</c>, <c>null</c> or nothing after the colon.</summary>
+    public static bool IsNull(YNode? node) => node is YScalar s && ScalarTyping.IsNull(s);
+
+    /// <summary>
+    /// An explicit null is never "not set": Helm users write <c>enabled:</c> meaning something, and taking it for the
+    /// default once routed what the chart skipped. Every reader of this class says so, and what to write instead.
+    /// </summary>
+    private static string NullMessage(string? key, string fix) =>
+        $"{(key is null ? "this value" : key)} is null (written as ~, null or nothing after the colon); {fix}";
+
+    /// <summary>Whether <paramref name="key"/> is written in this mapping, whatever its value.</summary>
+    public bool Has(string key)
+    {
+        table.Field(key);
+        return map.Get(key) is not null;
     }
 
     /// <summary>Iterates a mapping whose keys are user-chosen names (backends, models, limits, labels).</summary>
@@ -82,6 +100,7 @@ internal sealed class MappingReader
             case null:
                 yield break;
             case YScalar s when ScalarTyping.IsNull(s):
+                bag.Error(path, NullMessage(null, $"write {{}} for none, or a mapping of {whatKeysAre}, or remove the key"));
                 yield break;
             case YMapping m:
                 for (var i = 0; i < m.Entries.Count; i++)
@@ -163,13 +182,19 @@ internal sealed class MappingReader
     {
         Expect(key, required, ScalarKind.Text, ScalarKind.Duration);
         var node = map.Get(key);
-        if (node is null || node is YScalar n && ScalarTyping.IsNull(n))
+        if (node is null)
         {
             if (required)
             {
                 bag.Error(ChildPath(key), $"required field {key} is missing");
             }
 
+            return null;
+        }
+
+        if (IsNull(node))
+        {
+            bag.Error(ChildPath(key), NullMessage(required ? "required field " + key : key, required ? $"write a string: {key}: <text>" : $"write a string ({key}: <text>) or remove the key"));
             return null;
         }
 
@@ -190,6 +215,12 @@ internal sealed class MappingReader
     public string? Duration(string key, bool required = false)
     {
         Expect(key, required, ScalarKind.Duration);
+        if (IsNull(map.Get(key)))
+        {
+            bag.Error(ChildPath(key), NullMessage(required ? "required field " + key : key, required ? $"write a duration: {key}: 1m" : $"write a duration ({key}: 30s) or remove the key for the default"));
+            return null;
+        }
+
         if (map.Get(key) is YScalar { Quoted: false, Tag: null } s && (ScalarTyping.TryInteger(s, out _) || ScalarTyping.IsFloat(s)))
         {
             bag.Error(ChildPath(key), $"expected a duration, got {s.KindName} {Shown.Value(s.Value)}: {Durations.Problem(s.Value)}");
@@ -203,13 +234,25 @@ internal sealed class MappingReader
     {
         Expect(key, required, ScalarKind.Number);
         var node = map.Get(key);
-        if (node is null || node is YScalar n && ScalarTyping.IsNull(n))
+        if (node is null)
         {
             if (required)
             {
                 bag.Error(ChildPath(key), $"required field {key} is missing");
             }
 
+            return null;
+        }
+
+        if (IsNull(node))
+        {
+            bag.Error(ChildPath(key), NullMessage(required ? "required field " + key : key, required ? $"write a number: {key}: <number>" : $"write a number ({key}: <number>) or remove the key for the default"));
+            return null;
+        }
+
+        if (node is YScalar big && ScalarTyping.IsOutOfRangeInteger(big))
+        {
+            bag.Error(ChildPath(key), $"{Shown.Value(big.Value)} is out of range: no {key} is that large or that small");
             return null;
         }
 
@@ -228,8 +271,14 @@ internal sealed class MappingReader
     {
         Expect(key, required: false, ScalarKind.Boolean);
         var node = map.Get(key);
-        if (node is null || node is YScalar n && ScalarTyping.IsNull(n))
+        if (node is null)
         {
+            return null;
+        }
+
+        if (IsNull(node))
+        {
+            bag.Error(ChildPath(key), NullMessage(key, $"write {key}: true or {key}: false, or remove the key for the default"));
             return null;
         }
 
@@ -263,6 +312,10 @@ internal sealed class MappingReader
             {
                 items.Add(value);
             }
+            else if (ScalarTyping.IsOutOfRangeInteger(item))
+            {
+                bag.Error(FieldPath.Index(ChildPath(key), i), $"{Shown.Value(item.Value)} is out of range");
+            }
             else
             {
                 bag.Error(FieldPath.Index(ChildPath(key), i), $"expected an integer, got {item.KindName} {Shown.Value(item.Value)}");
@@ -283,7 +336,16 @@ internal sealed class MappingReader
         var items = new List<string>(seq.Items.Count);
         for (var i = 0; i < seq.Items.Count; i++)
         {
-            if (ScalarItem(seq, key, i) is { } item)
+            if (ScalarItem(seq, key, i) is not { } item)
+            {
+                continue;
+            }
+
+            if (ScalarTyping.IsNull(item))
+            {
+                bag.Error(FieldPath.Index(ChildPath(key), i), NullMessage(null, "write a string or remove the item"));
+            }
+            else
             {
                 items.Add(item.Value);
             }
@@ -301,6 +363,7 @@ internal sealed class MappingReader
             case null:
                 return null;
             case YScalar s when ScalarTyping.IsNull(s):
+                bag.Error(ChildPath(key), NullMessage(key, $"write {key}: [] for none, or list the items, or remove the key for the default"));
                 return null;
             case YSequence seq:
                 return seq;

@@ -50,9 +50,10 @@ public static class ValuesBinder
     private static GatewayRefSpec? BindGatewayRef(MappingReader root, DiagnosticBag bag)
     {
         var node = root.Node("gatewayRef");
-        if (node is null || node is YScalar s && ScalarTyping.IsNull(s))
+        if (node is null || MappingReader.IsNull(node))
         {
-            bag.Error("gatewayRef", "required field gatewayRef is missing; name the Gateway that serves these models: gatewayRef: {name: <gateway>}");
+            var what = node is null ? "is missing" : "is null (written as ~, null or nothing after the colon)";
+            bag.Error("gatewayRef", $"required field gatewayRef {what}; name the Gateway that serves these models: gatewayRef: {{name: <gateway>}}");
             return null;
         }
 
@@ -88,6 +89,10 @@ public static class ValuesBinder
                 // Kubernetes stores labels and annotations as strings; a plain 5 or true is what the user meant as text.
                 result.Add(new KeyValuePair<string, string>(key, s.Value));
             }
+            else if (MappingReader.IsNull(value))
+            {
+                bag.Error(entryPath, "expected a string value, got null (~, null or nothing after the colon); write \"\" for an empty value");
+            }
             else
             {
                 bag.Error(entryPath, $"expected a string value, got {value.KindName}");
@@ -107,12 +112,19 @@ public static class ValuesBinder
             return null;
         }
 
+        if (MappingReader.IsNull(node))
+        {
+            bag.Error(holder.ChildPath("limits"), "required field limits is null (written as ~, null or nothing after the colon); give at least one named limit with rates, or remove the enclosing key");
+            return null;
+        }
+
         var limits = new List<LimitSpec>();
         foreach (var (name, path, value) in MappingReader.Entries(node, holder.ChildPath("limits"), bag, "limit names to limits"))
         {
             var r = MappingReader.Open(value, path, bag, ValuesKeys.Limit);
             if (r is null)
             {
+                // Null was reported by Open; a limit without rates says "no rates" at its own path below.
                 // Kept, without rates, so that the rules say "no rates" here rather than "no limits" for the whole map.
                 limits.Add(new LimitSpec(name, path, []));
                 continue;
@@ -123,6 +135,9 @@ public static class ValuesBinder
             {
                 case null:
                     bag.Error(r.ChildPath("rates"), "required field rates is missing; for example rates: [{limit: 100, window: 1m}]");
+                    break;
+                case var empty when MappingReader.IsNull(empty):
+                    bag.Error(r.ChildPath("rates"), "required field rates is null (written as ~, null or nothing after the colon); for example rates: [{limit: 100, window: 1m}]");
                     break;
                 case YSequence seq:
                     rates.Capacity = seq.Items.Count;
@@ -154,14 +169,17 @@ public static class ValuesBinder
         var r = MappingReader.Open(node, path, bag, ValuesKeys.Backend);
         if (r is null)
         {
-            bag.Error(path, "a backend needs resourceName, schema, fqdn and its credentials (apiKeySecretRef, awsCredentials, azureCredentials or gcpCredentials)");
+            if (!MappingReader.IsNull(node))
+            {
+                bag.Error(path, "a backend needs resourceName, schema, fqdn and its credentials (apiKeySecretRef, awsCredentials, azureCredentials or gcpCredentials)");
+            }
 
             // Kept, empty, so that models referring to it are not told it is undefined.
             return new BackendSpec(key, path, null, null, null, null, null, null, null, Bound: false);
         }
 
         var fqdn = r.OpenChild("fqdn", ValuesKeys.Fqdn);
-        if (fqdn is null)
+        if (fqdn is null && !r.Has("fqdn"))
         {
             bag.Error(r.ChildPath("fqdn"), "required field fqdn is missing; give fqdn: {hostname: <host>, port: 443}");
         }
@@ -188,7 +206,11 @@ public static class ValuesBinder
         var r = MappingReader.Open(node, path, bag, ValuesKeys.Model);
         if (r is null)
         {
-            bag.Error(path, "a model needs backends: {<slot>: {ref: <backend>}} with at least two slots");
+            if (!MappingReader.IsNull(node))
+            {
+                bag.Error(path, "a model needs backends: {<slot>: {ref: <backend>}} with at least two slots");
+            }
+
             return null;
         }
 
@@ -226,7 +248,10 @@ public static class ValuesBinder
         var r = MappingReader.Open(node, path, bag, ValuesKeys.Slot);
         if (r is null)
         {
-            bag.Error(path, "a backend slot needs ref: <backend name>");
+            if (!MappingReader.IsNull(node))
+            {
+                bag.Error(path, "a backend slot needs ref: <backend name>");
+            }
 
             // Kept, empty, so that the model is not also told it has too few backends.
             return new SlotSpec(key, path, true, null, null, null, null);

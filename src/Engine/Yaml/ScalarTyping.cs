@@ -43,11 +43,21 @@ public static partial class ScalarTyping
         var text = s.Value;
         if (text.StartsWith("0x", StringComparison.Ordinal))
         {
-            return long.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
+            // As an unsigned number: long's hex parsing reads 0xFFFFFFFFFFFFFFFF as -1, an overflow that said "negative".
+            var parsed = ulong.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hex) && hex <= long.MaxValue;
+            value = parsed ? (long)hex : 0;
+            return parsed;
         }
 
         return IsIntegerText(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
     }
+
+    /// <summary>An integer by the core schema that no 64-bit integer holds: "out of range", not a type error.</summary>
+    public static bool IsOutOfRangeInteger(YScalar s) =>
+        !s.Quoted && (s.Tag is null || s.Tag == "tag:yaml.org,2002:int") && !TryInteger(s, out _)
+        && (IsIntegerText(s.Value) || (s.Value.StartsWith("0x", StringComparison.Ordinal) && s.Value.Length > 2 && !s.Value.AsSpan(2).ContainsAnyExcept(HexDigits)));
+
+    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
 
     public static bool IsFloat(YScalar s) => !s.Quoted && s.Tag is null && MayBeFloat(s.Value) && FloatPattern().IsMatch(s.Value);
 
