@@ -14,7 +14,7 @@ public class ValidateAndConvertTests
 
         Assert.Equal(0, r.ExitCode);
         Assert.Equal(string.Empty, r.Stdout);
-        Assert.Contains("valid: 2 backend(s), 2 enabled model(s), 13 object(s)", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("valid: 2 backend(s), 2 enabled model(s), 14 object(s)", r.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

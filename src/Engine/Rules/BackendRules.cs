@@ -31,9 +31,9 @@ public static class BackendRules
                 found.Add(schemaFinding);
             }
 
-            if (b.Prefix is { } prefix && (!prefix.StartsWith('/') || HasWhiteSpace(prefix)))
+            if (b.Prefix is { } prefix && FreeText.PrefixProblem(prefix) is { } problem)
             {
-                found.Add(Diagnostic.Error(FieldPath.Child(b.Path, "prefix"), $"{Shown.Value(prefix)} is not a URL path prefix; it must start with '/' and hold no spaces, e.g. /v1"));
+                found.Add(Diagnostic.Error(FieldPath.Child(b.Path, "prefix"), $"{Shown.Value(prefix)} is not a URL path prefix: it {problem}; write a path such as /v1 or /v1beta/openai"));
             }
 
             foreach (var (secret, _) in BackendSecrets.Of(b))
@@ -78,19 +78,6 @@ public static class BackendRules
         return b.Schema is { } schema && VersionIgnoredSchemas.Contains(schema)
             ? Diagnostic.Warning(path, $"AI Gateway ignores schemaVersion for schema {schema}" + (schema is "OpenAI" or "Anthropic" ? "; to change the request path, set prefix" : string.Empty))
             : null;
-    }
-
-    private static bool HasWhiteSpace(string s)
-    {
-        foreach (var c in s)
-        {
-            if (char.IsWhiteSpace(c))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>The one finding about a backend's schema, if any.</summary>

@@ -10,6 +10,9 @@ public static partial class Durations
 {
     public static bool IsValid(string s) => Pattern().IsMatch(s);
 
+    /// <summary>A valid duration that adds up to nothing (<c>0s</c>, <c>0m0ms</c>): a window or timeout that bounds nothing.</summary>
+    public static bool IsZero(string s) => IsValid(s) && !s.AsSpan().ContainsAnyInRange('1', '9');
+
     /// <summary>The length of a valid duration (<see cref="IsValid"/>); null for anything else.</summary>
     public static TimeSpan? TryParse(string s)
     {

@@ -12,8 +12,8 @@ public static class ModelRules
 
     public const long MaxWeight = 1_000_000;
 
-    /// <summary>The header value limit of HTTPRoute header matches.</summary>
-    public const int MaxModelMatchLength = 4096;
+    /// <summary>Distinct status codes Envoy retries on: more than any policy needs, far fewer than the 240,000 once accepted.</summary>
+    public const int MaxStatusCodes = 32;
 
     public static IEnumerable<Diagnostic> Check(ValuesSpec values, RuleContext context)
     {
@@ -30,9 +30,9 @@ public static class ModelRules
         foreach (var m in values.Models)
         {
             var match = m.ModelMatch ?? m.Key;
-            if (match.Length is 0 or > MaxModelMatchLength || HasControlCharacter(match))
+            if (FreeText.ModelIdProblem(match) is { } problem)
             {
-                found.Add(Diagnostic.Error(FieldPath.Child(m.Path, "modelMatch"), $"{Shown.Value(match)} cannot be matched: give the model id clients send, 1 to {MaxModelMatchLength} printable characters"));
+                found.Add(Diagnostic.Error(FieldPath.Child(m.Path, "modelMatch"), $"{Shown.Value(match)} cannot be matched: it {problem}; give the model id clients send, 1 to {FreeText.MaxModelIdLength} printable characters"));
             }
             else if (m.Enabled && !matchOwners.TryAdd(match, m.Key))
             {
@@ -44,6 +44,10 @@ public static class ModelRules
             if (m.Timeout is { } timeout && !Durations.IsValid(timeout))
             {
                 found.Add(Diagnostic.Error(FieldPath.Child(m.Path, "timeout"), $"{Shown.Value(timeout)} is not a duration: {Durations.Problem(timeout)}"));
+            }
+            else if (m.Timeout is { } zero && Durations.IsZero(zero))
+            {
+                found.Add(Diagnostic.Error(FieldPath.Child(m.Path, "timeout"), $"{Shown.Value(zero)} is zero, which Envoy reads as no timeout at all; give a positive duration, or remove timeout for upstream's 60s"));
             }
 
             if (m.Enabled)
@@ -58,6 +62,7 @@ public static class ModelRules
             }
         }
 
+        WarnAboutTwins(values.Backends, found);
         foreach (var b in values.Backends)
         {
             if (!used.Contains(b.Key))
@@ -69,14 +74,39 @@ public static class ModelRules
         return found;
     }
 
-    /// <summary>What <see cref="char.IsControl(char)"/> finds: the C0 and C1 control characters.</summary>
-    private static bool HasControlCharacter(string s) =>
-        s.AsSpan().ContainsAnyInRange('\u0000', '\u001f') || s.AsSpan().ContainsAnyInRange('\u007f', '\u009f');
+    /// <summary>
+    /// Two backend keys for the same provider with the same Secret are one backend under two names: as each other's
+    /// fallback they fail together (same endpoint, same key, same quota), though they count as two.
+    /// </summary>
+    private static void WarnAboutTwins(IReadOnlyList<BackendSpec> backends, List<Diagnostic> found)
+    {
+        if (backends.Count < 2)
+        {
+            return;
+        }
+
+        var seen = new Dictionary<(string?, long?, string?, string?, string?, string?), string>();
+        foreach (var b in backends)
+        {
+            if (b.Hostname is null || b.ApiKeySecretRef is not { Name: { } secret, Key: { } key })
+            {
+                continue;
+            }
+
+            var identity = (b.Hostname, b.Port, b.Prefix, b.Schema, secret, key);
+            if (!seen.TryAdd(identity, b.Key))
+            {
+                found.Add(Diagnostic.Warning(b.Path, $"backends {seen[identity]} and {b.Key} are the same provider ({b.Hostname}:{b.Port}) with the same Secret {secret} (key {key}); they fail together, so as each other's fallback they add no availability"));
+            }
+        }
+    }
 
     /// <param name="levels">The distinct priorities of the model's enabled slots, lowest first.</param>
     private static void CheckSlots(ModelSpec m, List<string> backendKeys, HashSet<string> defined, List<long> levels, RuleContext context, List<Diagnostic> found)
     {
         var enabled = 0;
+        var withRef = 0;
+        var distinct = new HashSet<string>(StringComparer.Ordinal);
         foreach (var s in m.Slots)
         {
             if (s.Ref is { } r && !defined.Contains(r))
@@ -90,15 +120,31 @@ public static class ModelRules
                 found.Add(Diagnostic.Error(FieldPath.Child(s.Path, "priority"), $"{s.Priority} is negative; priorities start at 0 (primary) and count up for each fallback level"));
             }
 
+            if (s.ModelNameOverride is { } model && FreeText.ModelIdProblem(model) is { } problem)
+            {
+                found.Add(Diagnostic.Error(FieldPath.Child(s.Path, "modelNameOverride"), $"{Shown.Value(model)} {problem}; give the model id this backend expects"));
+            }
+
             if (s.Weight is { } w && w is < 0 or > MaxWeight)
             {
                 found.Add(Diagnostic.Error(FieldPath.Child(s.Path, "weight"), string.Create(CultureInfo.InvariantCulture, $"{w} is out of range; use 0 to {MaxWeight:N0}")));
             }
 
             enabled += s.Enabled ? 1 : 0;
+            if (s.Enabled && s.Ref is { } slotRef)
+            {
+                withRef++;
+                distinct.Add(slotRef);
+            }
         }
 
-        if (m.Enabled && enabled < context.Policy.MinBackendsPerModel)
+        // Backends, not slots: one backend at three priorities fails all three at once.
+        // A slot without a ref is reported on its own; counting it as a repeat would only confuse.
+        if (m.Enabled && distinct.Count < context.Policy.MinBackendsPerModel && withRef == enabled && enabled > distinct.Count)
+        {
+            found.Add(Diagnostic.Error(SlotsPath(m), $"model {m.Key} has {enabled} enabled slots but {distinct.Count} distinct enabled backend(s) ({string.Join(", ", distinct.Order(StringComparer.Ordinal))}); at least {context.Policy.MinBackendsPerModel} are required so that it survives the loss of one, and a backend repeated in several slots fails in all of them; add another backend or disable the model with enabled: false"));
+        }
+        else if (m.Enabled && enabled < context.Policy.MinBackendsPerModel)
         {
             found.Add(Diagnostic.Error(SlotsPath(m), $"model {m.Key} has {enabled} enabled backend(s); at least {context.Policy.MinBackendsPerModel} are required so that it survives the loss of one; add another slot or disable the model with enabled: false"));
         }

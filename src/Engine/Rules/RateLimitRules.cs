@@ -130,6 +130,10 @@ public static class RateLimitRules
                 {
                     found.Add(Diagnostic.Error(FieldPath.Child(rate.Path, "window"), $"{Shown.Value(w)} is not a Kuadrant window: {Durations.Problem(w)}"));
                 }
+                else if (rate.Window is { } zero && Durations.IsZero(zero))
+                {
+                    found.Add(Diagnostic.Error(FieldPath.Child(rate.Path, "window"), $"{Shown.Value(zero)} is a zero-length window, which limits nothing; give a positive window such as 1m"));
+                }
             }
         }
     }

@@ -83,25 +83,44 @@ public static class TrafficPolicyRules
         }
 
         var retryOn = FieldPath.Child(f.Path, "retryOn");
+        var codes = new HashSet<long>();
         for (var i = 0; i < (f.HttpStatusCodes?.Count ?? 0); i++)
         {
             if (f.HttpStatusCodes![i] is < 100 or > 599)
             {
                 found.Add(Diagnostic.Error(FieldPath.Index(FieldPath.Child(retryOn, "httpStatusCodes"), i), $"{f.HttpStatusCodes[i]} is not an HTTP status code; use 100 to 599"));
             }
+            else if (!codes.Add(f.HttpStatusCodes[i]))
+            {
+                found.Add(Diagnostic.Error(FieldPath.Index(FieldPath.Child(retryOn, "httpStatusCodes"), i), $"{f.HttpStatusCodes[i]} is listed twice; remove one"));
+            }
         }
 
+        var triggers = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < (f.Triggers?.Count ?? 0); i++)
         {
             if (!FailoverDefaults.Triggers.Contains(f.Triggers![i]))
             {
                 found.Add(Diagnostic.Error(FieldPath.Index(FieldPath.Child(retryOn, "triggers"), i), $"unknown retry trigger {Shown.Value(f.Triggers[i])}{DidYouMean.Suggest(f.Triggers[i], FailoverDefaults.Triggers)}; one of {string.Join(", ", FailoverDefaults.Triggers)}"));
             }
+            else if (!triggers.Add(f.Triggers[i]))
+            {
+                found.Add(Diagnostic.Error(FieldPath.Index(FieldPath.Child(retryOn, "triggers"), i), $"retry trigger {f.Triggers[i]} is listed twice; remove one"));
+            }
         }
 
         CheckDuration(f.Path, "perRetryTimeout", f.PerRetryTimeout, found);
         CheckDuration(f.Path, "backOff.baseInterval", f.BackOffBaseInterval, found);
         CheckDuration(f.Path, "backOff.maxInterval", f.BackOffMaxInterval, found);
+
+        // Envoy rejects a RetryBackOff whose max_interval is below its base_interval (route_components.proto), the whole route with it.
+        var baseInterval = f.BackOffBaseInterval ?? FailoverDefaults.BackOffBaseInterval;
+        var maxInterval = f.BackOffMaxInterval ?? FailoverDefaults.BackOffMaxInterval;
+        if ((f.BackOffBaseInterval ?? f.BackOffMaxInterval) is not null && Durations.TryParse(baseInterval) is { } baseLength
+            && Durations.TryParse(maxInterval) is { } maxLength && maxLength < baseLength)
+        {
+            found.Add(Diagnostic.Error(FieldPath.Child(f.Path, "backOff"), $"maxInterval {maxInterval} is shorter than baseInterval {baseInterval}; Envoy rejects such a back-off, so raise maxInterval or lower baseInterval"));
+        }
     }
 
     /// <summary>Known crash patterns, judged on the settings as they take effect (written fields over the defaults).</summary>
@@ -190,6 +209,11 @@ public static class TrafficPolicyRules
         if (value is not null && !Durations.IsValid(value))
         {
             found.Add(Diagnostic.Error(parent + "." + name, $"{Shown.Value(value)} is not a duration: {Durations.Problem(value)}"));
+        }
+        else if (value is not null && Durations.IsZero(value))
+        {
+            // Envoy's retry back-off and outlier detection require positive durations (validate.rules gt 0).
+            found.Add(Diagnostic.Error(parent + "." + name, $"{Shown.Value(value)} is zero, which bounds nothing; give a positive duration, or remove {name} for the default"));
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using AiGatewayModels.Engine.Diagnostics;
 using AiGatewayModels.Engine.Rules;
 using AiGatewayModels.Engine.Yaml;
@@ -93,7 +94,7 @@ internal sealed class MappingReader
     }
 
     /// <summary>Iterates a mapping whose keys are user-chosen names (backends, models, limits, labels).</summary>
-    public static IEnumerable<(string Key, string Path, YNode Value)> Entries(YNode? node, string path, DiagnosticBag bag, string whatKeysAre)
+    public static IEnumerable<(string Key, string Path, YNode Value)> Entries(YNode? node, string path, DiagnosticBag bag, string whatKeysAre, int maxEntries = int.MaxValue)
     {
         switch (node)
         {
@@ -103,7 +104,13 @@ internal sealed class MappingReader
                 bag.Error(path, NullMessage(null, $"write {{}} for none, or a mapping of {whatKeysAre}, or remove the key"));
                 yield break;
             case YMapping m:
-                for (var i = 0; i < m.Entries.Count; i++)
+                if (m.Entries.Count > maxEntries)
+                {
+                    // One finding, and only the first entries judged: the rest would repeat the same findings thousands of times.
+                    bag.Error(path, string.Create(CultureInfo.InvariantCulture, $"holds {m.Entries.Count} entries; at most {maxEntries} are allowed here, so only the first {maxEntries} are checked; split the values into several ConfigMaps"));
+                }
+
+                for (var i = 0; i < Math.Min(m.Entries.Count, maxEntries); i++)
                 {
                     var (key, value) = m.Entries[i];
                     if (key.Value == MergeKey)
@@ -292,10 +299,10 @@ internal sealed class MappingReader
         return null;
     }
 
-    public IReadOnlyList<long>? IntegerList(string key)
+    public IReadOnlyList<long>? IntegerList(string key, int maxItems = int.MaxValue)
     {
         Expect(key, required: false, ScalarKind.Number);
-        if (Sequence(key) is not { } seq)
+        if (Sequence(key, maxItems) is not { } seq)
         {
             return null;
         }
@@ -325,10 +332,10 @@ internal sealed class MappingReader
         return items;
     }
 
-    public IReadOnlyList<string>? StringList(string key)
+    public IReadOnlyList<string>? StringList(string key, int maxItems = int.MaxValue)
     {
         Expect(key, required: false, ScalarKind.Text);
-        if (Sequence(key) is not { } seq)
+        if (Sequence(key, maxItems) is not { } seq)
         {
             return null;
         }
@@ -355,7 +362,7 @@ internal sealed class MappingReader
     }
 
     /// <summary>The list under <paramref name="key"/>; null when absent or not a list (reported).</summary>
-    private YSequence? Sequence(string key)
+    private YSequence? Sequence(string key, int maxItems)
     {
         var node = map.Get(key);
         switch (node)
@@ -364,6 +371,9 @@ internal sealed class MappingReader
                 return null;
             case YScalar s when ScalarTyping.IsNull(s):
                 bag.Error(ChildPath(key), NullMessage(key, $"write {key}: [] for none, or list the items, or remove the key for the default"));
+                return null;
+            case YSequence seq when seq.Items.Count > maxItems:
+                bag.Error(ChildPath(key), string.Create(CultureInfo.InvariantCulture, $"holds {seq.Items.Count} items; at most {maxItems} are allowed here"));
                 return null;
             case YSequence seq:
                 return seq;

@@ -78,8 +78,8 @@ internal static class TrafficBinder
         return new FailoverSpec(
             r.Path,
             r.Integer("numRetries"),
-            retryOn?.IntegerList("httpStatusCodes"),
-            retryOn?.StringList("triggers"),
+            retryOn?.IntegerList("httpStatusCodes", ValuesBounds.HttpStatusCodes),
+            retryOn?.StringList("triggers", ValuesBounds.Triggers),
             r.Duration("perRetryTimeout"),
             backOff?.Duration("baseInterval"),
             backOff?.Duration("maxInterval"));

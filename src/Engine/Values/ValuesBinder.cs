@@ -21,13 +21,13 @@ public static class ValuesBinder
         var gatewayRef = BindGatewayRef(r, bag);
         var rateLimitPolicy = BindRateLimitPolicy(r.Node("rateLimitPolicy"), r.ChildPath("rateLimitPolicy"), bag);
         var backends = new List<BackendSpec>(EntryCount(r.Node("backends")));
-        foreach (var (key, path, value) in MappingReader.Entries(r.Node("backends"), "backends", bag, "backend names to backend settings"))
+        foreach (var (key, path, value) in MappingReader.Entries(r.Node("backends"), "backends", bag, "backend names to backend settings", ValuesBounds.Backends))
         {
             backends.Add(BindBackend(key, path, value, bag));
         }
 
         var models = new List<ModelSpec>(EntryCount(r.Node("models")));
-        foreach (var (key, path, value) in MappingReader.Entries(r.Node("models"), "models", bag, "model names to model settings"))
+        foreach (var (key, path, value) in MappingReader.Entries(r.Node("models"), "models", bag, "model names to model settings", ValuesBounds.Models))
         {
             if (BindModel(key, path, value, bag) is { } model)
             {
@@ -74,15 +74,15 @@ public static class ValuesBinder
         return new RateLimitPolicySpec(
             path,
             r.Bool("enabled") ?? true,
-            BindStringMap(r.Node("labels"), r.ChildPath("labels"), bag, "label keys to label values"),
-            BindStringMap(r.Node("annotations"), r.ChildPath("annotations"), bag, "annotation keys to annotation values"),
+            BindStringMap(r.Node("labels"), r.ChildPath("labels"), bag, "label keys to label values", ValuesBounds.Labels),
+            BindStringMap(r.Node("annotations"), r.ChildPath("annotations"), bag, "annotation keys to annotation values", ValuesBounds.Annotations),
             defaultLimits);
     }
 
-    private static List<KeyValuePair<string, string>> BindStringMap(YNode? node, string path, DiagnosticBag bag, string what)
+    private static List<KeyValuePair<string, string>> BindStringMap(YNode? node, string path, DiagnosticBag bag, string what, int maxEntries)
     {
         var result = new List<KeyValuePair<string, string>>();
-        foreach (var (key, entryPath, value) in MappingReader.Entries(node, path, bag, what))
+        foreach (var (key, entryPath, value) in MappingReader.Entries(node, path, bag, what, maxEntries))
         {
             if (value is YScalar s && !ScalarTyping.IsNull(s))
             {
@@ -119,7 +119,7 @@ public static class ValuesBinder
         }
 
         var limits = new List<LimitSpec>();
-        foreach (var (name, path, value) in MappingReader.Entries(node, holder.ChildPath("limits"), bag, "limit names to limits"))
+        foreach (var (name, path, value) in MappingReader.Entries(node, holder.ChildPath("limits"), bag, "limit names to limits", ValuesBounds.LimitsPerHolder))
         {
             var r = MappingReader.Open(value, path, bag, ValuesKeys.Limit);
             if (r is null)
@@ -138,6 +138,9 @@ public static class ValuesBinder
                     break;
                 case var empty when MappingReader.IsNull(empty):
                     bag.Error(r.ChildPath("rates"), "required field rates is null (written as ~, null or nothing after the colon); for example rates: [{limit: 100, window: 1m}]");
+                    break;
+                case YSequence { Items.Count: > ValuesBounds.RatesPerLimit } many:
+                    bag.Error(r.ChildPath("rates"), $"holds {many.Items.Count} rates; at most {ValuesBounds.RatesPerLimit} are allowed per limit");
                     break;
                 case YSequence seq:
                     rates.Capacity = seq.Items.Count;
@@ -219,7 +222,7 @@ public static class ValuesBinder
         var slots = new List<SlotSpec>(EntryCount(slotsNode));
         if (slotsNode is not null)
         {
-            foreach (var (slotKey, slotPath, value) in MappingReader.Entries(slotsNode, r.ChildPath("backends"), bag, "slot names to backend references"))
+            foreach (var (slotKey, slotPath, value) in MappingReader.Entries(slotsNode, r.ChildPath("backends"), bag, "slot names to backend references", ValuesBounds.SlotsPerModel))
             {
                 slots.Add(BindSlot(slotKey, slotPath, value, bag));
             }

@@ -120,7 +120,11 @@ public sealed class AddressAndNameClassTests
     public void An_allowed_address_is_rendered_as_an_ip_endpoint_in_the_CRD_form(string host, string address)
     {
         var policy = IpsAllowed;
-        var evaluation = ValuesEvaluator.Evaluate(new ValuesDocument("default", "models", Values(host, "dns.google")), policy);
+        var values = Specs.Gateway
+            + $"backends:\n  openai: {{resourceName: openai, schema: OpenAI, fqdn: {{hostname: \"{host}\", port: 443}}, tlsHostname: dns.google, apiKeySecretRef: {{name: s, key: apiKey}}}}\n"
+            + "  anthropic: {resourceName: anthropic, schema: Anthropic, fqdn: {hostname: api.anthropic.com, port: 443}, apiKeySecretRef: {name: a, key: apiKey}}\n"
+            + Specs.Models;
+        var evaluation = ValuesEvaluator.Evaluate(new ValuesDocument("default", "models", values), policy);
         Assert.True(evaluation.IsValid, string.Join("\n", evaluation.Diagnostics));
         var backend = AiGatewayModels.Engine.Rendering.Renderer.Render(evaluation.Model!).Objects.Single(o => o.Kind.Kind == "Backend" && o.Name == "openai").Manifest;
         var endpoint = backend["spec"]!["endpoints"]![0]!;

@@ -44,7 +44,7 @@ public sealed class ModelRulesTests
     [Fact]
     public void Sixteen_backends_fit_and_seventeen_do_not()
     {
-        string[] Slots(int n) => Enumerable.Range(1, n).Select(i => $"s{i}: {{ref: openai, modelNameOverride: m{i}}}").ToArray();
+        string[] Slots(int n) => Enumerable.Range(1, n).Select(i => $"s{i}: {{ref: {(i % 2 == 0 ? "openai" : "anthropic")}, modelNameOverride: m{i}}}").ToArray();
         Specs.NoErrors(Check(WithSlots(Slots(16))));
         Specs.SingleError(Check(WithSlots(Slots(17))), "models.gpt-4o.backends", "has 17 enabled backends; an HTTPRoute rule takes at most 16");
     }
@@ -73,11 +73,11 @@ public sealed class ModelRulesTests
         Specs.SingleError(Check(WithModel($"    modelMatch: {modelMatch}\n    backends:\n      a: {{ref: openai}}\n      b: {{ref: anthropic}}\n")), "models.gpt-4o.modelMatch", "cannot be matched");
 
     [Fact]
-    public void A_model_id_may_be_4096_characters_long_but_not_more()
+    public void A_model_id_may_be_256_characters_long_but_not_more()
     {
         string Body(int n) => $"    modelMatch: {new string('x', n)}\n    backends:\n      a: {{ref: openai}}\n      b: {{ref: anthropic}}\n";
-        Specs.NoErrors(Check(WithModel(Body(4096))));
-        Specs.SingleError(Check(WithModel(Body(4097))), "models.gpt-4o.modelMatch", "1 to 4096 printable characters");
+        Specs.NoErrors(Check(WithModel(Body(256))));
+        Specs.SingleError(Check(WithModel(Body(257))), "models.gpt-4o.modelMatch", "1 to 256 printable characters");
     }
 
     [Theory]
@@ -149,18 +149,49 @@ public sealed class ModelRulesTests
     [Fact]
     public void Repeats_are_found_among_more_slots_than_a_route_rule_takes()
     {
-        var slots = Enumerable.Range(0, 20).Select(i => $"s{i}: {{ref: openai, modelNameOverride: m{i % 18}}}").ToArray();
+        var slots = Enumerable.Range(0, 20).Select(i => $"s{i}: {{ref: openai, modelNameOverride: m{i % 18}}}").Append("t: {ref: anthropic}").ToArray();
         var diagnostics = Check(WithSlots(slots));
-        Specs.SingleError(diagnostics, "models.gpt-4o.backends", "has 20 enabled backends; an HTTPRoute rule takes at most 16");
+        Specs.SingleError(diagnostics, "models.gpt-4o.backends", "has 21 enabled backends; an HTTPRoute rule takes at most 16");
         Assert.Equal(
             ["slots s0, s18 send", "slots s1, s19 send"],
             Warnings(diagnostics).Where(w => w.Message.StartsWith("slots", StringComparison.Ordinal)).Select(w => w.Message[..18]));
     }
 
+    [Theory]
+    [InlineData(2, "a: {ref: openai}", "b: {ref: openai, modelNameOverride: x, priority: 1}", "c: {ref: openai, priority: 2}")]
+    [InlineData(3, "a: {ref: openai}", "b: {ref: anthropic, priority: 1}", "c: {ref: anthropic, priority: 2}")]
+    public void The_minimum_counts_distinct_backends_not_slots(int minimum, params string[] slots)
+    {
+        var error = Specs.SingleError(Check(WithSlots(slots), ModelsPolicy.Default with { MinBackendsPerModel = minimum }), "models.gpt-4o.backends", "enabled slots but");
+        Assert.Contains("a backend repeated in several slots fails in all of them", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Two_backend_keys_for_one_provider_and_Secret_are_a_warning()
+    {
+        var values = Specs.Gateway + """
+            backends:
+              openai: {resourceName: openai, schema: OpenAI, fqdn: {hostname: api.openai.com, port: 443}, apiKeySecretRef: {name: keys, key: openai}}
+              openai-again: {resourceName: openai-again, schema: OpenAI, fqdn: {hostname: api.openai.com, port: 443}, apiKeySecretRef: {name: keys, key: openai}}
+              openai-other-key: {resourceName: openai-other-key, schema: OpenAI, fqdn: {hostname: api.openai.com, port: 443}, apiKeySecretRef: {name: keys, key: second}}
+            models:
+              m:
+                backends:
+                  a: {ref: openai}
+                  b: {ref: openai-again, priority: 1}
+                  c: {ref: openai-other-key, priority: 2}
+
+            """;
+        var twins = Warnings(Specs.Run(ModelRules.Check, values)).Where(w => w.Message.Contains("same provider", StringComparison.Ordinal)).ToList();
+        var twin = Assert.Single(twins);
+        Assert.Equal("backends.openai-again", twin.Path);
+        Assert.Contains("backends openai and openai-again are the same provider (api.openai.com:443) with the same Secret keys (key openai)", twin.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_backend_no_enabled_model_uses_is_a_warning()
     {
-        var warning = Assert.Single(Warnings(Check(WithSlots("a: {ref: openai}", "b: {ref: openai, modelNameOverride: x, priority: 1}"))));
+        var warning = Assert.Single(Warnings(Check(WithSlots("a: {ref: openai}", "b: {ref: openai, modelNameOverride: x, priority: 1}"), ModelsPolicy.Default with { MinBackendsPerModel = 1 })));
         Assert.Equal("backends.anthropic", warning.Path);
         Assert.Contains("backend anthropic is not used by any enabled model", warning.Message, StringComparison.Ordinal);
     }
