@@ -4,20 +4,36 @@ namespace AiGatewayModels.Engine.Yaml;
 /// A fast reader for the plain block YAML that values files are written in: indented mappings and sequences of plain
 /// or simply quoted scalars, with comments. It builds the tree that <see cref="BoundedYamlReader"/> builds from
 /// YamlDotNet's parsing events (values, quoting, positions and weights), without the events, and declines anything
-/// else (flow collections, anchors, aliases, merge keys, tags, block or multi-line scalars, escapes, tabs, several documents, and every
-/// syntax error), which YamlDotNet then reads. Documents that break a limit or repeat a key are declined too, so
-/// that the full reader reports them, with its paths and wording. Tests hold the two to identical trees on every
-/// case the project has. The rule to keep (src/Engine/Yaml/README.md): decline what you do not fully understand.
+/// else (flow collections, anchors, aliases, merge keys, tags, block or multi-line scalars, escapes, several documents,
+/// and every syntax error), which YamlDotNet then reads. Documents that break a limit or repeat a key are declined too,
+/// so that the full reader reports them, with its paths and wording. Tests hold the two to identical trees on every
+/// case the project has, and on those cases with special characters inserted everywhere. The rule to keep
+/// (src/Engine/Yaml/README.md): decline what you do not fully understand.
 /// </summary>
+/// <remarks>
+/// <para><b>The rule: one verdict.</b> The two readers must never disagree about a document: not about whether it is
+/// valid, not about a value, not about a position. So this reader declines, before reading anything, every document
+/// that holds a character outside printable ASCII and the line feed: tabs, carriage returns, NEL, the Unicode line and
+/// paragraph separators, byte-order marks, other control characters, and non-ASCII text altogether. YAML gives some of
+/// them meaning (line breaks, white space, indentation) that YamlDotNet applies and a hand-written reader would have to
+/// copy exactly; others YamlDotNet refuses. Declining them costs nothing for values files, which are ASCII, and makes
+/// the full reader the only judge of every other document. A change here must keep to that: when in doubt, decline.
+/// </para>
+/// </remarks>
 internal static class BlockYamlParser
 {
     // Deeper documents go to the full parser, whose reader reports the depth limit with a path.
     private const int MaxDepth = 64;
 
+    /// <summary>Printable ASCII and the line feed: the only characters this reader reads (see the remarks).</summary>
+    private static readonly System.Buffers.SearchValues<char> PlainText = System.Buffers.SearchValues.Create(
+        "\n !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+
     /// <summary>The tree of <paramref name="text"/>, or null when the text needs the full YAML parser.</summary>
     public static YNode? TryRead(string text, YamlLimits limits)
     {
-        if (text.Contains('\t', StringComparison.Ordinal) || text.Contains('\r', StringComparison.Ordinal))
+        // See the remarks: anything but printable ASCII and '\n' goes to the full reader.
+        if (text.AsSpan().ContainsAnyExcept(PlainText))
         {
             return null;
         }

@@ -150,6 +150,81 @@ public sealed class BlockYamlParserEquivalenceTests
         Assert.True(compared > 1000, compared.ToString(CultureInfo.InvariantCulture));
     }
 
+    /// <summary>Characters YAML gives a meaning, or YamlDotNet refuses, that a hand-written reader could read differently.</summary>
+    private static readonly string[] Specials =
+    [
+        "\u2028", "\u2029", "\u0085", "\t", "\ufeff", "\r", "\r\n", "\u0000", "\u0001", "\u0007", "\u0008", "\u000b", "\u000c",
+        "\u001b", "\u001f", "\u007f", "\u0080", "\u009b", "\u00a0", "\u200b", "\u200d", "\u202e", "\u2066", "\u3000",
+        "\ud800", "\udc00", "\ud83d\ude42", "\ufffe", "\uffff", "é",
+    ];
+
+    /// <summary>The example of the issue: a line separator in a plain scalar, and a tab in an unrelated comment.</summary>
+    [Theory]
+    [InlineData("models:\n  m:\n    modelMatch: gpt\u20284o\n")]
+    [InlineData("# a\tcomment\nmodels:\n  m:\n    modelMatch: gpt\u20284o\n")]
+    [InlineData("a: x\u2029y\n")]
+    [InlineData("a: x\u0085y\n")]
+    [InlineData("\ufeffa: 1\n")]
+    [InlineData("a: 1\n\ufeff")]
+    [InlineData("a: \"x\u2028y\"\n")]
+    [InlineData("a:\u2028  b: 1\n")]
+    public void Unicode_breaks_and_marks_get_one_verdict(string text)
+    {
+        Assert.Null(BlockYamlParser.TryRead(text, YamlLimits.Default));
+        AssertSameReading(text);
+        AssertSameReading(text.Replace("# a\tcomment\n", string.Empty, StringComparison.Ordinal));
+    }
+
+    /// <summary>Every special character at every position of small documents, each alone: the verdicts must agree.</summary>
+    [Fact]
+    public void Special_characters_in_every_position_of_small_documents_get_one_verdict()
+    {
+        string[] documents =
+        [
+            "a: 1\nb:\n  - x\n  - k: v\n# c\nd: 'q' # t\n",
+            "models:\n  m:\n    modelMatch: gpt-4o\n    backends:\n      p: {ref: a}\n",
+            "list: [429, 503]\nkey: \"v\"\n",
+        ];
+        var compared = 0;
+        foreach (var document in documents)
+        {
+            foreach (var special in Specials)
+            {
+                for (var at = 0; at <= document.Length; at++)
+                {
+                    AssertSameReading(document.Insert(at, special));
+                    compared++;
+                }
+            }
+        }
+
+        Assert.True(compared > 3000, compared.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The same over every document the project has, at seeded positions, alone and in pairs.</summary>
+    [Fact]
+    public void Special_characters_at_seeded_positions_of_every_document_get_one_verdict()
+    {
+        var random = new Random(14);
+        var compared = 0;
+        foreach (var (_, text) in AllDocuments())
+        {
+            for (var i = 0; i < 12; i++)
+            {
+                var edited = text.Insert(random.Next(text.Length + 1), Specials[random.Next(Specials.Length)]);
+                if (i % 3 == 0)
+                {
+                    edited = edited.Insert(random.Next(edited.Length + 1), Specials[random.Next(Specials.Length)]);
+                }
+
+                AssertSameReading(edited);
+                compared++;
+            }
+        }
+
+        Assert.True(compared > 1000, compared.ToString(CultureInfo.InvariantCulture));
+    }
+
     [Fact]
     public void The_fast_parser_takes_the_block_style_documents_the_project_has()
     {
