@@ -43,7 +43,7 @@ public static class CredentialRules
                 var line = LineOf(text, start);
                 if (line != lastLine)
                 {
-                    found.Add(Diagnostic.Error(string.Empty, $"line {line} holds what looks like a literal credential (withheld) outside any value: in a comment, a YAML tag, an anchor or alias name, or text that is not YAML; remove it, since the ConfigMap would store it. " + Fix));
+                    found.Add(Diagnostic.Error(string.Empty, $"line {line} holds what looks like a literal credential (withheld) outside any value (a comment, YAML tag, anchor or alias name, or text that is not YAML); remove it: the ConfigMap would store it for anyone who can read ConfigMaps"));
                     lastLine = line;
                 }
             }

@@ -81,6 +81,13 @@ public sealed class CaseCatalogTests
         // the traffic policy (failover, healthCheck, streamIdleTimeout)
         "crashes Envoy (SIGSEGV)", "is not a percentage", "consecutive errors", "would end every stream at once",
 
+        // issue 14: secrets in YAML syntax, internal names, addresses, nulls, distinct backends, degenerate values
+        "outside any value", "is null (written as ~, null or nothing after the colon)", "distinct enabled backend(s)",
+        "is a single-label name", "does not end in a public top-level domain", "a special-use domain", "no policy allows it as a backend",
+        "the policy denies private ranges", "set tlsHostname to the name in the server's certificate", "is a zero-length window",
+        "is zero, which", "is shorter than baseInterval", "is not a URL path prefix: it", "cannot be matched: it", "is listed twice",
+        "are allowed here", "is out of range: no",
+
         // ConfigMap manifests
         "a ConfigMap has apiVersion: v1", "required field metadata.name is missing", "is not a valid ConfigMap name", "the ConfigMap is not marked as models values",
         "the ConfigMap holds no values",
@@ -93,7 +100,7 @@ public sealed class CaseCatalogTests
         "no models are defined", "is the Bedrock endpoint of", "is the Vertex AI endpoint of", "AI Gateway ignores schemaVersion for schema",
         "so AI Gateway sends an empty api-version", "looks like a project ID, but the audience",
         "every limit here counts per client", "two engines then count", "accepted because the policy says knownCrashPatterns: Warn",
-        "ejects no backend", "never ends a stream", "is not failed over", "leaves no time to fail over",
+        "ejects no backend", "never ends a stream", "is not failed over", "leaves no time to fail over", "are the same provider",
         "written before the merge key (<<) at line",
     ];
 
