@@ -177,12 +177,13 @@ public class RenderCommandTests
             gatewayRef: {name: ai-gateway}
             backends:
               a: {resourceName: a, schema: OpenAI, fqdn: {hostname: api.openai.com, port: 443}, apiKeySecretRef: {name: s, key: apiKey}}
-              unused: {resourceName: u, schema: OpenAI, fqdn: {hostname: api.openai.com, port: 443}, apiKeySecretRef: {name: s, key: apiKey}}
+              b: {resourceName: b, schema: Anthropic, fqdn: {hostname: api.anthropic.com, port: 443}, apiKeySecretRef: {name: t, key: apiKey}}
+              unused: {resourceName: u, schema: OpenAI, fqdn: {hostname: api.openai.com, port: 443}, apiKeySecretRef: {name: u, key: apiKey}}
             models:
               m:
                 backends:
                   one: {ref: a}
-                  two: {ref: a, priority: 5}
+                  two: {ref: b, priority: 5}
             """);
         var r = CliRunner.Run("render", "-f", values);
 

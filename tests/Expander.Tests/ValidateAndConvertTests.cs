@@ -105,11 +105,12 @@ public class ValidateAndConvertTests
             gatewayRef: {name: ai-gateway}
             backends:
               a: {resourceName: a, schema: OpenAI, fqdn: {hostname: api.openai.com, port: 443}, apiKeySecretRef: {name: s, key: apiKey}}
+              b: {resourceName: b, schema: Anthropic, fqdn: {hostname: api.anthropic.com, port: 443}, apiKeySecretRef: {name: t, key: apiKey}}
             models:
               m:
                 backends:
                   one: {ref: a, enabled: true}
-                  two: {ref: a, modelNameOverride: other}
+                  two: {ref: b, modelNameOverride: other}
             """);
         var r = CliRunner.Run("convert", "-f", values, "--namespace", "ns", "--name", "x");
 

@@ -65,11 +65,29 @@ public static class ConfigMapReader
             bag.Error(FieldPath.Child("data", WellKnown.ValuesDataKey), $"the ConfigMap holds no values; put the values YAML into data.\"{WellKnown.ValuesDataKey}\" as a string (a YAML block scalar: |)");
         }
 
-        foreach (var (key, _) in data?.Entries ?? [])
+        foreach (var (key, value) in data?.Entries ?? [])
         {
-            if (key.Value != WellKnown.ValuesDataKey)
+            if (key.Value == WellKnown.ValuesDataKey)
+            {
+                continue;
+            }
+
+            if (CredentialDetector.LooksLikeCredential(key.Value) || (value is YScalar v && CredentialDetector.LooksLikeCredential(v.Value)))
+            {
+                bag.Error(FieldPath.Child("data", key.Value), "this data entry looks like a literal credential (withheld); a ConfigMap is readable by anyone who may read ConfigMaps, so keep it in a Secret");
+            }
+            else
             {
                 bag.Warning(FieldPath.Child("data", key.Value), $"ignored: only data.\"{WellKnown.ValuesDataKey}\" is read");
+            }
+        }
+
+        // The values ConfigMap's own metadata ends up in the generated objects' labels and namespace: no credential there either.
+        foreach (var (field, metadataText) in new[] { ("metadata.name", name), ("metadata.namespace", ns) })
+        {
+            if (CredentialDetector.LooksLikeCredential(metadataText))
+            {
+                bag.Error(field, "this name looks like a literal credential (withheld); name the ConfigMap and its namespace after what they hold");
             }
         }
 

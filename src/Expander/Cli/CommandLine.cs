@@ -24,6 +24,13 @@ internal static class CommandLine
     /// <param name="program"><c>expander</c>, or <see cref="PluginExecutable"/> for <c>kubectl models</c> (no <c>run</c>: a controller is not a kubectl verb).</param>
     public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, string program)
     {
+        // every line of standard error passes MessageGuard, whatever command wrote it
+        using var guarded = new GuardedWriter(stderr);
+        return RunGuarded(args, stdin, stdout, guarded, program);
+    }
+
+    private static int RunGuarded(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, string program)
+    {
         var plugin = program == PluginExecutable;
         var usageName = plugin ? "kubectl models" : "expander";
         var file = new Option<string>("--file", "-f") { Description = "values ConfigMap manifest or raw values.yaml ('-' for stdin)", Required = true };

@@ -1,0 +1,188 @@
+using Xunit;
+
+namespace AiGatewayModels.Expander.Tests;
+
+/// <summary>
+/// A credential planted in every syntactic position of a values file (tag, anchor, alias, key, comment, directive,
+/// every scalar style, and positions that make the YAML reader fail) is refused, and appears in no output of
+/// <c>validate</c>, <c>render</c> or <c>convert</c>: not on stdout, not on stderr, in no letter case, not in part.
+/// </summary>
+public sealed class SecretLeakTests
+{
+    private const string Gateway = "gatewayRef: {name: ai-gateway}\n";
+
+    private const string Backends = """
+        backends:
+          openai: {resourceName: openai, schema: OpenAI, fqdn: {hostname: api.openai.com, port: 443}, apiKeySecretRef: {name: openai-credentials, key: apiKey}}
+          anthropic: {resourceName: anthropic, schema: Anthropic, fqdn: {hostname: api.anthropic.com, port: 443}, apiKeySecretRef: {name: anthropic-credentials, key: apiKey}}
+
+        """;
+
+    private const string Models = """
+        models:
+          gpt-4o:
+            backends:
+              primary: {ref: openai}
+              fallback: {ref: anthropic, modelNameOverride: claude-sonnet-4-5, priority: 1}
+
+        """;
+
+    private static readonly string Valid = Gateway + Backends + Models;
+
+    /// <summary>Credentials of several shapes, each usable as a YAML tag, anchor, key and plain scalar.</summary>
+    public static readonly string[] Secrets =
+    [
+        "sk-proj-Xq7bT2mN9vK4pL8wR3sY6dF1gH5jZ0cA",
+        "sk-9f3kQ2xL",
+        "AKIAIOSFODNN7EXAMPLE",
+        "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+        "xai-R2D2C3P0beepBOOPbuzzWHIRR0123456789",
+        "9f86d081884c7d659a2feaa0c55ad0159f86d081",
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZWFtLWEifQ.c2lnbmF0dXJlLWJ5dGVz",
+        "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MEFCQ0RFRg",
+    ];
+
+    /// <summary>Where a credential can hide: each template holds {S} once or more.</summary>
+    public static readonly (string Name, string Template)[] Positions =
+    [
+        ("tag", Valid.Replace("primary: {ref: openai}", "primary: {ref: !{S} openai}", StringComparison.Ordinal)),
+        ("verbatim tag", Valid.Replace("primary: {ref: openai}", "primary: {ref: !<tag:example.com,2024:{S}> openai}", StringComparison.Ordinal)),
+        ("tag directive", "%TAG !k! tag:{S}:\n---\n" + Valid.Replace("primary: {ref: openai}", "primary: {ref: !k!x openai}", StringComparison.Ordinal)),
+        ("YAML directive", "%YAML 1.2 {S}\n---\n" + Valid),
+        ("reserved directive", "%FOO {S}\n---\n" + Valid),
+        ("anchor", Valid.Replace("primary: {ref: openai}", "primary: {ref: &{S} openai}", StringComparison.Ordinal)),
+        ("undefined alias", Valid.Replace("primary: {ref: openai}", "primary: {ref: *{S}}", StringComparison.Ordinal)),
+        ("anchor and alias", Valid.Replace("primary: {ref: openai}", "primary: {ref: &{S} openai}\n      third: {ref: *{S}}", StringComparison.Ordinal)),
+        ("root key", Valid + "{S}: 1\n"),
+        ("quoted key", Valid + "\"{S}\": 1\n"),
+        ("flow key", Valid.Replace("primary: {ref: openai}", "primary: {ref: openai, {S}: x}", StringComparison.Ordinal)),
+        ("duplicate key", Valid + "{S}: 1\n{S}: 2\n"),
+        ("backend key", Valid.Replace("  openai: {", "  {S}: {", StringComparison.Ordinal)),
+        ("comment line", "# {S}\n" + Valid),
+        ("trailing comment", Valid.Replace("primary: {ref: openai}", "primary: {ref: openai} # {S}", StringComparison.Ordinal)),
+        ("comment after end", Valid + "...\n# {S}\n"),
+        ("second document", Valid + "---\nk: {S}\n"),
+        ("plain value", Valid.Replace("modelNameOverride: claude-sonnet-4-5", "modelNameOverride: {S}", StringComparison.Ordinal)),
+        ("single-quoted value", Valid.Replace("modelNameOverride: claude-sonnet-4-5", "modelNameOverride: '{S}'", StringComparison.Ordinal)),
+        ("double-quoted value", Valid.Replace("modelNameOverride: claude-sonnet-4-5", "modelNameOverride: \"{S}\"", StringComparison.Ordinal)),
+        ("literal block", Gateway + Backends + Models.Replace("    backends:\n", "    modelMatch: |\n      gpt-4o\n      {S}\n    backends:\n", StringComparison.Ordinal)),
+        ("folded block", Gateway + Backends + Models.Replace("    backends:\n", "    modelMatch: >-\n      {S}\n    backends:\n", StringComparison.Ordinal)),
+        ("flow list item", Valid + "    failover:\n      retryOn:\n        httpStatusCodes: [429, {S}]\n"),
+        ("integer field", Valid.Replace("port: 443}, apiKeySecretRef: {name: openai", "port: {S}}, apiKeySecretRef: {name: openai", StringComparison.Ordinal)),
+        ("boolean field", Valid.Replace("primary: {ref: openai}", "primary: {ref: openai, enabled: {S}}", StringComparison.Ordinal)),
+        ("schema enum", Valid.Replace("schema: OpenAI", "schema: {S}", StringComparison.Ordinal)),
+        ("hostname", Valid.Replace("hostname: api.openai.com", "hostname: {S}", StringComparison.Ordinal)),
+        ("secret name", Valid.Replace("name: openai-credentials", "name: {S}", StringComparison.Ordinal)),
+        ("after ?api-key=", Valid.Replace("modelNameOverride: claude-sonnet-4-5", "modelNameOverride: \"claude?api-key={S}\"", StringComparison.Ordinal)),
+        ("after Bearer", Valid.Replace("modelNameOverride: claude-sonnet-4-5", "modelNameOverride: \"Bearer {S}\"", StringComparison.Ordinal)),
+        ("after a space in a window", Valid + "rateLimitPolicy:\n  defaults:\n    limits:\n      default:\n        rates: [{limit: 1, window: \"1m {S}\"}]\n"),
+        ("after a space in a ref", Valid.Replace("primary: {ref: openai}", "primary: {ref: \"openai {S}\"}", StringComparison.Ordinal)),
+        ("label key", Valid + "rateLimitPolicy:\n  labels:\n    \"team.example.com/{S}\": x\n"),
+        ("annotation value", Valid + "rateLimitPolicy:\n  annotations:\n    example.com/note: \"see {S}\"\n"),
+        ("unknown key value", Valid.Replace("primary: {ref: openai}", "primary: {ref: openai, note: \"{S}\"}", StringComparison.Ordinal)),
+        ("unterminated quote", Valid.Replace("modelNameOverride: claude-sonnet-4-5", "modelNameOverride: \"claude {S}", StringComparison.Ordinal)),
+        ("unclosed flow list", Valid.Replace("primary: {ref: openai}", "primary: {ref: [openai, {S}}", StringComparison.Ordinal)),
+        ("bad indentation", Valid.Replace("  gpt-4o:\n", "  gpt-4o:\n   {S}: 1\n", StringComparison.Ordinal)),
+        ("tab indentation", Valid + "\t{S}: 1\n"),
+        ("after a line separator", Valid.Replace("modelNameOverride: claude-sonnet-4-5", "modelNameOverride: claude\u2028{S}", StringComparison.Ordinal)),
+    ];
+
+    public static TheoryData<string, string> Plantings()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var (name, _) in Positions)
+        {
+            foreach (var secret in Secrets)
+            {
+                data.Add(name, secret);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Plantings))]
+    public void A_planted_credential_is_refused_and_never_printed(string position, string secret)
+    {
+        var values = Positions.Single(p => p.Name == position).Template.Replace("{S}", secret, StringComparison.Ordinal);
+        var raw = CliRunner.TempFile(values);
+        var manifest = CliRunner.TempFile(Manifest(values));
+        try
+        {
+            foreach (var args in new[]
+            {
+                new[] { "validate", "-f", raw },
+                ["render", "-f", raw],
+                ["convert", "-f", raw, "--namespace", "team-a", "--name", "models"],
+                ["validate", "-f", manifest],
+                ["render", "-f", manifest],
+            })
+            {
+                var r = CliRunner.Run(args);
+                var command = $"{position} / {args[0]} {Path.GetExtension(args[2])}";
+                Assert.True(r.ExitCode == 1, $"{command}: exit {r.ExitCode}, expected the values to be refused\n{r.Stderr}");
+                Assert.False(Leaks(r.Stdout, secret), $"{command}: stdout repeats the secret:\n{r.Stdout}");
+                Assert.False(Leaks(r.Stderr, secret), $"{command}: stderr repeats the secret:\n{r.Stderr}");
+            }
+        }
+        finally
+        {
+            File.Delete(raw);
+            File.Delete(manifest);
+        }
+    }
+
+    /// <summary>The values ConfigMap's own metadata and other data entries are judged and withheld too.</summary>
+    [Theory]
+    [InlineData("metadata:\n  name: sk-9f3kq2xl1\n  namespace: team-a\n", "sk-9f3kq2xl1")]
+    [InlineData("metadata:\n  name: models\n  namespace: sk-1234abcd\n", "sk-1234abcd")]
+    [InlineData("metadata:\n  name: models\n  namespace: team-a\ndata:\n  AKIAIOSFODNN7EXAMPLE: x\n", "AKIAIOSFODNN7EXAMPLE")]
+    [InlineData("metadata:\n  name: models\n  namespace: team-a\ndata:\n  token: ghp_abcdefghijklmnopqrstuvwxyz0123456789\n", "ghp_abcdefghijklmnopqrstuvwxyz0123456789")]
+    public void Credentials_in_the_ConfigMap_around_the_values_are_refused_and_never_printed(string metadataAndData, string secret)
+    {
+        var text = "apiVersion: v1\nkind: ConfigMap\n" + metadataAndData.Replace("  namespace: ", "  annotations:\n    models.ai-gateway.io/values: \"true\"\n  namespace: ", StringComparison.Ordinal);
+        text += (text.Contains("\ndata:\n", StringComparison.Ordinal) ? string.Empty : "data:\n") + "  values.yaml: |\n" + Indent(Valid, 4);
+        var file = CliRunner.TempFile(text);
+        try
+        {
+            foreach (var command in new[] { "validate", "render" })
+            {
+                var r = CliRunner.Run(command, "-f", file);
+                Assert.True(r.ExitCode == 1, $"{command}: exit {r.ExitCode}\n{r.Stderr}");
+                Assert.False(Leaks(r.Stdout + r.Stderr, secret), $"{command} repeats the secret:\n{r.Stdout}{r.Stderr}");
+            }
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static string Manifest(string values) =>
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: models\n  namespace: team-a\n  annotations:\n    models.ai-gateway.io/values: \"true\"\ndata:\n  values.yaml: |\n"
+        + Indent(values, 4);
+
+    private static string Indent(string text, int spaces) =>
+        string.Concat(text.Split('\n').Select(l => l.Length == 0 ? "\n" : new string(' ', spaces) + l + "\n")).TrimEnd('\n') + "\n";
+
+    /// <summary>The whole secret, or any 12 characters of it in a row, in any letter case.</summary>
+    private static bool Leaks(string text, string secret)
+    {
+        const int Piece = 12;
+        if (text.Contains(secret, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        for (var i = 0; i + Piece <= secret.Length; i++)
+        {
+            if (text.Contains(secret.AsSpan(i, Piece), StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
