@@ -13,6 +13,10 @@ public sealed class CorpusTests(WebhookServerFixture fixture) : IClassFixture<We
 {
     private static readonly string CorpusDir = Path.Combine(AppContext.BaseDirectory, "Corpus");
 
+    /// <summary>Credentials the corpus plants (hack/webhook-corpus.py): no answer may repeat them, in any letter case.</summary>
+    private static readonly string[] Planted =
+        ["Xq7bT2mN9vK4pL8wR3sY6dF1gH5jZ0cA", "hunter2hunter2", "abc12345xyz", "dXNlcjpwYXNzd29yZA", "sk-9f3kQ2xL", "sk-1234abcd"];
+
     public static TheoryData<string, int, string, string> Cases()
     {
         var data = new TheoryData<string, int, string, string>();
@@ -44,6 +48,7 @@ public sealed class CorpusTests(WebhookServerFixture fixture) : IClassFixture<We
             ? await fixture.Server.PostAsync("/validate", Reviews.Review("CREATE", Reviews.ConfigMap("corpus", text)))
             : await fixture.Server.PostAsync("/validate", text);
         Assert.True(answer.Status == status, $"{file}: {answer}");
+        Assert.All(Planted, secret => Assert.DoesNotContain(secret, answer.Body, StringComparison.OrdinalIgnoreCase));
         if (allowed == "-")
         {
             Assert.Contains(fragment, answer.Body, StringComparison.Ordinal);

@@ -121,7 +121,7 @@ public sealed class ValuesAdmissionTests(WebhookServerFixture fixture) : IClassF
         var answer = await Server.PostAsync("/validate", Reviews.Review("CREATE", cm));
         Assert.NotEmpty(answer.Warnings);
         Assert.All(answer.Warnings, w => Assert.True(w.Length <= 120, w));
-        Assert.Contains(answer.Warnings, w => w.Contains("other-key", StringComparison.Ordinal) && w.EndsWith('…'));
+        Assert.Contains(answer.Warnings, w => w.Contains("other-key", StringComparison.Ordinal) && w.Contains('…', StringComparison.Ordinal));
     }
 
     [Fact]
