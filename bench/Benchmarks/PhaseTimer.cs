@@ -52,8 +52,10 @@ public static class PhaseTimer
 
             var root = BoundedYamlReader.Read(text, "the values").Root!;
             Lap("parse");
+            _ = CredentialRules.TextHasCredential(text);
+            Lap("credential scan of the text");
             _ = CredentialRules.Check(root).ToList();
-            Lap("credential scan");
+            Lap("credential scan of the scalars (Evaluate skips it for block-style text without findings)");
             var spec = ValuesBinder.Bind(root, new DiagnosticBag());
             Lap("bind");
             foreach (var family in families)

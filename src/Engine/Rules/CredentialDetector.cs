@@ -67,12 +67,22 @@ public static class CredentialDetector
     /// <summary>AWS access key ids: one of these and 16 capitals or digits.</summary>
     private static readonly string[] AwsKeyIdPrefixes = ["AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AIPA", "ANPA", "ANVA", "APKA", "AROA"];
 
-    private static readonly SearchValues<char> PrefixStarts = SearchValues.Create(string.Concat(Prefixes.Select(p => p.Prefix[0]).Distinct()));
+    /// <summary>The prefixes by their first character, so that a candidate is checked against two or three, not all of them.</summary>
+    private static readonly (string Prefix, int MinTail)[][] PrefixesByStart = IndexPrefixes();
+
+    /// <summary>The first characters of every anchored credential: prefixes, AWS key ids, sk-, Bearer, Basic, JWTs, PEM blocks.</summary>
+    private static readonly bool[] IsAnchorStart = Enumerable.Range(0, 128)
+        .Select(c => Prefixes.Any(p => p.Prefix[0] == c) || "AsBbe-".Contains((char)c, StringComparison.Ordinal)).ToArray();
+
+    /// <summary>The first two characters of the same, as one table: most word starts fail here, before any comparison.</summary>
+    private static readonly bool[] IsAnchorPair = AnchorPairs();
+
+    private static readonly bool[] IsWordTable = Enumerable.Range(0, 128).Select(c => char.IsAsciiLetterOrDigit((char)c) || c == '_').ToArray();
 
     private static readonly SearchValues<char> Vowels = SearchValues.Create("aeiouyAEIOUY");
 
-    private static readonly SearchValues<char> RunCharacters =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/=-");
+    private static readonly bool[] IsRunCharacter = Enumerable.Range(0, 128)
+        .Select(c => char.IsAsciiLetterOrDigit((char)c) || "_+/=-".Contains((char)c, StringComparison.Ordinal)).ToArray();
 
     /// <summary>True when a field of this name (outside the known schema) would hold a literal credential.</summary>
     public static bool IsCredentialFieldName(string name) => CredentialFieldNames.Contains(Fold(name));
@@ -111,35 +121,113 @@ public static class CredentialDetector
         return sb.Append(text, copied, text.Length - copied).ToString();
     }
 
+    /// <summary>
+    /// The first credential at or after <paramref name="from"/>: the earliest of four searches, each of which jumps
+    /// from candidate to candidate with vectorised searches (a known prefix, an '=', an '@', a long run of token
+    /// characters), so that ordinary text costs little more than reading it once.
+    /// </summary>
     private static int Next(ReadOnlySpan<char> text, int from, out int end)
     {
-        var runEnd = -1;
+        var start = -1;
+        end = -1;
+        Earliest(FirstAnchored(text, from, out var anchoredEnd), anchoredEnd, ref start, ref end);
+        Earliest(FirstAssignment(text, from, out var assignmentEnd), assignmentEnd, ref start, ref end);
+        Earliest(FirstUserInfo(text, from, out var userInfoEnd), userInfoEnd, ref start, ref end);
+        Earliest(FirstRandomRun(text, from, out var runEnd), runEnd, ref start, ref end);
+        return start;
+    }
+
+    private static void Earliest(int candidate, int candidateEnd, ref int start, ref int end)
+    {
+        if (candidate >= 0 && (start < 0 || candidate < start))
+        {
+            start = candidate;
+            end = candidateEnd;
+        }
+    }
+
+    /// <summary>Word starts whose first character can begin a prefix, in one tight loop over the text.</summary>
+    private static int FirstAnchored(ReadOnlySpan<char> text, int from, out int end)
+    {
+        var previousIsWord = from > 0 && IsWordCharacter(text[from - 1]);
         for (var i = from; i < text.Length; i++)
         {
             var c = text[i];
-            var wordStart = i == 0 || !IsWordCharacter(text[i - 1]);
-            if (wordStart && (end = Anchored(text, i)) > i)
+            var isWord = c < 128 && IsWordTable[c];
+            if (!previousIsWord && c < 128 && IsAnchorStart[c] && i + 1 < text.Length && text[i + 1] < 128
+                && IsAnchorPair[(c * 128) + text[i + 1]] && (end = Anchored(text, i)) > i)
             {
                 return i;
             }
 
-            if (c == '@' && UserInfoStart(text, i) is >= 0 and var userInfo && userInfo >= from)
+            previousIsWord = isWord;
+        }
+
+        end = -1;
+        return -1;
+    }
+
+    private static int FirstAssignment(ReadOnlySpan<char> text, int from, out int end)
+    {
+        for (var i = from; i < text.Length; i++)
+        {
+            var next = text[i..].IndexOf('=');
+            if (next < 0)
+            {
+                break;
+            }
+
+            i += next;
+            if (Assignment(text, i, out end) is var name and >= 0 && name >= from)
+            {
+                return name;
+            }
+        }
+
+        end = -1;
+        return -1;
+    }
+
+    private static int FirstUserInfo(ReadOnlySpan<char> text, int from, out int end)
+    {
+        for (var i = from; i < text.Length; i++)
+        {
+            var next = text[i..].IndexOf('@');
+            if (next < 0)
+            {
+                break;
+            }
+
+            i += next;
+            if (UserInfoStart(text, i) is >= 0 and var userInfo && userInfo >= from)
             {
                 end = i;
                 return userInfo;
             }
+        }
 
-            // A run of token characters is judged once, at its start.
-            if (i >= runEnd && RunCharacters.Contains(c))
+        end = -1;
+        return -1;
+    }
+
+    /// <summary>Runs shorter than <see cref="MinOpaqueSegment"/> are most of any text: counted in one tight loop, not searched for.</summary>
+    private static int FirstRandomRun(ReadOnlySpan<char> text, int from, out int end)
+    {
+        var runStart = from;
+        for (var i = from; i <= text.Length; i++)
+        {
+            if (i < text.Length && text[i] < 128 && IsRunCharacter[text[i]])
             {
-                var length = text[i..].IndexOfAnyExcept(RunCharacters);
-                runEnd = length < 0 ? text.Length : i + length;
-                if (runEnd - i >= MinOpaqueSegment && IsRandomRun(text, i, runEnd))
-                {
-                    end = runEnd;
-                    return i;
-                }
+                continue;
             }
+
+            if (i - runStart >= MinOpaqueSegment && IsRandomRun(text, runStart, i))
+            {
+                end = i;
+                return runStart;
+            }
+
+            runStart = i + 1;
         }
 
         end = -1;
@@ -166,14 +254,9 @@ public static class CredentialDetector
                 return i + 20;
         }
 
-        if (!PrefixStarts.Contains(rest[0]))
+        foreach (var (prefix, minTail) in rest[0] < 128 ? PrefixesByStart[rest[0]] : [])
         {
-            return Assignment(text, i);
-        }
-
-        foreach (var (prefix, minTail) in Prefixes)
-        {
-            if (rest[0] == prefix[0] && rest.StartsWith(prefix, StringComparison.Ordinal))
+            if (rest.StartsWith(prefix, StringComparison.Ordinal))
             {
                 var tailEnd = Tail(text, i + prefix.Length, "-_.");
                 if (tailEnd - i - prefix.Length >= minTail)
@@ -183,7 +266,30 @@ public static class CredentialDetector
             }
         }
 
-        return Assignment(text, i);
+        return i;
+    }
+
+    private static bool[] AnchorPairs()
+    {
+        var pairs = new bool[128 * 128];
+        string[] starts = [.. Prefixes.Select(p => p.Prefix), .. AwsKeyIdPrefixes, "sk-", "Be", "be", "BE", "bE", "Ba", "ba", "BA", "bA", "eyJ", "--"];
+        foreach (var start in starts)
+        {
+            pairs[(start[0] * 128) + start[1]] = true;
+        }
+
+        return pairs;
+    }
+
+    private static (string Prefix, int MinTail)[][] IndexPrefixes()
+    {
+        var index = new (string Prefix, int MinTail)[128][];
+        for (var c = 0; c < 128; c++)
+        {
+            index[c] = Prefixes.Where(p => p.Prefix[0] == c).ToArray();
+        }
+
+        return index;
     }
 
     /// <summary>
@@ -299,23 +405,27 @@ public static class CredentialDetector
         return false;
     }
 
-    /// <summary><c>api-key=…</c>, <c>sig=…</c>, <c>password=…</c>: a credential parameter's name, '=', and a value of three or more characters.</summary>
-    private static int Assignment(ReadOnlySpan<char> text, int i)
+    /// <summary>
+    /// For an '=' at <paramref name="equals"/>: where <c>api-key=…</c>, <c>sig=…</c> or <c>password=…</c> starts (a
+    /// credential parameter's name, '=', and a value of three or more characters), or -1.
+    /// </summary>
+    private static int Assignment(ReadOnlySpan<char> text, int equals, out int end)
     {
-        var nameEnd = i;
-        while (nameEnd < text.Length && nameEnd - i < 40 && (IsWordCharacter(text[nameEnd]) || text[nameEnd] is '-' or '.'))
+        end = -1;
+        var nameStart = equals;
+        while (nameStart > 0 && equals - nameStart < 40 && (IsWordCharacter(text[nameStart - 1]) || text[nameStart - 1] is '-' or '.'))
         {
-            nameEnd++;
+            nameStart--;
         }
 
-        if (nameEnd >= text.Length - 3 || text[nameEnd] != '=' || nameEnd == i)
+        if (nameStart == equals)
         {
-            return i;
+            return -1;
         }
 
-        Span<char> folded = stackalloc char[nameEnd - i];
+        Span<char> folded = stackalloc char[equals - nameStart];
         var n = 0;
-        foreach (var c in text[i..nameEnd])
+        foreach (var c in text[nameStart..equals])
         {
             if (c is not ('-' or '_' or '.'))
             {
@@ -326,16 +436,22 @@ public static class CredentialDetector
         var lookup = CredentialParameterNames.GetAlternateLookup<ReadOnlySpan<char>>();
         if (!lookup.Contains(folded[..n]))
         {
-            return i;
+            return -1;
         }
 
-        var valueEnd = nameEnd + 1;
+        var valueEnd = equals + 1;
         while (valueEnd < text.Length && !char.IsWhiteSpace(text[valueEnd]) && text[valueEnd] is not ('&' or ';' or '#' or '"' or '\'' or ',' or '<' or '>'))
         {
             valueEnd++;
         }
 
-        return valueEnd - nameEnd - 1 >= 3 ? valueEnd : i;
+        if (valueEnd - equals - 1 < 3)
+        {
+            return -1;
+        }
+
+        end = valueEnd;
+        return nameStart;
     }
 
     /// <summary>
@@ -544,7 +660,7 @@ public static class CredentialDetector
         return from;
     }
 
-    private static bool IsWordCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
+    private static bool IsWordCharacter(char c) => c < 128 && IsWordTable[c];
 
     private static string Fold(string name) =>
         name.Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal).ToLowerInvariant();

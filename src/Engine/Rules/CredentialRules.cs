@@ -54,6 +54,9 @@ public static class CredentialRules
         return found;
     }
 
+    /// <summary>Whether anything in <paramref name="text"/> looks like a credential.</summary>
+    public static bool TextHasCredential(string text) => CredentialDetector.LooksLikeCredential(text);
+
     /// <summary>Enough to point at the problem; a document full of keys needs no more than this many lines named.</summary>
     private const int MaxTextFindings = 20;
 

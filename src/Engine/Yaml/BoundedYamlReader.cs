@@ -15,6 +15,12 @@ public sealed record YamlReadResult(YNode? Root, IReadOnlyList<Diagnostic> Diagn
 
     /// <summary>True when some value of the tree came through an alias or merge key (see <see cref="YOrigin"/>).</summary>
     public bool HasOrigins { get; init; }
+
+    /// <summary>
+    /// True when every key and value of the tree is written in the text as it is (single-line, unescaped: what
+    /// <see cref="BlockYamlParser"/> reads), so a scan of the text sees every scalar, with the same boundaries.
+    /// </summary>
+    public bool ScalarsVerbatim { get; init; }
 }
 
 /// <summary>
@@ -40,7 +46,7 @@ public static class BoundedYamlReader
 
         if (limits.UseBlockParser && BlockYamlParser.TryRead(text, limits) is { } root)
         {
-            return new YamlReadResult(root, []);
+            return new YamlReadResult(root, []) { ScalarsVerbatim = true };
         }
 
         var state = new State(new Parser(new StringReader(text)), limits, what);
