@@ -52,10 +52,9 @@ public static class PhaseTimer
 
             var root = BoundedYamlReader.Read(text, "the values").Root!;
             Lap("parse");
-            _ = CredentialRules.TextHasCredential(text);
-            Lap("credential scan of the text");
             _ = CredentialRules.Check(root).ToList();
-            Lap("credential scan of the scalars (Evaluate skips it for block-style text without findings)");
+            _ = CredentialRules.CheckComments(text, root);
+            Lap("credential scan (scalars and comments)");
             var spec = ValuesBinder.Bind(root, new DiagnosticBag());
             Lap("bind");
             foreach (var family in families)

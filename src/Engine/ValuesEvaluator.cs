@@ -65,13 +65,14 @@ public static class ValuesEvaluator
         var root = parsed.Root!;
         var context = new RuleContext(policy ?? ModelsPolicy.Default, document.Namespace, document.Name);
 
-        // Credential findings come first and win their path: the binder's "unknown key apiKey" says less. The text is
-        // scanned for what no scalar holds (comments, tags, anchors); the scalars for their paths, and for values that
-        // escapes or line folding make. A text that the block parser read verbatim and that holds nothing
-        // credential-shaped has no scalar that does: its scalars are pieces of the text with the same boundaries.
-        var textHasCredential = CredentialRules.TextHasCredential(document.ValuesYaml);
-        var textFindings = textHasCredential ? CredentialRules.CheckText(document.ValuesYaml, root) : [];
-        var credentialFindings = parsed.ScalarsVerbatim && !textHasCredential ? [] : CredentialRules.Check(root);
+        // Credential findings come first and win their path: the binder's "unknown key apiKey" says less. The scalars are
+        // scanned with their paths (escapes and line folding make values the text does not spell); the text for what no
+        // scalar holds: comments, tags, anchors, directives. In a text the block parser read verbatim there are no tags,
+        // anchors or directives, so its comments are all there is to scan besides the scalars.
+        var credentialFindings = CredentialRules.Check(root);
+        var textFindings = parsed.ScalarsVerbatim
+            ? CredentialRules.CheckComments(document.ValuesYaml, root)
+            : CredentialRules.CheckText(document.ValuesYaml, root);
         var bag = new DiagnosticBag();
         bag.AddRange(credentialFindings);
         bag.AddRange(textFindings);

@@ -133,7 +133,11 @@ public static class CredentialDetector
         Earliest(FirstAnchored(text, from, out var anchoredEnd), anchoredEnd, ref start, ref end);
         Earliest(FirstAssignment(text, from, out var assignmentEnd), assignmentEnd, ref start, ref end);
         Earliest(FirstUserInfo(text, from, out var userInfoEnd), userInfoEnd, ref start, ref end);
-        Earliest(FirstRandomRun(text, from, out var runEnd), runEnd, ref start, ref end);
+        if (text.Length - from >= MinOpaqueSegment)
+        {
+            Earliest(FirstRandomRun(text, from, out var runEnd), runEnd, ref start, ref end);
+        }
+
         return start;
     }
 

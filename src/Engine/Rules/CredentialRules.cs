@@ -23,9 +23,17 @@ public static class CredentialRules
     /// directives, and text the YAML reader could not read. The ConfigMap would store them all the same. A piece that
     /// a key or value of <paramref name="root"/> holds is left to <see cref="Check"/>, which names its path.
     /// </summary>
-    public static IReadOnlyList<Diagnostic> CheckText(string text, YNode? root)
+    public static IReadOnlyList<Diagnostic> CheckText(string text, YNode? root) => CheckPieces(text, root, commentsOnly: false);
+
+    /// <summary>
+    /// <see cref="CheckText"/> for a text the block parser read verbatim: there, everything but the scalars (which
+    /// <see cref="Check"/> scans) and YAML's punctuation is a comment, so only the text after each '#' is scanned.
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> CheckComments(string text, YNode root) => CheckPieces(text, root, commentsOnly: true);
+
+    private static List<Diagnostic> CheckPieces(string text, YNode? root, bool commentsOnly)
     {
-        var start = CredentialDetector.Find(text, 0, out var end);
+        var start = NextPiece(text, 0, commentsOnly, out var end);
         if (start < 0)
         {
             return [];
@@ -43,19 +51,46 @@ public static class CredentialRules
                 var line = LineOf(text, start);
                 if (line != lastLine)
                 {
-                    found.Add(Diagnostic.Error(string.Empty, $"line {line} holds what looks like a literal credential (withheld) outside any value (a comment, YAML tag, anchor or alias name, or text that is not YAML); remove it: the ConfigMap would store it for anyone who can read ConfigMaps"));
+                    found.Add(Diagnostic.Error(string.Empty, $"line {line}: what looks like a literal credential (withheld) is outside any value (a comment, tag, anchor, alias or text that is not YAML); remove it: the ConfigMap would keep it"));
                     lastLine = line;
                 }
             }
 
-            start = CredentialDetector.Find(text, end, out end);
+            start = NextPiece(text, end, commentsOnly, out end);
         }
 
         return found;
     }
 
-    /// <summary>Whether anything in <paramref name="text"/> looks like a credential.</summary>
-    public static bool TextHasCredential(string text) => CredentialDetector.LooksLikeCredential(text);
+    private static int NextPiece(string text, int from, bool commentsOnly, out int end)
+    {
+        if (!commentsOnly)
+        {
+            return CredentialDetector.Find(text, from, out end);
+        }
+
+        // Every '#' is taken as the start of a comment: one inside a scalar only makes the scan longer, since a piece
+        // that a value holds is left to Check. A search that resumes after a piece on a line with a '#' before it
+        // resumes in that comment, so that a second credential after one that a value also holds is not missed.
+        var lineStart = from == 0 ? 0 : text.LastIndexOf('\n', from - 1) + 1;
+        var hash = text.AsSpan(lineStart, from - lineStart).Contains('#') ? from : text.IndexOf('#', from);
+        for (; hash >= 0 && hash < text.Length; hash = text.IndexOf('#', hash + 1))
+        {
+            var lineEnd = text.IndexOf('\n', hash);
+            lineEnd = lineEnd < 0 ? text.Length : lineEnd;
+            // The text up to the line's end, so that the detector sees what precedes the comment as the full scan does.
+            var start = CredentialDetector.Find(text.AsSpan(0, lineEnd), hash, out end);
+            if (start >= 0)
+            {
+                return start;
+            }
+
+            hash = lineEnd;
+        }
+
+        end = -1;
+        return -1;
+    }
 
     /// <summary>Enough to point at the problem; a document full of keys needs no more than this many lines named.</summary>
     private const int MaxTextFindings = 20;

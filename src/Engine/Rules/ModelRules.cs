@@ -106,7 +106,7 @@ public static class ModelRules
     {
         var enabled = 0;
         var withRef = 0;
-        var distinct = new HashSet<string>(StringComparer.Ordinal);
+        var distinct = 0;
         foreach (var s in m.Slots)
         {
             if (s.Ref is { } r && !defined.Contains(r))
@@ -134,15 +134,16 @@ public static class ModelRules
             if (s.Enabled && s.Ref is { } slotRef)
             {
                 withRef++;
-                distinct.Add(slotRef);
+                distinct += IsFirstEnabledWithRef(m.Slots, s, slotRef) ? 1 : 0;
             }
         }
 
         // Backends, not slots: one backend at three priorities fails all three at once.
         // A slot without a ref is reported on its own; counting it as a repeat would only confuse.
-        if (m.Enabled && distinct.Count < context.Policy.MinBackendsPerModel && withRef == enabled && enabled > distinct.Count)
+        if (m.Enabled && distinct < context.Policy.MinBackendsPerModel && withRef == enabled && enabled > distinct)
         {
-            found.Add(Diagnostic.Error(SlotsPath(m), $"model {m.Key} has {enabled} enabled slots but {distinct.Count} distinct enabled backend(s) ({string.Join(", ", distinct.Order(StringComparer.Ordinal))}); at least {context.Policy.MinBackendsPerModel} are required so that it survives the loss of one, and a backend repeated in several slots fails in all of them; add another backend or disable the model with enabled: false"));
+            var names = m.Slots.Where(s => s.Enabled).Select(s => s.Ref!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+            found.Add(Diagnostic.Error(SlotsPath(m), $"model {m.Key} has {enabled} enabled slots but {distinct} distinct enabled backend(s) ({string.Join(", ", names)}); at least {context.Policy.MinBackendsPerModel} are required so that it survives the loss of one, and a backend repeated in several slots fails in all of them; add another backend or disable the model with enabled: false"));
         }
         else if (m.Enabled && enabled < context.Policy.MinBackendsPerModel)
         {
@@ -182,6 +183,25 @@ public static class ModelRules
     }
 
     private static string SlotsPath(ModelSpec m) => FieldPath.Child(m.Path, "backends");
+
+    /// <summary>Whether <paramref name="slot"/> is the first enabled slot with its ref: counting those counts distinct backends without a set per model.</summary>
+    private static bool IsFirstEnabledWithRef(IReadOnlyList<SlotSpec> slots, SlotSpec slot, string slotRef)
+    {
+        foreach (var s in slots)
+        {
+            if (ReferenceEquals(s, slot))
+            {
+                return true;
+            }
+
+            if (s.Enabled && string.Equals(s.Ref, slotRef, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static bool HasEnabledSlotOfWeightZero(IReadOnlyList<SlotSpec> slots)
     {
