@@ -93,6 +93,14 @@ public static class CredentialDetector
     /// <inheritdoc cref="LooksLikeCredential(ReadOnlySpan{char})"/>
     public static bool LooksLikeCredential(string? text) => text is not null && LooksLikeCredential(text.AsSpan());
 
+    /// <summary>
+    /// True when <paramref name="text"/> holds a credential marked as one: a provider prefix, <c>Bearer</c> or <c>Basic</c>,
+    /// a JWT or PEM block, a credential parameter or URL user info; a run that merely looks random does not count. For
+    /// fields whose values are public identifiers that look random by nature (an Entra tenant's GUID, an OAuth client ID):
+    /// a key pasted there by mistake still carries its mark.
+    /// </summary>
+    public static bool HoldsMarkedCredential(ReadOnlySpan<char> text) => text.Length >= MinLength && Next(text, 0, out _, randomRuns: false) >= 0;
+
     /// <summary>The first credential-shaped piece of <paramref name="text"/> at or after <paramref name="from"/>: its start (or -1) and end.</summary>
     public static int Find(ReadOnlySpan<char> text, int from, out int end)
     {
@@ -126,14 +134,14 @@ public static class CredentialDetector
     /// from candidate to candidate with vectorised searches (a known prefix, an '=', an '@', a long run of token
     /// characters), so that ordinary text costs little more than reading it once.
     /// </summary>
-    private static int Next(ReadOnlySpan<char> text, int from, out int end)
+    private static int Next(ReadOnlySpan<char> text, int from, out int end, bool randomRuns = true)
     {
         var start = -1;
         end = -1;
         Earliest(FirstAnchored(text, from, out var anchoredEnd), anchoredEnd, ref start, ref end);
         Earliest(FirstAssignment(text, from, out var assignmentEnd), assignmentEnd, ref start, ref end);
         Earliest(FirstUserInfo(text, from, out var userInfoEnd), userInfoEnd, ref start, ref end);
-        if (text.Length - from >= MinOpaqueSegment)
+        if (randomRuns && text.Length - from >= MinOpaqueSegment)
         {
             Earliest(FirstRandomRun(text, from, out var runEnd), runEnd, ref start, ref end);
         }
@@ -370,12 +378,20 @@ public static class CredentialDetector
         return colon > 0 && !decoded[..written].ContainsAnyExceptInRange((byte)0x20, (byte)0x7e) ? tokenEnd : i;
     }
 
+    /// <summary>
+    /// A PEM block up to its END line; without one, its header and the base64 that follows on the same line: in a
+    /// values text the rest (a closing quote and brace, the next keys) is not the key's, and later base64 lines are
+    /// long random runs that are found on their own.
+    /// </summary>
     private static int PemBlock(ReadOnlySpan<char> text, int i)
     {
         var endMarker = text[i..].IndexOf("-----END", StringComparison.Ordinal);
         if (endMarker < 0)
         {
-            return text.Length;
+            var lineEnd = text[i..].IndexOfAny('\n', '\r') is var newline and >= 0 ? i + newline : text.Length;
+            var headerStart = i + "-----BEGIN".Length;
+            var headerClose = text[headerStart..lineEnd].IndexOf("-----", StringComparison.Ordinal);
+            return headerClose < 0 ? lineEnd : Tail(text, headerStart + headerClose + 5, "+/=");
         }
 
         var afterEnd = i + endMarker + "-----END".Length;

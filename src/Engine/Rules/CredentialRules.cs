@@ -189,24 +189,41 @@ public static class CredentialRules
         }
     }
 
-    private static void Scan(YNode node, PathTrail trail, List<Diagnostic> found)
+    /// <summary>The blocks of cloud credentials, whose identifier fields (<see cref="IdentifierKeys"/>) hold public ids.</summary>
+    private static readonly HashSet<string> CloudCredentialKeys = new(StringComparer.Ordinal) { "awsCredentials", "azureCredentials", "gcpCredentials" };
+
+    /// <summary>
+    /// Fields of the cloud credentials that name an account, an application or a place, never a secret: an Entra client or
+    /// tenant GUID, an OAuth client ID (public by design, unlike its client secret, which is a Secret reference), a project,
+    /// pool, provider, service account, audience, role or region. They look random by nature, so only a marked credential
+    /// (<see cref="CredentialDetector.HoldsMarkedCredential"/>) counts there.
+    /// </summary>
+    private static readonly HashSet<string> IdentifierKeys = new(StringComparer.Ordinal)
+    {
+        "clientID", "tenantID", "projectName", "projectID", "region", "workloadIdentityPoolName", "workloadIdentityProviderName", "serviceAccountName",
+        "aud", "awsRoleArn", "profile",
+    };
+
+    private static void Scan(YNode node, PathTrail trail, List<Diagnostic> found, string? key = null, bool inCloudCredentials = false)
     {
         switch (node)
         {
-            case YScalar s when CredentialDetector.LooksLikeCredential(s.Value):
+            case YScalar s when inCloudCredentials && key is not null && IdentifierKeys.Contains(key)
+                ? CredentialDetector.HoldsMarkedCredential(s.Value)
+                : CredentialDetector.LooksLikeCredential(s.Value):
                 found.Add(Diagnostic.Error(trail.ToString(), "this value looks like a literal credential (withheld); " + Fix));
                 break;
             case YMapping m:
                 for (var i = 0; i < m.Entries.Count; i++)
                 {
-                    var (key, value) = m.Entries[i];
-                    trail.PushKey(key.Value);
-                    if (CredentialDetector.LooksLikeCredential(key.Value))
+                    var (entryKey, value) = m.Entries[i];
+                    trail.PushKey(entryKey.Value);
+                    if (CredentialDetector.LooksLikeCredential(entryKey.Value))
                     {
                         found.Add(Diagnostic.Error(trail.ToString(), "this key looks like a literal credential (withheld); " + Fix));
                     }
 
-                    Scan(value, trail, found);
+                    Scan(value, trail, found, entryKey.Value, inCloudCredentials || CloudCredentialKeys.Contains(entryKey.Value));
                     trail.Pop();
                 }
 
@@ -215,7 +232,7 @@ public static class CredentialRules
                 for (var i = 0; i < seq.Items.Count; i++)
                 {
                     trail.PushIndex(i);
-                    Scan(seq.Items[i], trail, found);
+                    Scan(seq.Items[i], trail, found, key: null, inCloudCredentials);
                     trail.Pop();
                 }
 

@@ -53,11 +53,7 @@ public static class LimitRules
                 found.Add(Diagnostic.Error(FieldPath.Child(m.Path, "limits"), $"the policy requires a per-client limit on every model (perClientLimits: Required) and model {m.Key} has none; add one, e.g. {{tokens: 1000000, window: {Example(engine)}, per: client}}, here or in modelDefaults.limits"));
             }
 
-            if (engine == LimitEngine.EnvoyGateway && effective.Count > 0 && (m.ModelMatch ?? m.Key).Length > UpstreamCaps.HeaderMatchValueLength)
-            {
-                found.Add(Diagnostic.Error(FieldPath.Child(m.Path, "modelMatch"), $"a model id of {(m.ModelMatch ?? m.Key).Length} characters cannot be matched by Envoy Gateway's rate-limit rules (header values of at most {UpstreamCaps.HeaderMatchValueLength}); shorten it, or count with rateLimiting.engine: Kuadrant"));
-            }
-
+            // A model id fits Envoy Gateway's header match (UpstreamCaps.HeaderMatchValueLength): ModelRules bounds it to FreeText.MaxModelIdLength.
             // a model with the defaults and the chart's default limits is judged like the first such model was
             var likeOthers = m.Limits is null && m.RateLimits is null;
             if (engine is { } e && effective.Count > 0 && !(likeOthers && judgedLikeOthers))

@@ -99,7 +99,7 @@ internal static class CredentialsBinder
                 provider?.String("tokenEndpoint"),
                 oidc.String("clientID", required: true),
                 RequiredSecretRef(oidc, "clientSecret", bag),
-                oidc.StringList("scopes"));
+                oidc.StringList("scopes", ValuesBounds.OidcScopes));
         }
 
         return new OidcExchangeSpec(r.Path, bound, r.String("aud"), awsRoleArn);
@@ -107,7 +107,8 @@ internal static class CredentialsBinder
 
     private static SecretRefSpec? RequiredSecretRef(MappingReader parent, string key, DiagnosticBag bag)
     {
-        if (parent.Node(key) is null || parent.Node(key) is YScalar s && ScalarTyping.IsNull(s))
+        // An explicit null is reported by the reader, as null, with what to write.
+        if (parent.Node(key) is null)
         {
             bag.Error(parent.ChildPath(key), $"required field {key} is missing; reference the Secret: {key}: {{name: <secret>, key: <data key>}}");
             return null;
@@ -119,7 +120,7 @@ internal static class CredentialsBinder
     private static MappingReader? Required(MappingReader parent, string key, KeyTable known, string example, DiagnosticBag bag)
     {
         var r = parent.OpenChild(key, known);
-        if (r is null && (parent.Node(key) is null || parent.Node(key) is YScalar s && ScalarTyping.IsNull(s)))
+        if (r is null && parent.Node(key) is null) // an explicit null is reported by OpenChild
         {
             bag.Error(parent.ChildPath(key), $"required field {key} is missing; for example {example}");
         }

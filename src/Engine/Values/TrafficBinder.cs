@@ -29,6 +29,10 @@ internal static class TrafficBinder
             case null:
                 return null;
             case YScalar s when ScalarTyping.IsNull(s):
+                bag.Error(holder.ChildPath("limits"), "limits is null (written as ~, null or nothing after the colon); write limits: [] for none, or list the limits, or remove the key for the defaults");
+                return null;
+            case YSequence { Items.Count: > ValuesBounds.TrafficLimitsPerHolder } many:
+                bag.Error(holder.ChildPath("limits"), string.Create(System.Globalization.CultureInfo.InvariantCulture, $"holds {many.Items.Count} items; at most {ValuesBounds.TrafficLimitsPerHolder} are allowed here"));
                 return null;
             case YSequence seq:
                 var limits = new List<TrafficLimitSpec>(seq.Items.Count);
@@ -39,12 +43,7 @@ internal static class TrafficBinder
                     var r = MappingReader.Open(seq.Items[i], path, bag, ValuesKeys.TrafficLimit);
                     if (r is null)
                     {
-                        if (seq.Items[i] is YScalar n && ScalarTyping.IsNull(n))
-                        {
-                            bag.Error(path, "an empty limit; give what it counts and its window, e.g. {tokens: 100000, window: Day, per: client}");
-                        }
-
-                        continue;
+                        continue; // reported by Open, a null item included
                     }
 
                     limits.Add(new TrafficLimitSpec(

@@ -19,6 +19,15 @@ public static class ValuesBounds
 
     public const int RatesPerLimit = 8;
 
+    /// <summary>
+    /// The <c>limits</c> lists of <c>modelDefaults</c> and each model: the most rules one BackendTrafficPolicy of any
+    /// Envoy Gateway release takes (256 from v1.8), so that the rules' own, version-aware cap reports anything less.
+    /// </summary>
+    public const int TrafficLimitsPerHolder = 256;
+
+    /// <summary>An OIDC client's scopes.</summary>
+    public const int OidcScopes = 32;
+
     public const int Labels = 64;
 
     public const int Annotations = 64;

@@ -183,7 +183,7 @@ public sealed class ModelNormalizerTests
     public void Model_defaults_give_failover_and_health_checks_that_a_model_s_own_replace_whole()
     {
         var yaml = Specs.Gateway + "modelDefaults:\n  failover: {numRetries: 0, perRetryTimeout: 20s}\n  healthCheck: {passive: {consecutive5XxErrors: 3}}\n"
-            + Specs.Backends + Specs.Models + "  claude:\n    failover: {backOff: {maxInterval: 1s}}\n    healthCheck: {passive: null}\n    streamIdleTimeout: 15s\n"
+            + Specs.Backends + Specs.Models + "  claude:\n    failover: {backOff: {maxInterval: 1s}}\n    healthCheck: {}\n    streamIdleTimeout: 15s\n"
             + "    backends:\n      a: {ref: anthropic}\n      b: {ref: openai, priority: 1}\n";
         var model = Normalize(yaml);
         var gpt = model.Models.Single(m => m.Key == "gpt-4o");

@@ -140,6 +140,27 @@ public sealed class CredentialDetectorTests
     public void Withhold_replaces_only_the_credential(string text, string expected) => Assert.Equal(expected, CredentialDetector.Withhold(text));
 
     [Theory]
+    [InlineData("0f3c5a2e-7b1d-4c8e-9a6f-2d4b8e1c7a90")] // an Entra client or tenant GUID
+    [InlineData("kX9mP2qR7vT4wZ8yB3nC6fH1jL5sD0gA")] // an Auth0 client ID: 32 mixed-case characters
+    [InlineData("0oa8f3k2QzX7vB9mT5d7")] // an Okta client ID
+    [InlineData("1234567890-abc123def456ghi789jkl012mno345pq.apps.googleusercontent.com")] // a Google OAuth client ID
+    public void Public_identifiers_hold_no_marked_credential(string id) => Assert.False(CredentialDetector.HoldsMarkedCredential(id), id);
+
+    [Theory]
+    [InlineData("sk-proj-Xq7bT2mN9vK4pL8wR3sY6dF1gH5jZ0cA")]
+    [InlineData("Bearer Rm4Tq8Lz2Wx6Vb1Nc5Kd9")]
+    [InlineData("id?client_secret=Hk3Lm9Pq2Rs7Tu4Vw")]
+    [InlineData("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl")]
+    [InlineData("AKIAIOSFODNN7EXAMPLE")]
+    public void A_key_pasted_as_an_identifier_is_still_marked(string value) => Assert.True(CredentialDetector.HoldsMarkedCredential(value), value);
+
+    [Fact]
+    public void A_pem_block_without_its_end_line_ends_with_its_line()
+    {
+        Assert.Equal("json: \"<withheld>\"}\nnext: 1", CredentialDetector.Withhold("json: \"-----BEGIN PRIVATE KEY-----MIIEvQIBADANBg\"}\nnext: 1"));
+    }
+
+    [Theory]
     [InlineData("apiKey", true)]
     [InlineData("api_key", true)]
     [InlineData("API-KEY", true)]

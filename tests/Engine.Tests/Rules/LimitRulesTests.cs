@@ -125,6 +125,10 @@ public sealed class LimitRulesTests
     }
 
     [Fact]
+    public void Every_model_id_fits_the_header_match_of_Envoy_Gateway_s_rate_limit_rules() =>
+        Assert.True(FreeText.MaxModelIdLength <= UpstreamCaps.HeaderMatchValueLength, "ModelRules must bound model ids to what a BackendTrafficPolicy header match holds");
+
+    [Fact]
     public void The_rule_cap_is_exactly_at_the_limit()
     {
         var items = string.Join(", ", Enumerable.Range(1, 64).Select(i => $"{{requests: {i}, window: Second, clientHeader: x-u{i}}}"));
