@@ -1,3 +1,5 @@
+using AiGatewayModels.Engine.Rules;
+using AiGatewayModels.TestSupport;
 using Xunit;
 
 namespace AiGatewayModels.Expander.Tests;
@@ -9,23 +11,9 @@ namespace AiGatewayModels.Expander.Tests;
 /// </summary>
 public sealed class SecretLeakTests
 {
-    private const string Gateway = "gatewayRef: {name: ai-gateway}\n";
-
-    private const string Backends = """
-        backends:
-          openai: {resourceName: openai, schema: OpenAI, fqdn: {hostname: api.openai.com, port: 443}, apiKeySecretRef: {name: openai-credentials, key: apiKey}}
-          anthropic: {resourceName: anthropic, schema: Anthropic, fqdn: {hostname: api.anthropic.com, port: 443}, apiKeySecretRef: {name: anthropic-credentials, key: apiKey}}
-
-        """;
-
-    private const string Models = """
-        models:
-          gpt-4o:
-            backends:
-              primary: {ref: openai}
-              fallback: {ref: anthropic, modelNameOverride: claude-sonnet-4-5, priority: 1}
-
-        """;
+    private const string Gateway = SampleValues.Gateway;
+    private const string Backends = SampleValues.Backends;
+    private const string Models = SampleValues.Models;
 
     private static readonly string Valid = Gateway + Backends + Models;
 
@@ -85,14 +73,23 @@ public sealed class SecretLeakTests
         ("bad indentation", Valid.Replace("  gpt-4o:\n", "  gpt-4o:\n   {S}: 1\n", StringComparison.Ordinal)),
         ("tab indentation", Valid + "\t{S}: 1\n"),
         ("after a line separator", Valid.Replace("modelNameOverride: claude-sonnet-4-5", "modelNameOverride: claude\u2028{S}", StringComparison.Ordinal)),
+        ("limit name", Valid + "modelDefaults:\n  limits:\n  - {name: \"{S}\", tokens: 1000, window: 1h}\n"),
+        ("client header", Valid + "modelDefaults:\n  limits:\n  - {tokens: 1000, window: 1h, per: client, clientHeader: \"x-{S}\"}\n"),
+        (OidcClientId, Valid.Replace("apiKeySecretRef: {name: openai-credentials, key: apiKey}}", "azureCredentials: {clientID: 9b2f7c1e-3d4a-4e8b-b6f0-1a2c3d4e5f60, tenantID: c7e1a9d4-5b3f-4a2e-8d6c-0f1e2d3c4b5a, oidcExchangeToken: {oidc: {provider: {issuer: https://login.example.com}, clientID: \"{S}\", clientSecret: {name: s}}}}}", StringComparison.Ordinal)),
     ];
+
+    /// <summary>
+    /// An OAuth client ID is public and may look random (Auth0's are 32 mixed-case characters), so there only a credential
+    /// marked as one (a provider prefix, a JWT) is refused; a merely random-looking one is a client ID.
+    /// </summary>
+    private const string OidcClientId = "OIDC client ID";
 
     public static TheoryData<string, string> Plantings()
     {
         var data = new TheoryData<string, string>();
         foreach (var (name, _) in Positions)
         {
-            foreach (var secret in Secrets)
+            foreach (var secret in Secrets.Where(s => name != OidcClientId || CredentialDetector.HoldsMarkedCredential(s)))
             {
                 data.Add(name, secret);
             }

@@ -13,6 +13,23 @@ public static class Shown
 
     public const string WithheldValue = "<value withheld: it looks like a credential>";
 
+    /// <summary>
+    /// <see cref="Value"/> for a text made from the user's (lowercased, joined): withheld when any source looks like a
+    /// credential, since lowercasing or joining can hide a credential's shape from the detector.
+    /// </summary>
+    public static string Derived(string value, params ReadOnlySpan<string?> sources)
+    {
+        foreach (var source in sources)
+        {
+            if (CredentialDetector.LooksLikeCredential(source))
+            {
+                return WithheldValue;
+            }
+        }
+
+        return Value(value);
+    }
+
     public static string Value(string? value)
     {
         if (value is null)

@@ -32,7 +32,8 @@ public static partial class ClientHeaders
         if (!Pattern().IsMatch(header))
         {
             var lower = header.ToLowerInvariant();
-            var hint = lower != header && Pattern().IsMatch(lower) ? $"; write it in lowercase: {lower}" : $", e.g. {Default}";
+            // Lowercased, a credential can lose the shape that withholds it: no hint then.
+            var hint = lower != header && Pattern().IsMatch(lower) && !CredentialDetector.LooksLikeCredential(header) ? $"; write it in lowercase: {lower}" : $", e.g. {Default}";
             return $"{Shown.Value(header)} is not a usable header name: use 1 to 128 lowercase letters, digits, '-', '_' or '.', starting and ending with a letter or digit{hint}";
         }
 

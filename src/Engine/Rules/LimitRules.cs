@@ -336,10 +336,11 @@ public static class LimitRules
                 continue;
             }
 
-            var name = TrafficLimits.Name(l, counted, TrafficLimits.ClientHeader(l, values));
+            var header = TrafficLimits.ClientHeader(l, values);
+            var name = TrafficLimits.Name(l, counted, header);
             if (name.Length > 63)
             {
-                found.Add(Diagnostic.Error(l.Path, $"the name made for this limit, {Shown.Value(name)}, is longer than 63 characters; give it a name: of its own"));
+                found.Add(Diagnostic.Error(l.Path, $"the name made for this limit, {Shown.Derived(name, l.Name, header, l.Window)}, is longer than 63 characters; give it a name: of its own"));
                 continue;
             }
 

@@ -3,6 +3,7 @@ using AiGatewayModels.Engine.Policy;
 using AiGatewayModels.Engine.Rules;
 using AiGatewayModels.Engine.Values;
 using AiGatewayModels.Engine.Yaml;
+using AiGatewayModels.TestSupport;
 using Xunit;
 
 namespace AiGatewayModels.Engine.Tests.Support;
@@ -10,23 +11,11 @@ namespace AiGatewayModels.Engine.Tests.Support;
 /// <summary>Builds a <see cref="ValuesSpec"/> from a small YAML snippet, the way the evaluator does, for calling one rule family directly.</summary>
 internal static class Specs
 {
-    public const string Gateway = "gatewayRef: {name: ai-gateway}\n";
+    public const string Gateway = SampleValues.Gateway;
 
-    public const string Backends = """
-        backends:
-          openai: {resourceName: openai, schema: OpenAI, fqdn: {hostname: api.openai.com, port: 443}, apiKeySecretRef: {name: openai-credentials, key: apiKey}}
-          anthropic: {resourceName: anthropic, schema: Anthropic, fqdn: {hostname: api.anthropic.com, port: 443}, apiKeySecretRef: {name: anthropic-credentials, key: apiKey}}
+    public const string Backends = SampleValues.Backends;
 
-        """;
-
-    public const string Models = """
-        models:
-          gpt-4o:
-            backends:
-              primary: {ref: openai}
-              fallback: {ref: anthropic, modelNameOverride: claude-sonnet-4-5, priority: 1}
-
-        """;
+    public const string Models = SampleValues.Models;
 
     /// <summary>A model's slots on the two backends of <see cref="Backends"/>, at two priority levels.</summary>
     public const string TwoLevels = "    backends:\n      a: {ref: openai}\n      b: {ref: anthropic, priority: 1}\n";
