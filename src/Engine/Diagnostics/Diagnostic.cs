@@ -8,8 +8,9 @@ public enum Severity
 
 /// <summary>
 /// One finding about the values: a field path in the values' own keys (e.g. <c>models.gpt-4.backends.primary.ref</c>),
-/// and a message that names the bad value (never a secret) and the fix. Both pass <see cref="MessageGuard"/> when they
-/// are set, <c>with</c> expressions included: a finding cannot hold a credential-shaped or invisible character.
+/// and a message that names the bad value (never a secret) and the fix. Path, message and origin pass
+/// <see cref="MessageGuard"/> when they are set, <c>with</c> expressions included: a finding cannot hold a
+/// credential-shaped or invisible character, wherever its text came from.
 /// </summary>
 public sealed record Diagnostic
 {
@@ -32,9 +33,10 @@ public sealed record Diagnostic
 
     /// <summary>
     /// Where the value at <see cref="Path"/> came from when the path alone does not show it: a values file or
-    /// <c>--set</c> among several, a merge key or an alias (<see cref="Yaml.Provenance"/>). Null otherwise.
+    /// <c>--set</c> among several, a merge key or an alias (<see cref="Yaml.Provenance"/>). Null otherwise. Guarded
+    /// like the message: origins name lines today, but nothing here relies on that.
     /// </summary>
-    public string? Origin { get; init; }
+    public string? Origin { get; init => field = value is null ? null : MessageGuard.Clean(value); }
 
     public bool IsError => Severity == Severity.Error;
 

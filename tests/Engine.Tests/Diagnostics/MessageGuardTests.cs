@@ -30,6 +30,47 @@ public sealed class MessageGuardTests
     }
 
     [Theory]
+    [InlineData("through the alias *AKIAIOSFODNN7EXAMPLE at line 3")]
+    [InlineData("near *AKIAIOSFODNN7EXAMPLE at line 3")]
+    [InlineData("alias *AKIAIOSFODNN7EXAMPLE")]
+    [InlineData("through the alias *sk-proj-Xq7bT2mN9vK4pL8wR3sY6dF1gH5jZ0cA at line 3")]
+    public void The_origin_passes_the_same_gate(string origin)
+    {
+        var d = Diagnostic.Error("a", "fine") with { Origin = origin };
+        Assert.Contains("*<withheld>", d.Origin, StringComparison.Ordinal);
+        Assert.DoesNotContain("AKIAIOSFODNN7EXAMPLE", d.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Xq7bT2mN9vK4pL8wR3sY6dF1gH5jZ0cA", d.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_finding_on_a_merged_value_names_lines_and_never_the_anchor()
+    {
+        // An anchor named like a credential, merged into a backend whose merged schema is wrong: the schema's finding
+        // says where the value came from (issue 13) by line only, and no finding repeats the anchor's name.
+        const string Anchor = "AKIAIOSFODNN7EXAMPLE";
+        var values = $$"""
+            gatewayRef: {name: ai-gateway}
+            x-defaults: &{{Anchor}}
+              schema: NotASchema
+            backends:
+              openai:
+                <<: *{{Anchor}}
+                resourceName: openai
+                fqdn: {hostname: api.openai.com, port: 443}
+                apiKeySecretRef: {name: openai-credentials, key: apiKey}
+            models:
+              gpt-4o:
+                backends:
+                  primary: {ref: openai}
+                  fallback: {ref: openai, priority: 1}
+
+            """;
+        var evaluation = ValuesEvaluator.Evaluate(new Input.ValuesDocument("default", "models", values));
+        Assert.Contains(evaluation.Errors, d => d.Path == "backends.openai.schema" && d.Origin == "merged by the << at line 6 from the mapping at line 2");
+        Assert.All(evaluation.Diagnostics, d => Assert.DoesNotContain(Anchor, d.ToString(), StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Theory]
     [InlineData("bidi \u202eoverride", "bidi \\u202eoverride")]
     [InlineData("isolate \u2066x\u2069", "isolate \\u2066x\\u2069")]
     [InlineData("zero\u200bwidth", "zero\\u200bwidth")]
