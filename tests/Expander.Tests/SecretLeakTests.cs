@@ -33,49 +33,49 @@ public sealed class SecretLeakTests
     /// <summary>Where a credential can hide: each template holds {S} once or more.</summary>
     public static readonly (string Name, string Template)[] Positions =
     [
-        ("tag", Valid.Replace("primary: {ref: openai}", "primary: {ref: !{S} openai}", StringComparison.Ordinal)),
-        ("verbatim tag", Valid.Replace("primary: {ref: openai}", "primary: {ref: !<tag:example.com,2024:{S}> openai}", StringComparison.Ordinal)),
-        ("tag directive", "%TAG !k! tag:{S}:\n---\n" + Valid.Replace("primary: {ref: openai}", "primary: {ref: !k!x openai}", StringComparison.Ordinal)),
+        ("tag", Valid.Edit("primary: {ref: openai}", "primary: {ref: !{S} openai}")),
+        ("verbatim tag", Valid.Edit("primary: {ref: openai}", "primary: {ref: !<tag:example.com,2024:{S}> openai}")),
+        ("tag directive", "%TAG !k! tag:{S}:\n---\n" + Valid.Edit("primary: {ref: openai}", "primary: {ref: !k!x openai}")),
         ("YAML directive", "%YAML 1.2 {S}\n---\n" + Valid),
         ("reserved directive", "%FOO {S}\n---\n" + Valid),
-        ("anchor", Valid.Replace("primary: {ref: openai}", "primary: {ref: &{S} openai}", StringComparison.Ordinal)),
-        ("undefined alias", Valid.Replace("primary: {ref: openai}", "primary: {ref: *{S}}", StringComparison.Ordinal)),
-        ("anchor and alias", Valid.Replace("primary: {ref: openai}", "primary: {ref: &{S} openai}\n      third: {ref: *{S}}", StringComparison.Ordinal)),
+        ("anchor", Valid.Edit("primary: {ref: openai}", "primary: {ref: &{S} openai}")),
+        ("undefined alias", Valid.Edit("primary: {ref: openai}", "primary: {ref: *{S}}")),
+        ("anchor and alias", Valid.Edit("primary: {ref: openai}", "primary: {ref: &{S} openai}\n      third: {ref: *{S}}")),
         ("root key", Valid + "{S}: 1\n"),
         ("quoted key", Valid + "\"{S}\": 1\n"),
-        ("flow key", Valid.Replace("primary: {ref: openai}", "primary: {ref: openai, {S}: x}", StringComparison.Ordinal)),
+        ("flow key", Valid.Edit("primary: {ref: openai}", "primary: {ref: openai, {S}: x}")),
         ("duplicate key", Valid + "{S}: 1\n{S}: 2\n"),
-        ("backend key", Valid.Replace("  openai: {", "  {S}: {", StringComparison.Ordinal)),
+        ("backend key", Valid.Edit("  openai: {", "  {S}: {")),
         ("comment line", "# {S}\n" + Valid),
-        ("trailing comment", Valid.Replace("primary: {ref: openai}", "primary: {ref: openai} # {S}", StringComparison.Ordinal)),
+        ("trailing comment", Valid.Edit("primary: {ref: openai}", "primary: {ref: openai} # {S}")),
         ("comment after end", Valid + "...\n# {S}\n"),
         ("second document", Valid + "---\nk: {S}\n"),
-        ("plain value", Valid.Replace("modelNameOverride: claude-sonnet-4-5", "modelNameOverride: {S}", StringComparison.Ordinal)),
-        ("single-quoted value", Valid.Replace("modelNameOverride: claude-sonnet-4-5", "modelNameOverride: '{S}'", StringComparison.Ordinal)),
-        ("double-quoted value", Valid.Replace("modelNameOverride: claude-sonnet-4-5", "modelNameOverride: \"{S}\"", StringComparison.Ordinal)),
-        ("literal block", Gateway + Backends + Models.Replace("    backends:\n", "    modelMatch: |\n      gpt-4o\n      {S}\n    backends:\n", StringComparison.Ordinal)),
-        ("folded block", Gateway + Backends + Models.Replace("    backends:\n", "    modelMatch: >-\n      {S}\n    backends:\n", StringComparison.Ordinal)),
+        ("plain value", Valid.Edit("modelNameOverride: claude-sonnet-4-5", "modelNameOverride: {S}")),
+        ("single-quoted value", Valid.Edit("modelNameOverride: claude-sonnet-4-5", "modelNameOverride: '{S}'")),
+        ("double-quoted value", Valid.Edit("modelNameOverride: claude-sonnet-4-5", "modelNameOverride: \"{S}\"")),
+        ("literal block", Gateway + Backends + Models.Edit("    backends:\n", "    modelMatch: |\n      gpt-4o\n      {S}\n    backends:\n")),
+        ("folded block", Gateway + Backends + Models.Edit("    backends:\n", "    modelMatch: >-\n      {S}\n    backends:\n")),
         ("flow list item", Valid + "    failover:\n      retryOn:\n        httpStatusCodes: [429, {S}]\n"),
-        ("integer field", Valid.Replace("port: 443}, apiKeySecretRef: {name: openai", "port: {S}}, apiKeySecretRef: {name: openai", StringComparison.Ordinal)),
-        ("boolean field", Valid.Replace("primary: {ref: openai}", "primary: {ref: openai, enabled: {S}}", StringComparison.Ordinal)),
-        ("schema enum", Valid.Replace("schema: OpenAI", "schema: {S}", StringComparison.Ordinal)),
-        ("hostname", Valid.Replace("hostname: api.openai.com", "hostname: {S}", StringComparison.Ordinal)),
-        ("secret name", Valid.Replace("name: openai-credentials", "name: {S}", StringComparison.Ordinal)),
-        ("after ?api-key=", Valid.Replace("modelNameOverride: claude-sonnet-4-5", "modelNameOverride: \"claude?api-key={S}\"", StringComparison.Ordinal)),
-        ("after Bearer", Valid.Replace("modelNameOverride: claude-sonnet-4-5", "modelNameOverride: \"Bearer {S}\"", StringComparison.Ordinal)),
+        ("integer field", Valid.Edit("port: 443}, apiKeySecretRef: {name: openai", "port: {S}}, apiKeySecretRef: {name: openai")),
+        ("boolean field", Valid.Edit("primary: {ref: openai}", "primary: {ref: openai, enabled: {S}}")),
+        ("schema enum", Valid.Edit("schema: OpenAI", "schema: {S}")),
+        ("hostname", Valid.Edit("hostname: api.openai.com", "hostname: {S}")),
+        ("secret name", Valid.Edit("name: openai-credentials", "name: {S}")),
+        ("after ?api-key=", Valid.Edit("modelNameOverride: claude-sonnet-4-5", "modelNameOverride: \"claude?api-key={S}\"")),
+        ("after Bearer", Valid.Edit("modelNameOverride: claude-sonnet-4-5", "modelNameOverride: \"Bearer {S}\"")),
         ("after a space in a window", Valid + "rateLimitPolicy:\n  defaults:\n    limits:\n      default:\n        rates: [{limit: 1, window: \"1m {S}\"}]\n"),
-        ("after a space in a ref", Valid.Replace("primary: {ref: openai}", "primary: {ref: \"openai {S}\"}", StringComparison.Ordinal)),
+        ("after a space in a ref", Valid.Edit("primary: {ref: openai}", "primary: {ref: \"openai {S}\"}")),
         ("label key", Valid + "rateLimitPolicy:\n  labels:\n    \"team.example.com/{S}\": x\n"),
         ("annotation value", Valid + "rateLimitPolicy:\n  annotations:\n    example.com/note: \"see {S}\"\n"),
-        ("unknown key value", Valid.Replace("primary: {ref: openai}", "primary: {ref: openai, note: \"{S}\"}", StringComparison.Ordinal)),
-        ("unterminated quote", Valid.Replace("modelNameOverride: claude-sonnet-4-5", "modelNameOverride: \"claude {S}", StringComparison.Ordinal)),
-        ("unclosed flow list", Valid.Replace("primary: {ref: openai}", "primary: {ref: [openai, {S}}", StringComparison.Ordinal)),
-        ("bad indentation", Valid.Replace("  gpt-4o:\n", "  gpt-4o:\n   {S}: 1\n", StringComparison.Ordinal)),
+        ("unknown key value", Valid.Edit("primary: {ref: openai}", "primary: {ref: openai, note: \"{S}\"}")),
+        ("unterminated quote", Valid.Edit("modelNameOverride: claude-sonnet-4-5", "modelNameOverride: \"claude {S}")),
+        ("unclosed flow list", Valid.Edit("primary: {ref: openai}", "primary: {ref: [openai, {S}}")),
+        ("bad indentation", Valid.Edit("  gpt-4o:\n", "  gpt-4o:\n   {S}: 1\n")),
         ("tab indentation", Valid + "\t{S}: 1\n"),
-        ("after a line separator", Valid.Replace("modelNameOverride: claude-sonnet-4-5", "modelNameOverride: claude\u2028{S}", StringComparison.Ordinal)),
+        ("after a line separator", Valid.Edit("modelNameOverride: claude-sonnet-4-5", "modelNameOverride: claude\u2028{S}")),
         ("limit name", Valid + "modelDefaults:\n  limits:\n  - {name: \"{S}\", tokens: 1000, window: 1h}\n"),
         ("client header", Valid + "modelDefaults:\n  limits:\n  - {tokens: 1000, window: 1h, per: client, clientHeader: \"x-{S}\"}\n"),
-        (OidcClientId, Valid.Replace("apiKeySecretRef: {name: openai-credentials, key: apiKey}}", "azureCredentials: {clientID: 9b2f7c1e-3d4a-4e8b-b6f0-1a2c3d4e5f60, tenantID: c7e1a9d4-5b3f-4a2e-8d6c-0f1e2d3c4b5a, oidcExchangeToken: {oidc: {provider: {issuer: https://login.example.com}, clientID: \"{S}\", clientSecret: {name: s}}}}}", StringComparison.Ordinal)),
+        (OidcClientId, Valid.Edit("apiKeySecretRef: {name: openai-credentials, key: apiKey}}", "azureCredentials: {clientID: 9b2f7c1e-3d4a-4e8b-b6f0-1a2c3d4e5f60, tenantID: c7e1a9d4-5b3f-4a2e-8d6c-0f1e2d3c4b5a, oidcExchangeToken: {oidc: {provider: {issuer: https://login.example.com}, clientID: \"{S}\", clientSecret: {name: s}}}}}")),
     ];
 
     /// <summary>
@@ -102,7 +102,7 @@ public sealed class SecretLeakTests
     [MemberData(nameof(Plantings))]
     public void A_planted_credential_is_refused_and_never_printed(string position, string secret)
     {
-        var values = Positions.Single(p => p.Name == position).Template.Replace("{S}", secret, StringComparison.Ordinal);
+        var values = Positions.Single(p => p.Name == position).Template.Edit("{S}", secret);
         var raw = CliRunner.TempFile(values);
         var manifest = CliRunner.TempFile(Manifest(values));
         try
@@ -138,7 +138,7 @@ public sealed class SecretLeakTests
     [InlineData("metadata:\n  name: models\n  namespace: team-a\ndata:\n  token: ghp_abcdefghijklmnopqrstuvwxyz0123456789\n", "ghp_abcdefghijklmnopqrstuvwxyz0123456789")]
     public void Credentials_in_the_ConfigMap_around_the_values_are_refused_and_never_printed(string metadataAndData, string secret)
     {
-        var text = "apiVersion: v1\nkind: ConfigMap\n" + metadataAndData.Replace("  namespace: ", "  annotations:\n    models.ai-gateway.io/values: \"true\"\n  namespace: ", StringComparison.Ordinal);
+        var text = "apiVersion: v1\nkind: ConfigMap\n" + metadataAndData.Edit("  namespace: ", "  annotations:\n    models.ai-gateway.io/values: \"true\"\n  namespace: ");
         text += (text.Contains("\ndata:\n", StringComparison.Ordinal) ? string.Empty : "data:\n") + "  values.yaml: |\n" + Indent(Valid, 4);
         var file = CliRunner.TempFile(text);
         try

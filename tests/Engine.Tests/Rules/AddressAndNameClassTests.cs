@@ -3,6 +3,7 @@ using AiGatewayModels.Engine.Input;
 using AiGatewayModels.Engine.Policy;
 using AiGatewayModels.Engine.Rules;
 using AiGatewayModels.Engine.Tests.Support;
+using AiGatewayModels.TestSupport;
 using Xunit;
 
 namespace AiGatewayModels.Engine.Tests.Rules;
@@ -215,6 +216,6 @@ public sealed class AddressAndNameClassTests
         var tls = tlsHostname is null ? string.Empty : $", tlsHostname: \"{tlsHostname}\"";
         return Specs.Gateway
             + $"backends:\n  openai: {{resourceName: openai, schema: OpenAI, fqdn: {{hostname: \"{host}\", port: 443}}{tls}, apiKeySecretRef: {{name: s, key: apiKey}}}}\n"
-            + Specs.Models.Replace("ref: anthropic", "ref: openai", StringComparison.Ordinal);
+            + Specs.Models.Edit("ref: anthropic", "ref: openai");
     }
 }

@@ -172,7 +172,6 @@ public sealed class BlockYamlParserEquivalenceTests
     {
         Assert.Null(BlockYamlParser.TryRead(text, YamlLimits.Default));
         AssertSameReading(text);
-        AssertSameReading(text.Replace("# a\tcomment\n", string.Empty, StringComparison.Ordinal));
     }
 
     /// <summary>Every special character at every position of small documents, each alone: the verdicts must agree.</summary>
