@@ -1,6 +1,8 @@
 using System.Globalization;
 using AiGatewayModels.Engine;
+using AiGatewayModels.Engine.Diagnostics;
 using AiGatewayModels.Engine.Input;
+using AiGatewayModels.TestSupport;
 using AiGatewayModels.Webhook.Admission;
 using AiGatewayModels.Webhook.Observability;
 using AiGatewayModels.Webhook.Tests.Support;
@@ -130,6 +132,123 @@ public sealed class EvaluationCacheTests
         var broken = await cache.GetOrEvaluateAsync(Doc with { ValuesYaml = "not: [yaml" }, 1, d => ValuesEvaluator.Evaluate(d), withValuesHash: false, CancellationToken.None);
         Assert.Null(broken.ValuesHashOf(Doc with { ValuesYaml = "not: [yaml" }));
     }
+
+    [Fact]
+    public async Task Many_distinct_large_invalid_values_stay_within_the_byte_budget_and_keep_only_what_the_denial_lists()
+    {
+        const long budget = 4L * 1024 * 1024;
+        using var cache = new EvaluationCache(new WebhookMetrics(), maxBytes: budget);
+        for (var i = 0; i < 300; i++)
+        {
+            // 10,000 errors of ~2 KiB each: ~40 MiB of findings if they were all kept
+            var cached = await cache.GetOrEvaluateAsync(Doc with { Name = $"m-{i}" }, 1, _ => Findings(errors: 10_000, warnings: 0, textLength: 1000), withValuesHash: false, CancellationToken.None);
+            Assert.InRange(cache.Bytes, 1, budget);
+            Assert.Equal(CachedEvaluation.MaxKeptErrors, cached.Diagnostics.Count);
+            Assert.Equal(10_000 - CachedEvaluation.MaxKeptErrors, cached.OmittedErrors);
+            Assert.InRange(cached.EstimatedBytes, CachedEvaluation.MaxKeptErrors * 2 * 1000, budget / EvaluationCache.LargestEntryShare);
+        }
+
+        // each entry is charged ~200 KiB (50 findings of ~4 KiB): the budget holds about twenty, not 256 and not 300
+        Assert.InRange(cache.Count, 15, 25);
+    }
+
+    [Fact]
+    public async Task Warnings_past_the_limit_are_counted_in_one_last_warning_and_invalid_values_keep_no_model()
+    {
+        using var cache = new EvaluationCache(new WebhookMetrics());
+        var good = ValuesEvaluator.Evaluate(Doc);
+        Assert.NotNull(good.Model);
+        var findings = Findings(errors: 1, warnings: 120, textLength: 10);
+        var cached = await cache.GetOrEvaluateAsync(Doc, 1, _ => new Evaluation(findings.Diagnostics, good.Model, null), withValuesHash: false, CancellationToken.None);
+        Assert.Null(cached.Model);
+        Assert.Null(cached.Footprint);
+        Assert.Equal(1, cached.Diagnostics.Count(d => d.IsError));
+        Assert.Equal(CachedEvaluation.MaxKeptWarnings + 1, cached.Diagnostics.Count(d => !d.IsError));
+        Assert.Equal($"… and {120 - CachedEvaluation.MaxKeptWarnings} more warnings; run the CLI's validate to see them all", cached.Diagnostics[^1].Message);
+        Assert.Equal(0, cached.OmittedErrors);
+    }
+
+    [Fact]
+    public async Task Eviction_by_bytes_takes_the_least_recently_used_first()
+    {
+        var entry = new CachedEvaluation(Findings(errors: 40, warnings: 0, textLength: 500), withValuesHash: false, valuesChars: 0).EstimatedBytes;
+        var budget = (EvaluationCache.LargestEntryShare * entry) + (entry / 2); // eight fit (each is within its share), not nine
+        using var cache = new EvaluationCache(new WebhookMetrics(), maxBytes: budget);
+        var evaluated = new List<string>();
+        Evaluation Record(ValuesDocument d)
+        {
+            evaluated.Add(d.Name);
+            return Findings(errors: 40, warnings: 0, textLength: 500);
+        }
+
+        ValuesDocument Named(string name) => Doc with { Name = name };
+        var sequence = Enumerable.Range(0, 8).Select(i => $"e{i}").Concat(["e0", "e8", "e0", "e2", "e1", "e3"]);
+        foreach (var name in sequence)
+        {
+            await cache.GetOrEvaluateAsync(Named(name), 1, Record, withValuesHash: false, CancellationToken.None);
+            Assert.InRange(cache.Bytes, 0, budget);
+        }
+
+        // e0..e7 fill it; e0 is hit; e8 evicts e1 (least recently used), not e0; e0 and e2 hit; e1 comes back and evicts
+        // e3 (now the least recently used), which comes back in turn
+        Assert.Equal(["e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8", "e1", "e3"], evaluated);
+        Assert.Equal(8, cache.Count);
+        Assert.Equal(8 * entry, cache.Bytes);
+    }
+
+    [Fact]
+    public async Task An_entry_larger_than_its_share_of_the_budget_is_answered_but_not_kept_and_smaller_ones_still_hit()
+    {
+        var metrics = new WebhookMetrics();
+        using var cache = new EvaluationCache(metrics, maxBytes: 64 * 1024);
+        var evaluations = 0;
+        Evaluation Count(ValuesDocument d)
+        {
+            evaluations++;
+            return ValuesEvaluator.Evaluate(d);
+        }
+
+        // valid values are charged four bytes a character for their model: ~9 KB of values is past 64 KiB / 8
+        var large = Doc with { ValuesYaml = Doc.ValuesYaml + "\n" + string.Concat(Enumerable.Repeat("# a comment that makes the values large\n", 220)) };
+        var first = await cache.GetOrEvaluateAsync(large, 1, Count, withValuesHash: false, CancellationToken.None);
+        Assert.NotNull(first.Model);
+        Assert.True(first.EstimatedBytes > 64 * 1024 / EvaluationCache.LargestEntryShare, first.EstimatedBytes.ToString(CultureInfo.InvariantCulture));
+        await cache.GetOrEvaluateAsync(large, 1, Count, withValuesHash: false, CancellationToken.None);
+        Assert.Equal(2, evaluations);
+        Assert.Equal(0, cache.Count);
+        Assert.Equal(0, cache.Bytes);
+
+        var small = await cache.GetOrEvaluateAsync(Doc, 1, Count, withValuesHash: false, CancellationToken.None);
+        Assert.Same(small, await cache.GetOrEvaluateAsync(Doc, 1, Count, withValuesHash: false, CancellationToken.None));
+        Assert.Equal(3, evaluations);
+        Assert.Contains("\nwebhook_evaluation_cache_skips_total 2\n", metrics.Render(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_denial_counts_every_error_though_the_cache_keeps_only_those_it_lists()
+    {
+        await using var server = await WebhookServer.StartAsync();
+        var models = string.Concat(Enumerable.Range(0, 70).Select(i => $"  m{i}:\n    backends:\n      primary:\n        ref: missing-{i}\n"));
+        var cm = Reviews.ConfigMap("models", Reviews.GoodValues.Edit("models:\n", "models:\n" + models));
+        var first = await server.PostAsync("/validate", Reviews.Review("CREATE", cm));
+        var second = await server.PostAsync("/validate", Reviews.Review("CREATE", cm)); // from the cache
+        Assert.False(first.Allowed, first.ToString());
+        Assert.Equal(first.Message, second.Message);
+        var listed = first.Message.Split('\n').Length - 2; // the heading and the "… and N more" line
+        var total = int.Parse(first.Message.Split(": ", 3)[1].Split(' ')[0], CultureInfo.InvariantCulture);
+        Assert.True(total > CachedEvaluation.MaxKeptErrors, first.Message);
+        Assert.Equal(CachedEvaluation.MaxKeptErrors, listed);
+        Assert.EndsWith($"… and {total - CachedEvaluation.MaxKeptErrors} more errors; run the CLI's validate to see them all", first.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>An evaluation of invalid values with so many findings, each about twice <paramref name="textLength"/> characters.</summary>
+    private static Evaluation Findings(int errors, int warnings, int textLength) =>
+        new(
+            Enumerable.Range(0, errors).Select(i => Diagnostic.Error($"models.m{i}.{new string('p', textLength)}", new string('e', textLength)))
+                .Concat(Enumerable.Range(0, warnings).Select(i => Diagnostic.Warning($"models.w{i}", new string('w', textLength))))
+                .ToList(),
+            null,
+            null);
 
     private static long Counter(string metrics, string name) =>
         long.Parse(metrics.Split('\n').Single(l => l.StartsWith(name + " ", StringComparison.Ordinal)).Split(' ')[1], CultureInfo.InvariantCulture);

@@ -21,7 +21,7 @@ internal sealed class ValuesReview(PolicyWatch policy, IClusterView cluster, Eva
     public const string ValuesHashAnnotation = "models.ai-gateway.io/values-hash";
 
     /// <summary>kubectl prints the whole denial: past this many errors, the rest are counted, not listed.</summary>
-    private const int MaxListedErrors = 50;
+    private const int MaxListedErrors = CachedEvaluation.MaxKeptErrors;
 
     private readonly ConcurrentDictionary<string, (long Generation, string Values, Footprint? Footprint)> footprints = new(StringComparer.Ordinal);
 
@@ -42,7 +42,7 @@ internal sealed class ValuesReview(PolicyWatch policy, IClusterView cluster, Eva
         var errors = findings.Where(d => d.IsError).ToList();
         if (errors.Count > 0 || evaluation?.Model is not { } model)
         {
-            return Verdicts.Deny(uid, DenialMessage(display, errors), 403, warnings);
+            return Verdicts.Deny(uid, DenialMessage(display, errors, evaluation?.OmittedErrors ?? 0), 403, warnings);
         }
 
         if (cluster.Available)
@@ -137,19 +137,21 @@ internal sealed class ValuesReview(PolicyWatch policy, IClusterView cluster, Eva
         return (judged, document, readFindings, display);
     }
 
-    private static string DenialMessage(string display, List<Diagnostic> errors)
+    /// <summary><paramref name="omitted"/>: errors the cache counted but did not keep (it keeps no more than are listed).</summary>
+    private static string DenialMessage(string display, List<Diagnostic> errors, int omitted)
     {
+        var total = errors.Count + omitted;
         var sb = new StringBuilder();
-        sb.Append("ConfigMap ").Append(display).Append(": ").Append(errors.Count).Append(errors.Count == 1 ? " error" : " errors")
+        sb.Append("ConfigMap ").Append(display).Append(": ").Append(total).Append(total == 1 ? " error" : " errors")
             .Append(" in the models values (paths inside data.\"").Append(WellKnown.ValuesDataKey).Append("\" unless they start with metadata or data):");
         foreach (var e in errors.Take(MaxListedErrors))
         {
             sb.Append('\n').Append(e.ToString());
         }
 
-        if (errors.Count > MaxListedErrors)
+        if (total > MaxListedErrors)
         {
-            sb.Append("\n… and ").Append(errors.Count - MaxListedErrors).Append(" more errors; run the CLI's validate to see them all");
+            sb.Append("\n… and ").Append(total - MaxListedErrors).Append(" more errors; run the CLI's validate to see them all");
         }
 
         return sb.ToString();

@@ -16,6 +16,7 @@ public sealed class WebhookMetrics : IDisposable
     private readonly Counter<long> internalErrors;
     private readonly Counter<long> cacheHits;
     private readonly Counter<long> cacheMisses;
+    private readonly Counter<long> cacheSkips;
     private readonly Counter<long> certificateReloads;
     private readonly Counter<long> certificateReloadErrors;
     private readonly Histogram<double> durations;
@@ -28,6 +29,7 @@ public sealed class WebhookMetrics : IDisposable
         internalErrors = set.Counter("webhook_internal_errors_total", "Unexpected errors turned into a denial.");
         cacheHits = set.Counter("webhook_evaluation_cache_hits_total", "Values evaluations answered from the cache (same namespace, name, values and policy).");
         cacheMisses = set.Counter("webhook_evaluation_cache_misses_total", "Values evaluations computed by the engine.");
+        cacheSkips = set.Counter("webhook_evaluation_cache_skips_total", "Evaluations too large to keep in the evaluation cache's byte budget (answered, not cached).");
         certificateReloads = set.Counter("webhook_certificate_reloads_total", "Serving certificates loaded after the files changed.");
         certificateReloadErrors = set.Counter("webhook_certificate_reload_errors_total", "Changed certificate files that could not be loaded (the last good certificate stays).");
         durations = m.CreateHistogram("webhook_admission_review_duration_seconds", unit: "s", description: "Time to answer one AdmissionReview.",
@@ -50,6 +52,8 @@ public sealed class WebhookMetrics : IDisposable
     public void EvaluationCacheHit() => cacheHits.Add(1);
 
     public void EvaluationCacheMiss() => cacheMisses.Add(1);
+
+    public void EvaluationCacheSkip() => cacheSkips.Add(1);
 
     public void CertificateReloaded() => certificateReloads.Add(1);
 
