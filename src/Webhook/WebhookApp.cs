@@ -44,6 +44,8 @@ public static class WebhookApp
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
             kestrel.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
+            // what a connection buffers before its body is read: reviews waiting for the in-flight budget hold no more
+            kestrel.Limits.MaxRequestBufferSize = 64 * 1024;
             kestrel.ConfigureHttpsDefaults(https => https.ServerCertificateSelector = (_, _) => certificates.Current);
         });
 
@@ -58,7 +60,8 @@ public static class WebhookApp
 
         builder.Services.AddSingleton(s => new PolicyWatch(client, settings.Namespace, settings.PolicyConfigMap, metrics.Meter, "webhook",
             new LoggerKubeLog(s.GetRequiredService<ILoggerFactory>().CreateLogger("AiGatewayModels.Webhook.Policy"))));
-        builder.Services.AddSingleton(new EvaluationCache(metrics));
+        builder.Services.AddSingleton(new EvaluationCache(metrics, settings.EvaluationCacheBytes));
+        builder.Services.AddSingleton(new InFlightBytes());
         builder.Services.AddSingleton<ValuesReview>();
         builder.Services.AddSingleton<DriftGuard>();
         builder.Services.AddSingleton<AdmissionEndpoint>();

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Text.Json;
 using AiGatewayModels.Webhook.Observability;
@@ -10,28 +11,73 @@ namespace AiGatewayModels.Webhook.Admission;
 /// POST /validate and POST /mutate. Anything that is not a well-formed admission.k8s.io/v1 AdmissionReview gets a 4xx;
 /// an unexpected failure while judging a well-formed one becomes a denial (never a 500, never a silent allow).
 /// </summary>
-internal sealed partial class AdmissionEndpoint(ValuesReview values, DriftGuard drift, WebhookMetrics metrics, ILogger<AdmissionEndpoint> logger)
+internal sealed partial class AdmissionEndpoint(
+    ValuesReview values, DriftGuard drift, InFlightBytes inFlight, WebhookMetrics metrics, ILogger<AdmissionEndpoint> logger)
 {
     public const string ApiVersion = "admission.k8s.io/v1";
+
+    /// <summary>An apiserver sends a UUID (36 characters); anything much longer is not from one and is never logged.</summary>
+    public const int MaxUidLength = 128;
 
     public async Task HandleAsync(HttpContext context, bool mutate)
     {
         var endpoint = mutate ? "mutate" : "validate";
         var started = Stopwatch.GetTimestamp();
+        // the body's bytes are taken from the in-flight budget before it is read, and given back once answered
+        using var lease = await inFlight.TakeAsync(Math.Min(context.Request.ContentLength ?? WebhookApp.MaxRequestBodyBytes, WebhookApp.MaxRequestBodyBytes), context.RequestAborted);
         AdmissionReview? review;
+        var body = ArrayPool<byte>.Shared.Rent(BufferFor(context.Request.ContentLength));
         try
         {
-            review = await JsonSerializer.DeserializeAsync(context.Request.Body, AdmissionJsonContext.Default.AdmissionReview, context.RequestAborted);
+            var length = 0;
+            try
+            {
+                // the whole body into the pooled buffer, grown as needed (Kestrel stops it at the body size limit)
+                int read;
+                while ((read = await context.Request.Body.ReadAsync(body.AsMemory(length), context.RequestAborted)) > 0)
+                {
+                    length += read;
+                    if (length == body.Length)
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(body.Length * 2);
+                        body.AsSpan().CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(body);
+                        body = larger;
+                    }
+                }
+            }
+            catch (BadHttpRequestException e)
+            {
+                await BadRequestAsync(context, e.StatusCode, e.StatusCode == 413 ? "the request body is too large" : "the request body could not be read");
+                return;
+            }
+
+            // what is not Unicode text is refused here, not found later as an exception deep in a rule
+            if (UnicodeText.Problem(body.AsSpan(0, length)) is { } problem)
+            {
+                await BadRequestAsync(context, 400, problem);
+                return;
+            }
+
+            try
+            {
+                review = JsonSerializer.Deserialize(body.AsSpan(0, length), AdmissionJsonContext.Default.AdmissionReview);
+            }
+            catch (JsonException e)
+            {
+                await BadRequestAsync(context, 400, $"the body is not a valid AdmissionReview JSON document (line {e.LineNumber}, byte {e.BytePositionInLine})");
+                return;
+            }
+            catch (InvalidOperationException)
+            {
+                // System.Text.Json: an escaped lone surrogate ("\ud800") where a string is read
+                await BadRequestAsync(context, 400, "the body holds a string that is not valid Unicode (a lone surrogate escape)");
+                return;
+            }
         }
-        catch (JsonException e)
+        finally
         {
-            await BadRequestAsync(context, 400, $"the body is not a valid AdmissionReview JSON document (line {e.LineNumber}, byte {e.BytePositionInLine})");
-            return;
-        }
-        catch (BadHttpRequestException e)
-        {
-            await BadRequestAsync(context, e.StatusCode, e.StatusCode == 413 ? "the request body is too large" : "the request body could not be read");
-            return;
+            ArrayPool<byte>.Shared.Return(body);
         }
 
         if (review is null || review.ApiVersion != ApiVersion || review.Kind != "AdmissionReview")
@@ -43,6 +89,13 @@ internal sealed partial class AdmissionEndpoint(ValuesReview values, DriftGuard 
         if (review.Request is not { Uid: { Length: > 0 } uid } request)
         {
             await BadRequestAsync(context, 400, "the AdmissionReview has no request.uid");
+            return;
+        }
+
+        if (uid.Length > MaxUidLength || uid.Any(c => c is < '!' or > '~'))
+        {
+            // not logged, not echoed: only its shape is named
+            await BadRequestAsync(context, 400, $"request.uid is not a UID an apiserver sends (at most {MaxUidLength} printable ASCII characters; an apiserver sends a 36-character UUID)");
             return;
         }
 
@@ -89,6 +142,9 @@ internal sealed partial class AdmissionEndpoint(ValuesReview values, DriftGuard 
 
         return Verdicts.Allow(uid);
     }
+
+    private static int BufferFor(long? contentLength) =>
+        contentLength is { } n and > 0 ? (int)Math.Min(n + 1, WebhookApp.MaxRequestBodyBytes + 1) : 16 * 1024; // +1: a full buffer is not mistaken for more to come
 
     private async Task BadRequestAsync(HttpContext context, int status, string message)
     {

@@ -1,0 +1,71 @@
+namespace AiGatewayModels.Webhook.Admission;
+
+/// <summary>
+/// A budget of request-body bytes for the reviews being read and judged at once. A review holds its body several times
+/// over while it is judged (the bytes, the parsed JSON, the values as a string, their tree): without a bound, 100
+/// concurrent 850 KB reviews would need hundreds of MiB. A review takes its Content-Length (the largest body when it
+/// has none) before its body is read and gives it back when answered; the others wait asynchronously with their bodies
+/// unread (Kestrel buffers little per connection, see <see cref="WebhookApp"/>). One review always fits whatever its
+/// size, so the largest body allowed is never refused. Units of 64 KiB keep the semaphore small.
+/// </summary>
+internal sealed class InFlightBytes : IDisposable
+{
+    /// <summary>The default budget: nine reviews of the largest ConfigMap at once, many more of the usual few KiB.</summary>
+    public const long DefaultBytes = 8L * 1024 * 1024;
+
+    private const int Unit = 64 * 1024;
+
+    private readonly SemaphoreSlim units;
+    private readonly SemaphoreSlim takers = new(1); // one taker at a time: two large reviews never each hold half
+    private readonly int total;
+
+    public InFlightBytes(long bytes = DefaultBytes)
+    {
+        total = (int)Math.Max(1, Math.Min(int.MaxValue, bytes / Unit));
+        units = new SemaphoreSlim(total, total);
+    }
+
+    /// <summary>Waits until <paramref name="bytes"/> fit; dispose the answer to give them back.</summary>
+    public async ValueTask<Lease> TakeAsync(long bytes, CancellationToken cancellationToken)
+    {
+        var wanted = (int)Math.Clamp((bytes + Unit - 1) / Unit, 1, total);
+        var taken = 0;
+        await takers.WaitAsync(cancellationToken);
+        try
+        {
+            for (; taken < wanted; taken++)
+            {
+                await units.WaitAsync(cancellationToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            if (taken > 0)
+            {
+                units.Release(taken);
+            }
+
+            throw;
+        }
+        finally
+        {
+            takers.Release();
+        }
+
+        return new Lease(units, wanted);
+    }
+
+    /// <summary>Bytes free now (for tests and metrics).</summary>
+    public long Available => (long)units.CurrentCount * Unit;
+
+    public void Dispose()
+    {
+        units.Dispose();
+        takers.Dispose();
+    }
+
+    internal readonly struct Lease(SemaphoreSlim units, int count) : IDisposable
+    {
+        public void Dispose() => units.Release(count);
+    }
+}
