@@ -6,7 +6,9 @@
 #      runs the load generator against it and records the server's peak resident memory (VmHWM) and its GC figures.
 # Scenarios: closed loop (100 clients send as fast as answers come) and open loop (2,000 reviews/s offered over 100
 # keep-alive clients), each with the same values (the evaluation cache answers) and with distinct values (the engine
-# evaluates every request). Knobs: SECONDS_PER_RUN=15, CLIENTS=100, MODELS=100, RATE=2000, NICE=-20 (as root: a
+# evaluates every request), and closed loop with large values (distinct ~850 KB reviews, valid and invalid alternately:
+# the memory bound of docs/security.md, target peak RSS < 150 MiB). Knobs: SCENARIOS="closed:same open:same ..." (a
+# subset, in order), SECONDS_PER_RUN=15, CLIENTS=100, MODELS=100, RATE=2000, NICE=-20 (as root: a
 # session of its own with this autogroup nice level, as bench/run.sh does), SERVER_ENV="DOTNET_gcServer=0 ..." (extra
 # environment for the webhook, to compare GC settings). Results land in $BENCH_OUT (default: a temp dir).
 set -euo pipefail
@@ -57,8 +59,9 @@ run() {
   echo "$result idle_rss=${idle}MiB peak_rss=${peak}MiB ${gc}load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$out/results.txt"
 }
 
-run closed same 0
-run open same "$rate"
-run closed distinct 0
-run open distinct "$rate"
+for scenario in ${SCENARIOS:-closed:same open:same closed:distinct open:distinct closed:large}; do
+  mode="${scenario%%:*}"
+  values="${scenario#*:}"
+  run "$mode" "$values" "$([ "$mode" = open ] && echo "$rate" || echo 0)"
+done
 echo "results: $out/results.txt"

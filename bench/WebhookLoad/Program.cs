@@ -5,9 +5,12 @@ using AiGatewayModels.Benchmarks;
 
 // Load generator for the webhook: N keep-alive HTTPS clients post an AdmissionReview (a values ConfigMap with M models)
 // to /validate for D seconds.
-// Usage: WebhookLoad <base-url> [clients=100] [seconds=20] [models=100] [same|distinct] [rate=0]
+// Usage: WebhookLoad <base-url> [clients=100] [seconds=20] [models=100] [same|distinct|large] [rate=0]
 // same: every request carries the same values (the webhook's evaluation cache answers all but the first);
-// distinct: every request's values differ (a counter in a YAML comment), so the cache never hits.
+// distinct: every request's values differ (a counter in a YAML comment), so the cache never hits;
+// large: distinct values of ~850 KB (near a ConfigMap's 1 MiB), alternately valid (the models, then a long comment)
+//   and invalid (8,000 models whose backends do not exist: 8,000 findings), the mix that once grew the cache without
+//   bound. Success is an answer, allowed for the valid half and denied for the invalid half.
 // rate=0 (closed loop): each client sends its next request as soon as the previous answer arrives, which measures the
 //   most the server can do; by Little's law the mean latency is then clients / throughput, whatever the server's speed.
 // rate=R (open loop, constant arrival rate, like wrk2 or k6's constant-arrival-rate): request i is due at i/R seconds
@@ -20,7 +23,8 @@ var baseUrl = new Uri(args[0]);
 var clients = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100;
 var seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20;
 var models = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 100;
-var distinct = args.Length > 4 && args[4] == "distinct";
+var large = args.Length > 4 && args[4] == "large";
+var distinct = large || (args.Length > 4 && args[4] == "distinct");
 var rate = args.Length > 5 ? double.Parse(args[5], CultureInfo.InvariantCulture) : 0;
 const string Marker = "# request 0000000000";
 
@@ -36,8 +40,26 @@ for (var i = 0; i < models; i++)
     values.Append(CultureInfo.InvariantCulture, $"  model-{i}:\n    backends:\n      primary:\n        ref: openai\n      secondary:\n        ref: azure\n");
 }
 
+const int LargeChars = 850 * 1000;
+if (large)
+{
+    values.Append("# padding: a valid ConfigMap near the size limit\n");
+    while (values.Length < LargeChars)
+    {
+        values.Append("# ").Append('x', 97).Append('\n');
+    }
+}
+
+var invalid = new StringBuilder(Marker + "\ngatewayRef:\n  name: ai-gateway\nmodels:\n");
+for (var i = 0; large && invalid.Length < LargeChars; i++)
+{
+    invalid.Append(CultureInfo.InvariantCulture, $"  model-{i}:\n    backends:\n      primary:\n        ref: missing-{i}\n");
+}
+
 var body = ValuesConfigMapReview.Build(values.ToString(), "CREATE");
 var counterAt = body.AsSpan().IndexOf(Encoding.UTF8.GetBytes(Marker)) + Marker.Length - 10;
+var invalidBody = ValuesConfigMapReview.Build(invalid.ToString(), "CREATE");
+var invalidCounterAt = invalidBody.AsSpan().IndexOf(Encoding.UTF8.GetBytes(Marker)) + Marker.Length - 10;
 long sequence = 0;
 using var handler = new SocketsHttpHandler
 {
@@ -50,25 +72,28 @@ using var handler = new SocketsHttpHandler
 using var http = new HttpClient(handler);
 var url = new Uri(baseUrl, "/validate");
 
-async Task<bool> Once()
+async Task<bool> Once(bool? valid = null)
 {
-    var bytes = body;
+    var n = Interlocked.Increment(ref sequence);
+    var denied = large && (valid == false || (valid is null && n % 2 == 0));
+    var (template, at) = denied ? (invalidBody, invalidCounterAt) : (body, counterAt);
+    var bytes = template;
     if (distinct)
     {
-        bytes = (byte[])body.Clone();
-        Encoding.ASCII.GetBytes(Interlocked.Increment(ref sequence).ToString("D10", CultureInfo.InvariantCulture), bytes.AsSpan(counterAt));
+        bytes = (byte[])template.Clone();
+        Encoding.ASCII.GetBytes(n.ToString("D10", CultureInfo.InvariantCulture), bytes.AsSpan(at));
     }
 
     using var content = new ByteArrayContent(bytes);
     content.Headers.ContentType = new("application/json");
     using var response = await http.PostAsync(url, content);
     var text = await response.Content.ReadAsStringAsync();
-    return response.IsSuccessStatusCode && text.Contains("\"allowed\":true", StringComparison.Ordinal);
+    return response.IsSuccessStatusCode && text.Contains(denied ? "\"allowed\":false" : "\"allowed\":true", StringComparison.Ordinal);
 }
 
-if (!await Once())
+if (!await Once(valid: true) || (large && !await Once(valid: false)))
 {
-    Console.Error.WriteLine("the review is not allowed; check the values");
+    Console.Error.WriteLine("the review is not answered as expected (valid values allowed, invalid ones denied); check the values");
     return 1;
 }
 
@@ -136,5 +161,5 @@ double P(double q) => all[Math.Min(all.Length - 1, (int)(q * all.Length))];
 var unsent = rate > 0 ? (long)(rate * seconds) - all.Length : 0;
 var mode = rate > 0 ? string.Create(CultureInfo.InvariantCulture, $"open-loop rate={rate:F0}/s late={late} unsent={unsent}") : "closed-loop";
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"{mode} clients={clients} models={models} values={(distinct ? "distinct" : "same")} body={body.Length}B requests={all.Length} failures={failures} seconds={elapsed:F1} rps={all.Length / elapsed:F0} mean={all.Average():F2}ms p50={P(0.50):F2}ms p90={P(0.90):F2}ms p99={P(0.99):F2}ms max={all[^1]:F2}ms"));
+    $"{mode} clients={clients} models={models} values={(large ? "large" : distinct ? "distinct" : "same")} body={body.Length}B{(large ? $"/{invalidBody.Length}B" : "")} requests={all.Length} failures={failures} seconds={elapsed:F1} rps={all.Length / elapsed:F0} mean={all.Average():F2}ms p50={P(0.50):F2}ms p90={P(0.90):F2}ms p99={P(0.99):F2}ms max={all[^1]:F2}ms"));
 return failures == 0 && unsent == 0 ? 0 : 2;
