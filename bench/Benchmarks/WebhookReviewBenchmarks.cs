@@ -23,6 +23,7 @@ public class WebhookReviewBenchmarks : IDisposable
     private WebhookMetrics metrics = null!;
     private PolicyWatch policy = null!;
     private DriftGuard drift = null!;
+    private readonly InFlightBytes inFlight = new();
     private AdmissionEndpoint cached = null!;
 
     [Params(10, 100)]
@@ -45,6 +46,7 @@ public class WebhookReviewBenchmarks : IDisposable
     public void Dispose()
     {
         metrics.Dispose();
+        inFlight.Dispose();
         GC.SuppressFinalize(this);
     }
 
@@ -55,7 +57,7 @@ public class WebhookReviewBenchmarks : IDisposable
     public string Uncached() => Review(Endpoint(new EvaluationCache(metrics)));
 
     private AdmissionEndpoint Endpoint(EvaluationCache cache) =>
-        new(new ValuesReview(policy, new NoCluster(), cache), drift, metrics, NullLogger<AdmissionEndpoint>.Instance);
+        new(new ValuesReview(policy, new NoCluster(), cache), drift, inFlight, metrics, NullLogger<AdmissionEndpoint>.Instance);
 
     private string Review(AdmissionEndpoint endpoint)
     {
