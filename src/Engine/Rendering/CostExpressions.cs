@@ -13,11 +13,13 @@ public readonly record struct TokenCounts(uint Input, uint CachedInput, uint Cac
 /// here by the same arithmetic (<see cref="Charge"/>), so tests can hold the CEL text, this evaluation and exact decimal
 /// arithmetic to the same amount:
 /// <code>
-/// expr   := branch | "backend == '" name "' ? " charge " : " expr
+/// expr   := charge | "backend == '" name "' ? " charge " : (" expr ")"
 /// charge := "(" sum " > 1000000000u ? 1000000000u : " sum ")"
-/// sum    := "(" whole " + (" parts " + 999999u) / 1000000u" [" + " (E-1) "u) / " E "u"] ")"
-/// whole, parts := term (" + " term)*        term := uint "u * " count
-/// count  := variable | "(" variable " > " subtrahend " ? " variable " - " subtrahend " : 0u)"
+/// sum    := "(" terms ")" | "((" terms " + " (E - 1) "u) / " E "u)"          E = 10^(6 - the unit's decimals)
+/// terms  := "0u" | term (" + " term)* | [term (" + " term)* " + "] "(" term (" + " term)* " + 999999u) / 1000000u"
+/// term   := digits "u * " count
+/// count  := variable | "(" variable " > " sub " ? " variable " - " sub " : 0u)"
+/// sub    := variable | "(" variable " + " variable ")"
 /// </code>
 /// Every literal carries the <c>u</c> suffix and every variable is one of AI Gateway's uint counts, so the result is a
 /// uint by construction; with prices at most <see cref="Rules.Prices.MaxPricePerMillion"/> and counts below 2^32 no
@@ -113,12 +115,12 @@ public static class CostExpressions
             }
         }
 
-        var sum = new StringBuilder();
-        sum.Append(whole.Count == 0 ? "0u" : string.Join(" + ", whole));
         if (parts.Count > 0)
         {
-            sum.Append(" + (").Append(string.Join(" + ", parts)).Append(" + ").Append(Literal(PicoPerMicro - 1)).Append(") / ").Append(Literal(PicoPerMicro));
+            whole.Add("(" + string.Join(" + ", parts) + " + " + Literal(PicoPerMicro - 1) + ") / " + Literal(PicoPerMicro));
         }
+
+        var sum = whole.Count == 0 ? "0u" : string.Join(" + ", whole);
 
         var e = Divisor(unit);
         return e == 1 ? "(" + sum + ")" : "((" + sum + " + " + Literal(e - 1) + ") / " + Literal(e) + ")";

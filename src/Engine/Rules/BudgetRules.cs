@@ -46,7 +46,8 @@ public static class BudgetRules
 
         foreach (var (limit, (cost, where)) in plausible)
         {
-            if (limit.Budget is { } budget && budget > 0 && budget < cost)
+            // a budget with a finding of its own is judged again once that is fixed
+            if (limit.Budget is { } budget && budget > 0 && Prices.DecimalPlaces(budget) <= Prices.MaxBudgetDecimals && budget < cost)
             {
                 found.Add(Diagnostic.Warning(FieldPath.Child(limit.Path, "budget"), string.Create(CultureInfo.InvariantCulture,
                     $"{budget} {currency} is less than one plausible request costs ({Math.Round(cost, 6)} {currency} for {Prices.PlausibleInputTokens:N0} input and {Prices.PlausibleOutputTokens:N0} output tokens on {where}): a client is stopped after its first request of each window; raise the budget or lengthen the window")));
@@ -169,7 +170,7 @@ public static class BudgetRules
             }
             else if ((gateway + AcrossModelsSuffix).Length > KubernetesNames.DnsSubdomainMaxLength)
             {
-                found.Add(Diagnostic.Error(path, $"the policy for limits across models is named after the Gateway ({gateway}{AcrossModelsSuffix}), which makes a name longer than {KubernetesNames.DnsSubdomainMaxLength} characters; use a Gateway with a shorter name"));
+                found.Add(Diagnostic.Error(path, $"the policy for limits across models is named after the Gateway ({Shown.Value(gateway + AcrossModelsSuffix)}), which makes a name longer than {KubernetesNames.DnsSubdomainMaxLength} characters; use a Gateway with a shorter name"));
             }
         }
 

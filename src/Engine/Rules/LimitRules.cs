@@ -28,13 +28,13 @@ public static class LimitRules
         var defaults = values.ModelDefaults?.Limits;
         if (defaults is not null)
         {
-            CheckList(defaults, FieldPath.Child(values.ModelDefaults!.Path, "limits"), values, engine, policy, found);
+            CheckList(defaults, FieldPath.Child(values.ModelDefaults!.Path, "limits"), values, engine, policy, found, CeilingAcrossModels(values));
         }
 
         var across = TrafficLimits.AcrossModels(values);
         if (across.Count > 0)
         {
-            CheckList(across, AcrossModelsPath(values), values, engine, policy, found);
+            CheckList(across, AcrossModelsPath(values), values, engine, policy, found, ceilingElsewhere: false);
         }
 
         var kuadrantObjects = false;
@@ -45,7 +45,7 @@ public static class LimitRules
         {
             if (m.Limits is { } own)
             {
-                CheckList(own, FieldPath.Child(m.Path, "limits"), values, engine, policy, found);
+                CheckList(own, FieldPath.Child(m.Path, "limits"), values, engine, policy, found, CeilingAcrossModels(values));
             }
 
             if (!m.Enabled)
@@ -167,8 +167,12 @@ public static class LimitRules
         }
     }
 
+    /// <summary>Whether a limit across models counts every client together: a ceiling for each model's per-client limits.</summary>
+    private static bool CeilingAcrossModels(ValuesSpec values) => TrafficLimits.AcrossModels(values).Any(l => TrafficLimits.ClientHeader(l, values) is null);
+
     /// <summary>Each item of one list, at its own path.</summary>
-    private static void CheckList(IReadOnlyList<TrafficLimitSpec> limits, string listPath, ValuesSpec values, LimitEngine? engine, ModelsPolicy policy, List<Diagnostic> found)
+    /// <param name="ceilingElsewhere">Whether a limit outside this list counts every client together (one across models).</param>
+    private static void CheckList(IReadOnlyList<TrafficLimitSpec> limits, string listPath, ValuesSpec values, LimitEngine? engine, ModelsPolicy policy, List<Diagnostic> found, bool ceilingElsewhere)
     {
         foreach (var l in limits)
         {
@@ -181,7 +185,7 @@ public static class LimitRules
             perClient += TrafficLimits.ClientHeader(l, values) is null ? 0 : 1;
         }
 
-        if (perClient > 0 && perClient == limits.Count)
+        if (perClient > 0 && perClient == limits.Count && !ceilingElsewhere)
         {
             var header = TrafficLimits.ClientHeader(limits[0], values);
             found.Add(Diagnostic.Warning(listPath, $"every limit here counts per client: a request without the {header} header is not counted by any of them; add a per-model limit as a ceiling"));

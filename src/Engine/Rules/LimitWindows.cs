@@ -127,6 +127,17 @@ public static partial class LimitWindows
     }
 
     /// <summary>
+    /// The Envoy Gateway window of <paramref name="unit"/> that holds <paramref name="at"/>: its rate-limit service keys a
+    /// counter by <c>unixSeconds / length * length</c>, so the window starts there and the counter resets at its end.
+    /// </summary>
+    public static (DateTimeOffset Start, DateTimeOffset End) EnvoyGatewayWindow(string unit, DateTimeOffset at)
+    {
+        var length = EnvoyGatewayUnitSeconds[unit];
+        var start = Math.DivRem(at.ToUnixTimeSeconds(), length, out var rest) * length - (rest < 0 ? length : 0);
+        return (DateTimeOffset.FromUnixTimeSeconds(start), DateTimeOffset.FromUnixTimeSeconds(start + length));
+    }
+
+    /// <summary>
     /// A warning for a window the engine counts in, but not the way its name or the limit's name says: Envoy Gateway's
     /// Week starts on Thursday, its Month is 30 days and its Year 365, none of them calendar periods; and a limit named
     /// "monthly" that counts per Day is counted per Day. Null when the window means what it says.

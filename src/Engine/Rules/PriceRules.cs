@@ -25,10 +25,10 @@ public static class PriceRules
                 CheckCurrency(p, currency, first, policy.Currency, found);
             }
 
-            if (p.Input is null || p.Output is null)
+            if (!p.WritesInput || !p.WritesOutput)
             {
-                var missing = p.Input is null && p.Output is null ? "input and output" : p.Input is null ? "input" : "output";
-                found.Add(Diagnostic.Error(p.Path, $"a price needs input and output per million tokens, and {missing} is missing; write 0 for a kind the model does not bill (e.g. output: 0 for embeddings)"));
+                var missing = !p.WritesInput && !p.WritesOutput ? "input and output are" : !p.WritesInput ? "input is" : "output is";
+                found.Add(Diagnostic.Error(p.Path, $"a price needs input and output per million tokens, and {missing} missing; write 0 for a kind the model does not bill (e.g. output: 0 for embeddings)"));
             }
 
             var amounts = new[] { p.Input, p.CachedInput, p.CacheCreationInput, p.Output, p.Reasoning };
@@ -67,6 +67,9 @@ public static class PriceRules
         return $"{Shown.Value(currency)} is not a currency code: use the three capital letters of ISO 4217{hint}";
     }
 
+    /// <summary>A decimal without trailing zeros (<c>2.5000000</c> → <c>2.5</c>).</summary>
+    internal static string Plain(decimal value) => value.ToString("0.############################", CultureInfo.InvariantCulture);
+
     private static void CheckCurrency(PriceSpec p, string currency, PriceSpec first, string? policyCurrency, List<Diagnostic> found)
     {
         var path = FieldPath.Child(p.Path, "currency");
@@ -93,7 +96,7 @@ public static class PriceRules
         }
         else if (Prices.DecimalPlaces(amount) > Prices.MaxPriceDecimals)
         {
-            var perToken = amount < 0.01m ? string.Create(CultureInfo.InvariantCulture, $"; prices are per million tokens: {shown} per token is {amount * 1_000_000m} per million") : string.Empty;
+            var perToken = amount < 0.01m ? $"; prices are per million tokens: {shown} per token is {Plain(amount * 1_000_000m)} per million" : string.Empty;
             found.Add(Diagnostic.Error(path, $"{shown} has more than {Prices.MaxPriceDecimals} decimal places (a millionth of a currency unit per million tokens is the finest price){perToken}"));
         }
         else if (amount > Prices.MaxPricePerMillion)

@@ -32,8 +32,13 @@ internal static class TrafficBinder
             r.Decimal("cachedInput"),
             r.Decimal("cacheCreationInput"),
             r.Decimal("output"),
-            r.Decimal("reasoning"));
+            r.Decimal("reasoning"),
+            Written(r, "input"),
+            Written(r, "output"));
     }
+
+    /// <summary>Whether <paramref name="key"/> holds a value, even a mistyped one (the binder reports that); an explicit null holds none.</summary>
+    private static bool Written(MappingReader r, string key) => r.Node(key) is { } node && !(node is YScalar s && ScalarTyping.IsNull(s));
 
     /// <summary>The list of limits under <paramref name="holder"/>: null when absent, empty when written as <c>[]</c>.</summary>
     public static List<TrafficLimitSpec>? Limits(MappingReader holder, DiagnosticBag bag, string key = "limits")
@@ -69,7 +74,7 @@ internal static class TrafficBinder
                         r.Duration("window", required: true),
                         r.String("per"),
                         r.String("clientHeader"),
-                        r.Node("requests") is not null || r.Node("tokens") is not null || r.Node("budget") is not null,
+                        Written(r, "requests") || Written(r, "tokens") || Written(r, "budget"),
                         r.Decimal("budget")));
                 }
 

@@ -98,7 +98,10 @@ public sealed record PriceSpec(
     decimal? CachedInput,
     decimal? CacheCreationInput,
     decimal? Output,
-    decimal? Reasoning);
+    decimal? Reasoning,
+    /// <summary>Whether <c>input</c> and <c>output</c> are written at all (even mistyped, which the binder reports).</summary>
+    bool WritesInput = true,
+    bool WritesOutput = true);
 
 /// <summary>
 /// One item of a <c>limits</c> list: what it counts (<c>requests</c>, <c>tokens</c> of a <c>tokenType</c>, or money:
