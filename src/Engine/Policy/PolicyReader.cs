@@ -207,12 +207,20 @@ public static class PolicyReader
             bag.Error(r.ChildPath("currency"), "maxPerWindow and maxPricePerMillionTokens are amounts of money: name their currency, e.g. currency: USD");
         }
 
+        var perClient = r.String("perClient") is { } per ? EnumValue(per, r.ChildPath("perClient"), PerClientLimits.Allowed, bag) : PerClientLimits.Allowed;
+        if (perClient == PerClientLimits.Forbidden)
+        {
+            // one setting forbids per-client counting, for every kind of limit: two would disagree
+            bag.Error(r.ChildPath("perClient"), "takes Allowed or Required; to forbid per-client budgets, forbid every per-client limit with rateLimiting.perClientLimits: Forbidden");
+            perClient = PerClientLimits.Allowed;
+        }
+
         return new BudgetPolicy
         {
             Currency = currency,
             MaxPerWindow = maxBudget,
             MaxPricePerMillionTokens = maxPrice,
-            PerClient = r.String("perClient") is { } per ? EnumValue(per, r.ChildPath("perClient"), PerClientLimits.Allowed, bag) : PerClientLimits.Allowed,
+            PerClient = perClient,
         };
     }
 

@@ -136,6 +136,7 @@ public sealed class PolicyReaderTests
     [InlineData("rateLimiting: {budgets: {currency: USD, maxPerWindow: 0.0000001}}\n", "rateLimiting.budgets.maxPerWindow", "at most 6 decimal places")]
     [InlineData("rateLimiting: {budgets: {currency: USD, maxPricePerMillionTokens: -1}}\n", "rateLimiting.budgets.maxPricePerMillionTokens", "must be above 0")]
     [InlineData("rateLimiting: {budgets: {perClient: Requried}}\n", "rateLimiting.budgets.perClient", "(did you mean \"Required\"?)")]
+    [InlineData("rateLimiting: {budgets: {perClient: Forbidden}}\n", "rateLimiting.budgets.perClient", "rateLimiting.perClientLimits: Forbidden")]
     [InlineData("rateLimiting: {allowAcrossModels: no}\n", "rateLimiting.allowAcrossModels", "expected true or false")]
     public void Mistakes_are_reported_and_yield_no_policy(string text, string path, string fragment)
     {
