@@ -114,6 +114,25 @@ public sealed partial class CostExpressionTests
     }
 
     /// <summary>
+    /// README "Budgets", worked through deploy/examples/budgets.yaml as rendered: the same request costs 33,000 micro-USD
+    /// when OpenAI serves it and 37,200 when it fails over to Anthropic's price.
+    /// </summary>
+    [Theory]
+    [InlineData("openai", 33_000UL)]
+    [InlineData("research-anthropic", 37_200UL)]
+    public void The_budgets_example_charges_the_README_amounts(string servedBy, ulong expected)
+    {
+        var (model, objects) = Render(ValuesCase.ExamplesDir + "|budgets");
+        var route = objects.Single(o => o.Kind == ResourceKind.AIGatewayRoute && o.Name == "research-gpt-4o");
+        var cost = Assert.Single(route.Manifest["spec"]!["llmRequestCosts"]!.AsArray());
+        Assert.Equal("llm_cost_usd_micro", (string)cost!["metadataKey"]!);
+        var refs = route.Manifest["spec"]!["rules"]![0]!["backendRefs"]!.AsArray();
+        var index = refs.Select((r, i) => ((string)r!["name"]!, i)).Single(r => r.Item1.EndsWith(servedBy, StringComparison.Ordinal)).i;
+        var backend = CostExpressions.BackendName(model.Namespace, (string)refs[index]!["name"]!, "research-gpt-4o", 0, index);
+        Assert.Equal(expected, Evaluate((string)cost["cel"]!, backend, new TokenCounts(12_000, 4_000, 0, 800, 0)));
+    }
+
+    /// <summary>
     /// At the highest price the rules allow for every kind, priced apart, and every count at uint32's maximum, no step
     /// overflows uint64 (the Cel package, like cel-go, fails on overflow) and the charge is capped.
     /// </summary>
