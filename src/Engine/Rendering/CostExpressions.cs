@@ -23,7 +23,7 @@ public readonly record struct TokenCounts(uint Input, uint CachedInput, uint Cac
 /// </code>
 /// Every literal carries the <c>u</c> suffix and every variable is one of AI Gateway's uint counts, so the result is a
 /// uint by construction; with prices at most <see cref="Rules.Prices.MaxPricePerMillion"/> and counts below 2^32 no
-/// step can overflow uint64 (docs/budgets.md), and the result never exceeds <see cref="MaxCharge"/>.
+/// step can overflow uint64 (README "Budgets" gives the bound), and the result never exceeds <see cref="MaxCharge"/>.
 /// </summary>
 public static class CostExpressions
 {

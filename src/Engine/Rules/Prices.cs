@@ -13,9 +13,9 @@ public static class Prices
     public const int MaxPriceDecimals = 6;
 
     /// <summary>
-    /// The highest price per million tokens of any kind. The cost expressions stay far inside uint64 with it (docs/budgets.md
-    /// proves the bound), and it is above every model's price in every currency in common use: the dearest models cost
-    /// hundreds of dollars per million output tokens.
+    /// The highest price per million tokens of any kind. The cost expressions stay far inside uint64 with it (README
+    /// "Budgets" gives the bound), and the dearest models (hundreds of dollars per million output tokens) stay below it in
+    /// dollars, euros, yen and the like; only currencies of very small units (the dong) would need more.
     /// </summary>
     public const decimal MaxPricePerMillion = 10_000_000m;
 

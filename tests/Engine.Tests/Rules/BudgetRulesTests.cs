@@ -2,13 +2,16 @@ using AiGatewayModels.Engine.Diagnostics;
 using AiGatewayModels.Engine.Model;
 using AiGatewayModels.Engine.Policy;
 using AiGatewayModels.Engine.Rules;
+using System.Globalization;
+using System.Text.RegularExpressions;
 using AiGatewayModels.Engine.Tests.Support;
+using AiGatewayModels.TestSupport;
 using Xunit;
 
 namespace AiGatewayModels.Engine.Tests.Rules;
 
 /// <summary>Prices, budgets and limits across models: the rule families, and the facts they share with normalising.</summary>
-public sealed class BudgetRulesTests
+public sealed partial class BudgetRulesTests
 {
     private const string EnvoyGateway = "rateLimitPolicy: {enabled: false}\nrateLimiting: {engine: EnvoyGateway}\n";
 
@@ -200,6 +203,31 @@ public sealed class BudgetRulesTests
         Assert.Equal(DateTimeOffset.Parse(end, System.Globalization.CultureInfo.InvariantCulture), e);
     }
 
+    /// <summary>
+    /// Every reset date README "Budgets" lists for Month and Year is the start of an Envoy Gateway window, and the dates
+    /// of a row follow each other window by window: the table cannot drift from the rate-limit service's arithmetic.
+    /// </summary>
+    [Theory]
+    [InlineData("Month", 15)]
+    [InlineData("Year", 5)]
+    public void The_reset_dates_in_the_README_are_Envoy_Gateway_window_starts(string unit, int listed)
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.RepoRoot, "README.md"));
+        var section = readme[readme.IndexOf("\n### When a budget resets\n", StringComparison.Ordinal)..];
+        var row = section.Split('\n').Single(l => l.StartsWith($"| `{unit}` |", StringComparison.Ordinal));
+        var dates = IsoDate().Matches(row).Select(m => DateTimeOffset.ParseExact(m.Value + "Z", "yyyy-MM-ddK", CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(listed, dates.Count);
+        for (var i = 0; i < dates.Count; i++)
+        {
+            var (start, end) = LimitWindows.EnvoyGatewayWindow(unit, dates[i]);
+            Assert.Equal(dates[i], start);
+            if (i + 1 < dates.Count)
+            {
+                Assert.Equal(end, dates[i + 1]);
+            }
+        }
+    }
+
     [Theory]
     [InlineData("usd", "write it in capitals: USD")]
     [InlineData("$", "e.g. USD or EUR")]
@@ -209,4 +237,7 @@ public sealed class BudgetRulesTests
         Assert.Contains(fragment, PriceRules.CurrencyProblem(currency), StringComparison.Ordinal);
         Assert.Null(PriceRules.CurrencyProblem("JPY"));
     }
+
+    [GeneratedRegex(@"\d{4}-\d{2}-\d{2}")]
+    private static partial Regex IsoDate();
 }
