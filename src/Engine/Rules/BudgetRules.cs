@@ -17,6 +17,9 @@ public static class BudgetRules
     /// <summary>The BackendTrafficPolicy of limits across models is named after the Gateway with this suffix.</summary>
     public const string AcrossModelsSuffix = "-across-models";
 
+    /// <summary>The first Envoy Gateway release with <c>shared</c> rate-limit rules and BackendTrafficPolicy <c>mergeType</c> (<c>api/v1alpha1</c> at v1.4.0).</summary>
+    private static readonly Version AcrossModelsSince = new(1, 4);
+
     public static IEnumerable<Diagnostic> Check(ValuesSpec values, RuleContext context)
     {
         var found = new List<Diagnostic>();
@@ -159,6 +162,10 @@ public static class BudgetRules
         if (TrafficLimits.Engine(values) == LimitEngine.Kuadrant)
         {
             found.Add(Diagnostic.Error(path, "limits across models are counted by Envoy Gateway only (shared rules of a BackendTrafficPolicy on the Gateway); set rateLimiting.engine: EnvoyGateway"));
+        }
+        else if (context.Policy.EnvoyGatewayVersion < AcrossModelsSince)
+        {
+            found.Add(Diagnostic.Error(path, $"limits across models need Envoy Gateway v{AcrossModelsSince} or later (shared rate-limit rules and mergeType of BackendTrafficPolicy), and the policy's envoyGatewayVersion says the cluster runs v{context.Policy.EnvoyGatewayVersion}; count per model in modelDefaults.limits"));
         }
 
         if (values.GatewayRef is { Name: { } gateway } g)

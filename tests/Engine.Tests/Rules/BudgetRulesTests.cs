@@ -142,6 +142,24 @@ public sealed partial class BudgetRulesTests
         Specs.NoErrors(All(across, policy));
     }
 
+    [Theory]
+    [InlineData("v1.3", "need Envoy Gateway v1.4 or later")]
+    [InlineData("v1.4", null)]
+    public void Limits_across_models_need_a_release_with_shared_rules_and_mergeType(string release, string? fragment)
+    {
+        var (policy, diagnostics) = PolicyReader.Read($"rateLimiting: {{envoyGatewayVersion: {release}}}\n");
+        Assert.Empty(diagnostics);
+        var yaml = Values("rateLimitPolicy: {enabled: false}\nrateLimiting:\n  engine: EnvoyGateway\n  acrossModels: [{budget: 500, window: Day}]\n" + Price);
+        if (fragment is null)
+        {
+            Specs.NoErrors(All(yaml, policy));
+        }
+        else
+        {
+            Specs.SingleError(All(yaml, policy), "rateLimiting.acrossModels", fragment);
+        }
+    }
+
     [Fact]
     public void Limits_across_models_need_the_Gateway_in_the_values_namespace()
     {
