@@ -173,6 +173,31 @@ public sealed partial class CostExpressionTests
         }
     }
 
+    /// <summary>
+    /// The largest expression the rules allow (16 slots, each priced apart in every kind, in a coarse unit) stays far
+    /// inside cel-go's parser limits, which AI Gateway's controller compiles with: 100,000 code points, and 250 levels of
+    /// nesting (each slot's branch nests its successor in one pair of parentheses, and a charge nests a few levels more
+    /// within its own, so the depth of the parentheses bounds the depth of the parse).
+    /// </summary>
+    [Fact]
+    public void The_largest_expression_stays_inside_cel_go_parser_limits()
+    {
+        var slots = Enumerable.Range(0, 16)
+            .Select(i => ($"a-long-namespace-name/backend-{i:00}-with-a-long-name/route/a-long-model-key/rule/0/ref/{i}", new Price(9_999_999_000_001 - i, 1_234_567 + i, 7_654_321 + i, 9_999_999_999_999 - i, 333_333 + i)))
+            .ToList();
+        var expression = CostExpressions.For(slots, new CostUnit("USD", 3));
+        Assert.True(expression.Length < 50_000, $"{expression.Length} characters");
+        int depth = 0, deepest = 0;
+        foreach (var c in expression)
+        {
+            depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+            deepest = Math.Max(deepest, depth);
+        }
+
+        Assert.True(deepest < 50, $"nesting {deepest}");
+        Assert.Equal(CostExpressions.Charge(slots[5].Item2, new TokenCounts(10_000, 2_000, 1_000, 900, 300), new CostUnit("USD", 3)), Evaluate(expression, slots[5].Item1, new TokenCounts(10_000, 2_000, 1_000, 900, 300)));
+    }
+
     /// <summary>Prices and requests drawn at random (seeded): the Cel package, the engine's own arithmetic and exact rational arithmetic agree.</summary>
     [Fact]
     public void Random_prices_and_requests_are_charged_exactly()
