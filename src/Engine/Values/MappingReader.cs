@@ -282,8 +282,14 @@ internal sealed class MappingReader
     {
         Expect(key, required: false, ScalarKind.Amount);
         var node = map.Get(key);
-        if (node is null || node is YScalar n && ScalarTyping.IsNull(n))
+        if (node is null)
         {
+            return null;
+        }
+
+        if (IsNull(node))
+        {
+            bag.Error(ChildPath(key), NullMessage(key, $"write an amount ({key}: 2.50) or remove the key"));
             return null;
         }
 

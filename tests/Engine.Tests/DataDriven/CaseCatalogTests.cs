@@ -72,7 +72,7 @@ public sealed class CaseCatalogTests
         // limits (rateLimiting, modelDefaults.limits, models.*.limits)
         "is not an Envoy Gateway window", "is not a Kuadrant window: Kuadrant counts in durations", "weeks are not a unit here", "the unit is written",
         "counts total tokens only", "a limit counts one thing: requests, tokens or a budget", "a limit needs what it counts", "tokenType belongs to a limit of tokens",
-        "allows no tokens", "unknown token type", "a limit per model counts no clients", "is not a limit name", "an empty limit", "expected a list of limits",
+        "allows no tokens", "unknown token type", "a limit per model counts no clients", "is not a limit name", "expected a list of limits",
         "is not a usable header name", "write it in lowercase", "carries a credential", "is the header AI Gateway sets to the model id", "unknown engine",
         "is not allowed by the policy (allowed: Kuadrant)", "the policy does not allow Kuadrant", "the policy forbids per-client limits",
         "the policy requires a per-client limit", "is not among the policy's client headers", "tokens per window", "can count per window",
