@@ -50,6 +50,8 @@ public static class ValuesEvaluator
         ModelRules.Check,
         RateLimitRules.Check,
         LimitRules.Check,
+        PriceRules.Check,
+        BudgetRules.Check,
         TrafficPolicyRules.Check,
     ];
 

@@ -48,7 +48,10 @@ public static class ModelNormalizer
             backends,
             models,
             secrets,
-            engine);
+            engine)
+        {
+            AcrossModels = ToTrafficLimits(TrafficLimits.AcrossModels(values), values),
+        };
     }
 
     private static List<Limit> ToLimits(IReadOnlyList<LimitSpec> limits)
@@ -89,7 +92,8 @@ public static class ModelNormalizer
         {
             if (s.Enabled)
             {
-                slots.Add(new ValidSlot(s.Key, resourceNames[s.Ref!], s.ModelNameOverride, levels.BinarySearch(s.Priority ?? 0), s.Weight));
+                var price = Prices.ForSlot(s, m, values) is { } written ? Prices.ToPrice(written) : null;
+                slots.Add(new ValidSlot(s.Key, resourceNames[s.Ref!], s.ModelNameOverride, levels.BinarySearch(s.Priority ?? 0), s.Weight, price));
             }
         }
 
@@ -99,19 +103,30 @@ public static class ModelNormalizer
         var passive = (m.HealthCheck ?? values.ModelDefaults?.HealthCheck)?.Passive is { } p
             ? new PassiveHealthCheck(p.Consecutive5XxErrors, p.ConsecutiveGatewayErrors, p.Interval, p.BaseEjectionTime, p.MaxEjectionPercent)
             : null;
-        return new ValidModel(m.Key, m.ModelMatch ?? m.Key, slots, chartLimits, m.Timeout, failover, ToTrafficLimits(m, values), passive, m.StreamIdleTimeout);
+        return new ValidModel(m.Key, m.ModelMatch ?? m.Key, slots, chartLimits, m.Timeout, failover, ToTrafficLimits(TrafficLimits.Effective(m, values), values), passive, m.StreamIdleTimeout);
     }
 
-    /// <summary>The model's <c>limits</c> list in force, sorted by name, each window as written (the rules made sure the engine counts in it).</summary>
-    private static List<TrafficLimit> ToTrafficLimits(ModelSpec m, ValuesSpec values)
+    /// <summary>
+    /// A list of limits in force, sorted by name, each window as written (the rules made sure the engine counts in it);
+    /// a budget in the finest unit it fits in, as a whole number of that unit (the rules made sure it is one).
+    /// </summary>
+    private static List<TrafficLimit> ToTrafficLimits(IReadOnlyList<TrafficLimitSpec> written, ValuesSpec values)
     {
-        var written = TrafficLimits.Effective(m, values);
         var result = new List<TrafficLimit>(written.Count);
         foreach (var l in written)
         {
             var counted = TrafficLimits.CountedBy(l)!.Value;
             var header = TrafficLimits.ClientHeader(l, values);
-            result.Add(new TrafficLimit(TrafficLimits.Name(l, counted, header), counted, header, (l.Requests ?? l.Tokens)!.Value, l.Window!));
+            var name = TrafficLimits.Name(l, counted, header);
+            if (l.Budget is { } budget)
+            {
+                var (unit, limit) = Prices.UnitFor(budget, Prices.Currency(values)!);
+                result.Add(new TrafficLimit(name, counted, header, limit!.Value, l.Window!, unit));
+            }
+            else
+            {
+                result.Add(new TrafficLimit(name, counted, header, (l.Requests ?? l.Tokens)!.Value, l.Window!));
+            }
         }
 
         result.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));

@@ -16,6 +16,12 @@ public sealed record ValidatedModel(
 {
     /// <summary>The references whose Secret the expander writes, under the data key AI Gateway reads.</summary>
     public IEnumerable<SecretReference> Projections => Secrets.Where(s => s.IsProjected);
+
+    /// <summary>
+    /// <c>rateLimiting.acrossModels</c>, sorted by name: limits counted once across every model here (Envoy Gateway only),
+    /// by shared rules of one BackendTrafficPolicy on the Gateway that every model's policy merges.
+    /// </summary>
+    public IReadOnlyList<TrafficLimit> AcrossModels { get; init; } = [];
 }
 
 public sealed record GatewayTarget(string Name, string? Namespace, string? SectionName);
@@ -58,7 +64,8 @@ public sealed record ValidModel(
     PassiveHealthCheck? PassiveHealthCheck,
     string? StreamIdleTimeout);
 
-public sealed record ValidSlot(string Key, string BackendResourceName, string? ModelNameOverride, int Priority, long? Weight);
+/// <param name="Price">What this slot charges per token (its own price, else the model's, else modelDefaults'); null when unpriced.</param>
+public sealed record ValidSlot(string Key, string BackendResourceName, string? ModelNameOverride, int Priority, long? Weight, Price? Price = null);
 
 public sealed record Failover(
     int NumRetries,

@@ -86,6 +86,33 @@ public sealed record ModelsPolicy
 
     /// <summary>What happens to retry settings that match a known crash pattern (<c>Rules.KnownCrashPatterns</c>).</summary>
     public CrashPatternAction KnownCrashPatterns { get; init; } = CrashPatternAction.Deny;
+
+    /// <summary>
+    /// Whether values may count limits across their models (<c>rateLimiting.acrossModels</c>): that attaches a
+    /// BackendTrafficPolicy to their Gateway, which must be in their own namespace.
+    /// </summary>
+    public bool AllowAcrossModels { get; init; } = true;
+
+    /// <summary>The policy's say on prices and budgets.</summary>
+    public BudgetPolicy Budgets { get; init; } = BudgetPolicy.Default;
+}
+
+/// <summary><c>rateLimiting.budgets</c> of the policy: the currency, ceilings for budgets and prices, and whether every model needs a per-client budget.</summary>
+public sealed record BudgetPolicy
+{
+    public static BudgetPolicy Default { get; } = new();
+
+    /// <summary>The one currency values may price in (ISO 4217, e.g. USD); null allows any.</summary>
+    public string? Currency { get; init; }
+
+    /// <summary>The largest budget one limit may allow per window, in <see cref="Currency"/>; null for no ceiling.</summary>
+    public decimal? MaxPerWindow { get; init; }
+
+    /// <summary>The highest price per million tokens of any kind, in <see cref="Currency"/>; null for the engine's own ceiling only.</summary>
+    public decimal? MaxPricePerMillionTokens { get; init; }
+
+    /// <summary>Required: every enabled model needs a budget that counts per client (its own, the defaults' or one across models).</summary>
+    public PerClientLimits PerClient { get; init; } = PerClientLimits.Allowed;
 }
 
 public enum PerClientLimits

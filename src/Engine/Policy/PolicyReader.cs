@@ -1,3 +1,4 @@
+using System.Globalization;
 using AiGatewayModels.Engine.Credentials;
 using AiGatewayModels.Engine.Diagnostics;
 using AiGatewayModels.Engine.Values;
@@ -13,7 +14,9 @@ public static class PolicyReader
 
     private static readonly KeyTable RootKeys = KeyTable.Untyped("root", "minBackendsPerModel", "hostnames", "allowPlaintext", "allowedSchemas", "credentials", "allowedGateways", "maxRequestsPerWindow", "rateLimiting", "knownCrashPatterns");
 
-    private static readonly KeyTable RateLimitingKeys = KeyTable.Untyped("rateLimiting", "allowedEngines", "perClientLimits", "allowedClientHeaders", "maxTokensPerWindow", "envoyGatewayVersion");
+    private static readonly KeyTable RateLimitingKeys = KeyTable.Untyped("rateLimiting", "allowedEngines", "perClientLimits", "allowedClientHeaders", "maxTokensPerWindow", "envoyGatewayVersion", "allowAcrossModels", "budgets");
+
+    private static readonly KeyTable BudgetKeys = KeyTable.Untyped("budgets", "currency", "maxPerWindow", "maxPricePerMillionTokens", "perClient");
 
     private static readonly KeyTable HostnameKeys = KeyTable.Untyped("hostname", "allowed", "denied", "allowIPLiterals", "allowPrivateIPs");
     private static readonly KeyTable CredentialKeys = KeyTable.Untyped("credential", "allowedTypes", "deniedTypes", "requireKeyless", "gatewayIdentityNamespaces");
@@ -169,6 +172,55 @@ public static class PolicyReader
             AllowedClientHeaders = headers,
             MaxTokensPerWindow = maxTokens,
             EnvoyGatewayVersion = version,
+            AllowAcrossModels = r.Bool("allowAcrossModels") ?? policy.AllowAcrossModels,
+            Budgets = ReadBudgets(r.OpenChild("budgets", BudgetKeys), bag),
+        };
+    }
+
+    private static BudgetPolicy ReadBudgets(MappingReader? r, DiagnosticBag bag)
+    {
+        if (r is null)
+        {
+            return BudgetPolicy.Default;
+        }
+
+        var currency = r.String("currency");
+        if (currency is not null && Rules.PriceRules.CurrencyProblem(currency) is { } problem)
+        {
+            bag.Error(r.ChildPath("currency"), problem);
+        }
+
+        var maxBudget = r.Decimal("maxPerWindow");
+        if (maxBudget is { } b && (b <= 0 || b > Rules.Prices.MaxBudget || Rules.Prices.DecimalPlaces(b) > Rules.Prices.MaxBudgetDecimals))
+        {
+            bag.Error(r.ChildPath("maxPerWindow"), string.Create(CultureInfo.InvariantCulture, $"must be above 0, at most {Rules.Prices.MaxBudget} (what Envoy Gateway can count per window) and have at most {Rules.Prices.MaxBudgetDecimals} decimal places, got {b}"));
+        }
+
+        var maxPrice = r.Decimal("maxPricePerMillionTokens");
+        if (maxPrice is { } p && (p <= 0 || p > Rules.Prices.MaxPricePerMillion))
+        {
+            bag.Error(r.ChildPath("maxPricePerMillionTokens"), string.Create(CultureInfo.InvariantCulture, $"must be above 0 and at most {Rules.Prices.MaxPricePerMillion}, got {p}"));
+        }
+
+        if ((maxBudget is not null || maxPrice is not null) && currency is null)
+        {
+            bag.Error(r.ChildPath("currency"), "maxPerWindow and maxPricePerMillionTokens are amounts of money: name their currency, e.g. currency: USD");
+        }
+
+        var perClient = r.String("perClient") is { } per ? EnumValue(per, r.ChildPath("perClient"), PerClientLimits.Allowed, bag) : PerClientLimits.Allowed;
+        if (perClient == PerClientLimits.Forbidden)
+        {
+            // one setting forbids per-client counting, for every kind of limit: two would disagree
+            bag.Error(r.ChildPath("perClient"), "takes Allowed or Required; to forbid per-client budgets, forbid every per-client limit with rateLimiting.perClientLimits: Forbidden");
+            perClient = PerClientLimits.Allowed;
+        }
+
+        return new BudgetPolicy
+        {
+            Currency = currency,
+            MaxPerWindow = maxBudget,
+            MaxPricePerMillionTokens = maxPrice,
+            PerClient = perClient,
         };
     }
 

@@ -9,8 +9,10 @@ internal static class ModelObjects
 {
     public const string GatewayApiGroup = "gateway.networking.k8s.io";
 
-    /// <param name="costs">Whether the route records token counts (<c>llmRequestCosts</c>) for Envoy Gateway's rate-limit rules.</param>
-    public static JsonObject AIGatewayRoute(ValidModel m, GatewayTarget gateway, bool costs) => Obj(
+    /// <summary>The route of model <paramref name="m"/>; it records token counts and costs (<c>llmRequestCosts</c>) when Envoy Gateway's rate-limit rules charge them.</summary>
+    public static JsonObject AIGatewayRoute(ValidModel m, ValidatedModel model) => AIGatewayRoute(m, model.Gateway, LimitObjects.NeedsCosts(m, model) ? LimitObjects.LlmRequestCosts(m, model) : null);
+
+    private static JsonObject AIGatewayRoute(ValidModel m, GatewayTarget gateway, JsonArray? costs) => Obj(
         ("parentRefs", Arr(Obj(
             ("group", Str(GatewayApiGroup)),
             ("kind", Str("Gateway")),
@@ -26,7 +28,7 @@ internal static class ModelObjects
                 ("weight", Int(s.Weight))))),
             ("timeouts", m.Timeout is null ? null : Obj(("request", Str(m.Timeout)))),
             ("streamIdleTimeout", Str(m.StreamIdleTimeout))))),
-        ("llmRequestCosts", costs ? LimitObjects.LlmRequestCosts(m) : null));
+        ("llmRequestCosts", costs));
 
     /// <summary>AI Gateway names the HTTPRoute it generates after the AIGatewayRoute; Kuadrant and Envoy Gateway policies attach to it.</summary>
     public static JsonObject HttpRouteRef(ValidModel m) => Obj(("group", Str(GatewayApiGroup)), ("kind", Str("HTTPRoute")), ("name", Str(m.Key)));

@@ -20,6 +20,13 @@ public static class ObjectNames
     /// </summary>
     public static string LegacyFailoverPolicy(string modelKey) => modelKey + "-failover";
 
+    /// <summary>
+    /// The BackendTrafficPolicy of the limits across models, on the Gateway: named after the Gateway, because Envoy
+    /// Gateway attaches one policy to a Gateway, so two values ConfigMaps of one namespace cannot both count across their
+    /// models on it (the webhook refuses the second, whose object would have the same name).
+    /// </summary>
+    public static string AcrossModelsPolicy(string gatewayName) => gatewayName + Rules.BudgetRules.AcrossModelsSuffix;
+
     public static string RateLimitPolicy(string modelKey) => modelKey + "-ratelimit";
 
     public static string TokenRateLimitPolicy(string modelKey) => modelKey + "-tokenratelimit";

@@ -57,9 +57,11 @@ public static class Renderer
 
         var models = model.Models;
         var engine = model.LimitEngine;
-        Emit(ResourceKind.AIGatewayRoute, models.Select(m => (m.Key, ModelObjects.AIGatewayRoute(m, model.Gateway, LimitObjects.NeedsCosts(m, engine)), (JsonObject?)null)));
+        Emit(ResourceKind.AIGatewayRoute, models.Select(m => (m.Key, ModelObjects.AIGatewayRoute(m, model), (JsonObject?)null)));
+        var across = model.AcrossModels.Count > 0 && models.Count > 0;
         Emit(ResourceKind.BackendTrafficPolicy, models.Where(m => TrafficPolicyObjects.Needed(m, engine))
-            .Select(m => (ObjectNames.TrafficPolicy(m.Key), TrafficPolicyObjects.BackendTrafficPolicy(m, engine), (JsonObject?)null)));
+            .Select(m => (ObjectNames.TrafficPolicy(m.Key), TrafficPolicyObjects.BackendTrafficPolicy(m, engine, across), (JsonObject?)null))
+            .Concat(across ? [(ObjectNames.AcrossModelsPolicy(model.Gateway.Name), LimitObjects.AcrossModelsPolicy(model), (JsonObject?)null)] : []));
         Emit(ResourceKind.RateLimitPolicy, models.Where(m => LimitObjects.NeedsRateLimitPolicy(m, engine)).Select(m =>
         {
             var name = ObjectNames.RateLimitPolicy(m.Key);

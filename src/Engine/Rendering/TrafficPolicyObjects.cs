@@ -14,8 +14,14 @@ internal static class TrafficPolicyObjects
     public static bool Needed(ValidModel m, LimitEngine engine) =>
         m.Failover is not null || m.PassiveHealthCheck is not null || (engine == LimitEngine.EnvoyGateway && m.TrafficLimits.Count > 0);
 
-    public static JsonObject BackendTrafficPolicy(ValidModel m, LimitEngine engine) => Obj(
+    /// <remarks>
+    /// With limits across models, the policy merges the Gateway's policy of those limits (<c>mergeType:
+    /// StrategicMerge</c>: Envoy Gateway keeps the rules of both, by name; without it the model's own policy would
+    /// replace the Gateway's and the model's traffic would go uncounted).
+    /// </remarks>
+    public static JsonObject BackendTrafficPolicy(ValidModel m, LimitEngine engine, bool mergesAcrossModels) => Obj(
         ("targetRefs", Arr(ModelObjects.HttpRouteRef(m))),
+        ("mergeType", mergesAcrossModels ? Str("StrategicMerge") : null),
         ("retry", m.Failover is { } f ? Retry(f) : null),
         ("healthCheck", m.PassiveHealthCheck is { } p ? Obj(("passive", Passive(p))) : null),
         ("rateLimit", engine == LimitEngine.EnvoyGateway && m.TrafficLimits.Count > 0 ? LimitObjects.GlobalRateLimit(m) : null));

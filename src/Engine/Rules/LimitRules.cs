@@ -28,7 +28,13 @@ public static class LimitRules
         var defaults = values.ModelDefaults?.Limits;
         if (defaults is not null)
         {
-            CheckList(defaults, FieldPath.Child(values.ModelDefaults!.Path, "limits"), values, engine, policy, found);
+            CheckList(defaults, FieldPath.Child(values.ModelDefaults!.Path, "limits"), values, engine, policy, found, CeilingAcrossModels(values));
+        }
+
+        var across = TrafficLimits.AcrossModels(values);
+        if (across.Count > 0)
+        {
+            CheckList(across, AcrossModelsPath(values), values, engine, policy, found, ceilingElsewhere: false);
         }
 
         var kuadrantObjects = false;
@@ -39,7 +45,7 @@ public static class LimitRules
         {
             if (m.Limits is { } own)
             {
-                CheckList(own, FieldPath.Child(m.Path, "limits"), values, engine, policy, found);
+                CheckList(own, FieldPath.Child(m.Path, "limits"), values, engine, policy, found, CeilingAcrossModels(values));
             }
 
             if (!m.Enabled)
@@ -48,7 +54,7 @@ public static class LimitRules
             }
 
             var effective = TrafficLimits.Effective(m, values);
-            if (policy.PerClientLimits == PerClientLimits.Required && !HasPerClientLimit(effective, values))
+            if (policy.PerClientLimits == PerClientLimits.Required && !HasPerClientLimit(effective, values) && !HasPerClientLimit(across, values))
             {
                 found.Add(Diagnostic.Error(FieldPath.Child(m.Path, "limits"), $"the policy requires a per-client limit on every model (perClientLimits: Required) and model {m.Key} has none; add one, e.g. {{tokens: 1000000, window: {Example(engine)}, per: client}}, here or in modelDefaults.limits"));
             }
@@ -63,7 +69,7 @@ public static class LimitRules
                 // a finding about a defaults item comes once, however many models use the defaults
                 var listPath = m.Limits is null && defaults is not null ? FieldPath.Child(values.ModelDefaults!.Path, "limits") : FieldPath.Child(m.Path, "limits");
                 perModel.Clear();
-                CheckModelCaps(effective, listPath, e, policy, perModel);
+                CheckModelCaps(effective, across, values, listPath, e, policy, perModel);
                 CheckNames(m, effective, values, e, perModel);
                 foreach (var d in perModel)
                 {
@@ -91,6 +97,8 @@ public static class LimitRules
     }
 
     private static string EnginePath(ValuesSpec values) => FieldPath.Child(values.RateLimiting?.Path ?? "rateLimiting", "engine");
+
+    public static string AcrossModelsPath(ValuesSpec values) => FieldPath.Child(values.RateLimiting?.Path ?? "rateLimiting", "acrossModels");
 
     private static string Example(LimitEngine? engine) => engine == LimitEngine.EnvoyGateway ? "Day" : "24h";
 
@@ -131,7 +139,7 @@ public static class LimitRules
 
     private static bool UsesLimits(ValuesSpec values)
     {
-        if (values.ModelDefaults?.Limits is { Count: > 0 })
+        if (values.ModelDefaults?.Limits is { Count: > 0 } || TrafficLimits.AcrossModels(values).Count > 0)
         {
             return true;
         }
@@ -159,8 +167,12 @@ public static class LimitRules
         }
     }
 
+    /// <summary>Whether a limit across models counts every client together: a ceiling for each model's per-client limits.</summary>
+    private static bool CeilingAcrossModels(ValuesSpec values) => TrafficLimits.AcrossModels(values).Any(l => TrafficLimits.ClientHeader(l, values) is null);
+
     /// <summary>Each item of one list, at its own path.</summary>
-    private static void CheckList(IReadOnlyList<TrafficLimitSpec> limits, string listPath, ValuesSpec values, LimitEngine? engine, ModelsPolicy policy, List<Diagnostic> found)
+    /// <param name="ceilingElsewhere">Whether a limit outside this list counts every client together (one across models).</param>
+    private static void CheckList(IReadOnlyList<TrafficLimitSpec> limits, string listPath, ValuesSpec values, LimitEngine? engine, ModelsPolicy policy, List<Diagnostic> found, bool ceilingElsewhere)
     {
         foreach (var l in limits)
         {
@@ -173,7 +185,7 @@ public static class LimitRules
             perClient += TrafficLimits.ClientHeader(l, values) is null ? 0 : 1;
         }
 
-        if (perClient > 0 && perClient == limits.Count)
+        if (perClient > 0 && perClient == limits.Count && !ceilingElsewhere)
         {
             var header = TrafficLimits.ClientHeader(limits[0], values);
             found.Add(Diagnostic.Warning(listPath, $"every limit here counts per client: a request without the {header} header is not counted by any of them; add a per-model limit as a ceiling"));
@@ -187,23 +199,32 @@ public static class LimitRules
             found.Add(Diagnostic.Error(FieldPath.Child(l.Path, "name"), $"{Shown.Value(name)} is not a limit name: use 1 to 63 letters, digits, '-' or '_'"));
         }
 
-        if (l.Requests is not null && l.Tokens is not null)
+        if (TrafficLimits.Amounts(l) > 1)
         {
-            found.Add(Diagnostic.Error(l.Path, "a limit counts requests or tokens, not both; write two limits"));
+            found.Add(Diagnostic.Error(l.Path, "a limit counts one thing: requests, tokens or a budget; write a limit for each"));
         }
-        else if (l.Requests is null && l.Tokens is null && !l.NamesAmount)
+        else if (TrafficLimits.Amounts(l) == 0 && !l.NamesAmount)
         {
-            found.Add(Diagnostic.Error(l.Path, $"a limit needs what it counts: requests: N, or tokens: N (with tokenType, default TotalToken), e.g. {{tokens: 100000, window: {Example(engine)}, per: client}}"));
+            found.Add(Diagnostic.Error(l.Path, $"a limit needs what it counts: requests: N, tokens: N (with tokenType, default TotalToken) or budget: an amount of money, e.g. {{tokens: 100000, window: {Example(engine)}, per: client}}"));
         }
 
         CheckAmount(l, "requests", l.Requests, engine, policy.MaxRequestsPerWindow, found);
         CheckAmount(l, "tokens", l.Tokens, engine, policy.MaxTokensPerWindow, found);
+        if (l.Budget is { } budget)
+        {
+            BudgetRules.CheckAmount(l, budget, values, engine, policy, found);
+        }
+
         if (l.TokenType is { } type)
         {
             var path = FieldPath.Child(l.Path, "tokenType");
             if (l.Requests is not null)
             {
                 found.Add(Diagnostic.Error(path, "tokenType belongs to a limit of tokens; remove it, or count tokens: N instead of requests"));
+            }
+            else if (l.Budget is not null)
+            {
+                found.Add(Diagnostic.Error(path, "tokenType belongs to a limit of tokens; remove it: a budget is charged every kind of token at the model's price"));
             }
             else if (!TrafficLimits.TokenTypes.Contains(type))
             {
@@ -234,9 +255,16 @@ public static class LimitRules
             found.Add(Diagnostic.Error(FieldPath.Child(l.Path, "per"), "the policy forbids per-client limits (perClientLimits: Forbidden): nothing in front of this gateway authenticates a client header, so a client could forge it; count per model"));
         }
 
-        if (l.Window is { } window && engine is { } e && LimitWindows.Problem(e, window, l.Requests ?? l.Tokens) is { } problem)
+        if (l.Window is { } window && engine is { } e)
         {
-            found.Add(Diagnostic.Error(FieldPath.Child(l.Path, "window"), problem));
+            if (LimitWindows.Problem(e, window, l.Requests ?? l.Tokens) is { } problem)
+            {
+                found.Add(Diagnostic.Error(FieldPath.Child(l.Path, "window"), problem));
+            }
+            else if (LimitWindows.Notice(e, window, l.Name) is { } notice)
+            {
+                found.Add(Diagnostic.Warning(FieldPath.Child(l.Path, "window"), notice));
+            }
         }
     }
 
@@ -277,7 +305,7 @@ public static class LimitRules
     }
 
     /// <summary>What one model's BackendTrafficPolicy and route would hold, against the upstream caps.</summary>
-    private static void CheckModelCaps(IReadOnlyList<TrafficLimitSpec> effective, string listPath, LimitEngine engine, ModelsPolicy policy, List<Diagnostic> found)
+    private static void CheckModelCaps(IReadOnlyList<TrafficLimitSpec> effective, IReadOnlyList<TrafficLimitSpec> across, ValuesSpec values, string listPath, LimitEngine engine, ModelsPolicy policy, List<Diagnostic> found)
     {
         if (engine != LimitEngine.EnvoyGateway || effective.Count == 0)
         {
@@ -291,16 +319,17 @@ public static class LimitRules
             found.Add(Diagnostic.Error(listPath, $"{rules} (one global rule per limit); merge limits, or split the model"));
         }
 
-        var tokenTypes = new HashSet<Counted>();
-        foreach (var l in effective)
+        // one llmRequestCosts entry per token type, and one per unit a budget (of the model or across models) is counted in
+        var recorded = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var l in effective.Concat(across))
         {
             if (TrafficLimits.CountedBy(l) is { } c && c != Counted.Requests)
             {
-                tokenTypes.Add(c);
+                recorded.Add(c == Counted.Cost ? BudgetRules.UnitName(l, values) : c.ToString());
             }
         }
 
-        if (UpstreamCaps.Exceeded(tokenTypes.Count, UpstreamCaps.LlmRequestCostsPerRoute, "token costs", "an AIGatewayRoute's llmRequestCosts") is { } costs)
+        if (UpstreamCaps.Exceeded(recorded.Count, UpstreamCaps.LlmRequestCostsPerRoute, "token and cost records", "an AIGatewayRoute's llmRequestCosts") is { } costs)
         {
             found.Add(Diagnostic.Error(listPath, costs));
         }

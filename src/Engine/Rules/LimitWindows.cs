@@ -8,10 +8,11 @@ namespace AiGatewayModels.Engine.Rules;
 /// <summary>
 /// The <c>window</c> of a limit, judged per engine. The two engines count differently, so neither form is translated
 /// into the other: Kuadrant (Limitador) counts in windows of a fixed length that start with the first request
-/// (<c>30s</c>, <c>1m</c>, <c>24h</c>: units h, m, s, ms); Envoy Gateway's rate-limit service (envoyproxy/ratelimit) in
-/// its units <c>Second</c> … <c>Year</c>, windows aligned to the Unix epoch (a Day ends at midnight UTC, a Month is
-/// 30 days and a Year 365, <c>UnitToDivider</c>). A window the engine cannot express is an error that names the engine
-/// and the nearest form that works.
+/// (<c>30s</c>, <c>1m</c>, <c>24h</c>: units h, m, s, ms), Envoy Gateway's rate-limit service in fixed units on a grid
+/// that started at 1970-01-01 00:00 UTC (<c>Second</c> … <c>Year</c>: a Day ends at midnight UTC, a Week on Thursday, a
+/// Month is 30 days and a Year 365: envoyproxy/ratelimit's <c>UnitToDivider</c>, the window starting at
+/// <c>now / length * length</c>). A window the engine cannot express is an error that names the engine and the nearest
+/// form that works; a unit whose name promises more than it counts (Week, Month, Year) draws a warning.
 /// </summary>
 public static partial class LimitWindows
 {
@@ -23,6 +24,22 @@ public static partial class LimitWindows
     [
         ("Second", TimeSpan.FromSeconds(1)), ("Minute", TimeSpan.FromMinutes(1)), ("Hour", TimeSpan.FromHours(1)),
         ("Day", TimeSpan.FromDays(1)), ("Week", TimeSpan.FromDays(7)),
+    ];
+
+    /// <summary>
+    /// The length of each Envoy Gateway unit as its rate-limit service counts it (envoyproxy/ratelimit
+    /// <c>src/utils/utilities.go</c> <c>UnitToDivider</c>): a window is <c>[now / length * length, + length)</c> in Unix
+    /// seconds, so every window of a unit starts on a grid that began at 1970-01-01 00:00 UTC (a Thursday).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, long> EnvoyGatewayUnitSeconds = new Dictionary<string, long>(StringComparer.Ordinal)
+    {
+        ["Second"] = 1, ["Minute"] = 60, ["Hour"] = 3_600, ["Day"] = 86_400, ["Week"] = 604_800, ["Month"] = 2_592_000, ["Year"] = 31_536_000,
+    };
+
+    /// <summary>The words of a limit's name that speak of a period ("second" is left out: it also means the one after the first).</summary>
+    private static readonly (string Word, string Unit)[] PeriodWords =
+    [
+        ("minute", "Minute"), ("hour", "Hour"), ("daily", "Day"), ("day", "Day"), ("week", "Week"), ("month", "Month"), ("year", "Year"), ("annual", "Year"),
     ];
 
     /// <summary>Kuadrant durations closest to Envoy Gateway's units (Month as 30 days, Year as 365 days).</summary>
@@ -107,6 +124,64 @@ public static partial class LimitWindows
 
         var rate = limit is null ? string.Empty : " (about the same rate)";
         return $"{Shown.Value(window)} is not an Envoy Gateway window: {Units}; nearest: {string.Join(" or ", options)}{rate}";
+    }
+
+    /// <summary>
+    /// The Envoy Gateway window of <paramref name="unit"/> that holds <paramref name="at"/>: its rate-limit service keys a
+    /// counter by <c>unixSeconds / length * length</c>, so the window starts there and the counter resets at its end.
+    /// </summary>
+    public static (DateTimeOffset Start, DateTimeOffset End) EnvoyGatewayWindow(string unit, DateTimeOffset at)
+    {
+        var length = EnvoyGatewayUnitSeconds[unit];
+        var start = Math.DivRem(at.ToUnixTimeSeconds(), length, out var rest) * length - (rest < 0 ? length : 0);
+        return (DateTimeOffset.FromUnixTimeSeconds(start), DateTimeOffset.FromUnixTimeSeconds(start + length));
+    }
+
+    /// <summary>
+    /// A warning for a window the engine counts in, but not the way its name or the limit's name says: Envoy Gateway's
+    /// Week starts on Thursday, its Month is 30 days and its Year 365, none of them calendar periods; and a limit named
+    /// "monthly" that counts per Day is counted per Day. Null when the window means what it says.
+    /// </summary>
+    public static string? Notice(LimitEngine engine, string window, string? name)
+    {
+        if (engine != LimitEngine.EnvoyGateway)
+        {
+            return null;
+        }
+
+        var said = name is null ? null : PeriodNamed(name);
+        var differs = said is not null && said != window
+            ? $"; the name {Shown.Value(name)} says {said.ToLowerInvariant()}, but it is counted per {window}"
+            : string.Empty;
+        return window switch
+        {
+            "Month" => "Envoy Gateway's Month is not a calendar month: it is 30 days on a grid that started at 1970-01-01 00:00 UTC, so its counter resets every 30 days, on a date that moves through the calendar (README \"Budgets\" lists the dates)" + differs,
+            "Year" => "Envoy Gateway's Year is not a calendar year: it is 365 days on a grid that started at 1970-01-01 00:00 UTC, so it resets on a date that moves back a day after every leap day (README \"Budgets\" lists the dates)" + differs,
+            "Week" => "Envoy Gateway's Week starts on Thursday at 00:00 UTC (its grid started on Thursday 1970-01-01), not on Monday" + differs,
+            _ when differs.Length > 0 => $"counted per {window}{differs}; rename the limit or change its window",
+            _ => null,
+        };
+    }
+
+    /// <summary>The unit a limit's name speaks of (<c>user-monthly-budget</c>: Month), when it speaks of exactly one.</summary>
+    private static string? PeriodNamed(string name)
+    {
+        var lower = name.ToLowerInvariant();
+        string? found = null;
+        foreach (var (word, unit) in PeriodWords)
+        {
+            if (lower.Contains(word, StringComparison.Ordinal))
+            {
+                if (found is not null && found != unit)
+                {
+                    return null;
+                }
+
+                found = unit;
+            }
+        }
+
+        return found;
     }
 
     /// <summary>The limit that keeps the same rate over <paramref name="to"/> instead of <paramref name="from"/>; null below 1.</summary>

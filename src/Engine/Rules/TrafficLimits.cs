@@ -51,17 +51,23 @@ public static class TrafficLimits
         return false;
     }
 
-    /// <summary>What an item counts; null while it is not yet clear (both or neither of requests and tokens, an unknown token type).</summary>
+    /// <summary><c>rateLimiting.acrossModels</c>: limits counted once across every model; empty when none are written.</summary>
+    public static IReadOnlyList<TrafficLimitSpec> AcrossModels(ValuesSpec values) => values.RateLimiting?.AcrossModels ?? [];
+
+    /// <summary>How many of <c>requests</c>, <c>tokens</c> and <c>budget</c> an item writes (a valid one writes one).</summary>
+    public static int Amounts(TrafficLimitSpec l) => (l.Requests is null ? 0 : 1) + (l.Tokens is null ? 0 : 1) + (l.Budget is null ? 0 : 1);
+
+    /// <summary>What an item counts; null while it is not yet clear (two or none of requests, tokens and budget, an unknown token type).</summary>
     public static Counted? CountedBy(TrafficLimitSpec l)
     {
-        if ((l.Requests is null) == (l.Tokens is null))
+        if (Amounts(l) != 1)
         {
             return null;
         }
 
-        if (l.Requests is not null)
+        if (l.Requests is not null || l.Budget is not null)
         {
-            return l.TokenType is null ? Counted.Requests : null;
+            return l.TokenType is not null ? null : l.Requests is not null ? Counted.Requests : Counted.Cost;
         }
 
         return l.TokenType switch
@@ -93,6 +99,7 @@ public static class TrafficLimits
         Counted.CachedInputToken => "cached-input-tokens",
         Counted.CacheCreationInputToken => "cache-creation-input-tokens",
         Counted.OutputToken => "output-tokens",
-        _ => "reasoning-tokens",
+        Counted.ReasoningToken => "reasoning-tokens",
+        _ => "budget",
     };
 }

@@ -10,6 +10,9 @@ public enum ScalarKind
 
     Number,
 
+    /// <summary>An exact decimal (a price, an amount of money), read from the scalar's text and never through a binary float.</summary>
+    Amount,
+
     Boolean,
 
     /// <summary>Any scalar, kept as its text: label and annotation values, where a plain <c>5</c> or <c>true</c> means text.</summary>

@@ -274,6 +274,44 @@ internal sealed class MappingReader
         return null;
     }
 
+    /// <summary>
+    /// An exact decimal (a price, an amount of money): the scalar's own text, read as a decimal number, never through a
+    /// binary floating-point value, so that <c>0.1</c> stays one tenth. Integers and YAML floats are taken.
+    /// </summary>
+    public decimal? Decimal(string key)
+    {
+        Expect(key, required: false, ScalarKind.Amount);
+        var node = map.Get(key);
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (IsNull(node))
+        {
+            bag.Error(ChildPath(key), NullMessage(key, $"write an amount ({key}: 2.50) or remove the key"));
+            return null;
+        }
+
+        if (node is YScalar { Quoted: false } s && (ScalarTyping.TryInteger(s, out _) || ScalarTyping.IsFloat(s)))
+        {
+            if (decimal.TryParse(s.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value))
+            {
+                return value;
+            }
+
+            bag.Error(ChildPath(key), $"{Shown.Value(s.Value)} cannot be read as an amount; write a plain decimal such as 2.50");
+            return null;
+        }
+
+        var hint = node is YScalar { Quoted: true } q && decimal.TryParse(q.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)
+            ? $"; write it without quotes: {key}: {q.Value}"
+            : string.Empty;
+        var shown = node is YScalar other ? " " + Shown.Value(other.Value) : string.Empty;
+        bag.Error(ChildPath(key), $"expected a decimal number, got {node.KindName}{shown}{hint}");
+        return null;
+    }
+
     public bool? Bool(string key)
     {
         Expect(key, required: false, ScalarKind.Boolean);

@@ -5,26 +5,45 @@ namespace AiGatewayModels.Engine.Values;
 
 /// <summary>
 /// The traffic extensions of the values: <c>rateLimiting</c>, <c>modelDefaults</c>, and a model's <c>limits</c>,
-/// <c>failover</c> and <c>healthCheck</c>. Shape and types only, like the rest of the binder.
+/// <c>failover</c>, <c>healthCheck</c> and <c>price</c>. Shape and types only, like the rest of the binder.
 /// </summary>
 internal static class TrafficBinder
 {
-    public static RateLimitingSpec? RateLimiting(MappingReader root)
+    public static RateLimitingSpec? RateLimiting(MappingReader root, DiagnosticBag bag)
     {
         var r = root.OpenChild("rateLimiting", ValuesKeys.RateLimiting);
-        return r is null ? null : new RateLimitingSpec(r.Path, r.String("engine"), r.String("clientHeader"));
+        return r is null ? null : new RateLimitingSpec(r.Path, r.String("engine"), r.String("clientHeader"), Limits(r, bag, "acrossModels"));
     }
 
     public static ModelDefaultsSpec? ModelDefaults(MappingReader root, DiagnosticBag bag)
     {
         var r = root.OpenChild("modelDefaults", ValuesKeys.ModelDefaults);
-        return r is null ? null : new ModelDefaultsSpec(r.Path, Limits(r, bag), Failover(r.OpenChild("failover", ValuesKeys.Failover)), HealthCheck(r));
+        return r is null ? null : new ModelDefaultsSpec(r.Path, Limits(r, bag), Failover(r.OpenChild("failover", ValuesKeys.Failover)), HealthCheck(r), Price(r));
     }
 
-    /// <summary>The <c>limits</c> list under <paramref name="holder"/>: null when absent, empty when written as <c>[]</c>.</summary>
-    public static List<TrafficLimitSpec>? Limits(MappingReader holder, DiagnosticBag bag)
+    /// <summary>The <c>price</c> under <paramref name="holder"/> (modelDefaults, a model or a slot); null when absent.</summary>
+    public static PriceSpec? Price(MappingReader holder)
     {
-        switch (holder.Node("limits"))
+        var r = holder.OpenChild("price", ValuesKeys.Price);
+        return r is null ? null : new PriceSpec(
+            r.Path,
+            r.String("currency", required: true),
+            r.Decimal("input"),
+            r.Decimal("cachedInput"),
+            r.Decimal("cacheCreationInput"),
+            r.Decimal("output"),
+            r.Decimal("reasoning"),
+            Written(r, "input"),
+            Written(r, "output"));
+    }
+
+    /// <summary>Whether <paramref name="key"/> holds a value, even a mistyped one (the binder reports that); an explicit null holds none.</summary>
+    private static bool Written(MappingReader r, string key) => r.Node(key) is { } node && !(node is YScalar s && ScalarTyping.IsNull(s));
+
+    /// <summary>The list of limits under <paramref name="holder"/>: null when absent, empty when written as <c>[]</c>.</summary>
+    public static List<TrafficLimitSpec>? Limits(MappingReader holder, DiagnosticBag bag, string key = "limits")
+    {
+        switch (holder.Node(key))
         {
             case null:
                 return null;
@@ -36,7 +55,7 @@ internal static class TrafficBinder
                 return null;
             case YSequence seq:
                 var limits = new List<TrafficLimitSpec>(seq.Items.Count);
-                var listPath = holder.ChildPath("limits");
+                var listPath = holder.ChildPath(key);
                 for (var i = 0; i < seq.Items.Count; i++)
                 {
                     var path = FieldPath.Index(listPath, i);
@@ -55,12 +74,13 @@ internal static class TrafficBinder
                         r.Duration("window", required: true),
                         r.String("per"),
                         r.String("clientHeader"),
-                        r.Node("requests") is not null || r.Node("tokens") is not null));
+                        Written(r, "requests") || Written(r, "tokens") || Written(r, "budget"),
+                        r.Decimal("budget")));
                 }
 
                 return limits;
             case var other:
-                bag.Error(holder.ChildPath("limits"), $"expected a list of limits, e.g. [{{requests: 600, window: 1m}}, {{tokens: 100000, window: 24h, per: client}}], got {other.KindName}");
+                bag.Error(holder.ChildPath(key), $"expected a list of limits, e.g. [{{requests: 600, window: 1m}}, {{tokens: 100000, window: 24h, per: client}}], got {other.KindName}");
                 return null;
         }
     }

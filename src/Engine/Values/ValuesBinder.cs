@@ -40,7 +40,7 @@ public static class ValuesBinder
             bag.Warning("models", "no models are defined, so nothing will be routed");
         }
 
-        return new ValuesSpec(gatewayRef, rateLimitPolicy, backends, models, TrafficBinder.RateLimiting(r), TrafficBinder.ModelDefaults(r, bag));
+        return new ValuesSpec(gatewayRef, rateLimitPolicy, backends, models, TrafficBinder.RateLimiting(r, bag), TrafficBinder.ModelDefaults(r, bag));
     }
 
     private static int EntryCount(YNode? node) => node is YMapping m ? m.Entries.Count : 0;
@@ -243,7 +243,8 @@ public static class ValuesBinder
             TrafficBinder.Failover(r.OpenChild("failover", ValuesKeys.Failover)),
             TrafficBinder.Limits(r, bag),
             TrafficBinder.HealthCheck(r),
-            r.Duration("streamIdleTimeout"));
+            r.Duration("streamIdleTimeout"),
+            TrafficBinder.Price(r));
     }
 
     private static SlotSpec BindSlot(string key, string path, YNode node, DiagnosticBag bag)
@@ -260,6 +261,6 @@ public static class ValuesBinder
             return new SlotSpec(key, path, true, null, null, null, null);
         }
 
-        return new SlotSpec(key, path, r.Bool("enabled") ?? true, r.String("ref", required: true), r.String("modelNameOverride"), r.Integer("priority"), r.Integer("weight"));
+        return new SlotSpec(key, path, r.Bool("enabled") ?? true, r.String("ref", required: true), r.String("modelNameOverride"), r.Integer("priority"), r.Integer("weight"), TrafficBinder.Price(r));
     }
 }

@@ -17,6 +17,8 @@ public static class ValuesKeys
 
     private static ScalarType Bool => new(ScalarKind.Boolean);
 
+    private static ScalarType Amount => new(ScalarKind.Amount);
+
     private static KeyField F(string name, KeyType type, string description, bool required = false) => new(name, type, description, required);
 
     public static readonly KeyTable SecretRef = new("secretRef", "a Secret in the ConfigMap's namespace and its data key",
@@ -112,18 +114,20 @@ public static class ValuesKeys
         F("annotations", new MapType(new ScalarType(ScalarKind.AnyScalar), "annotation keys"), "annotations of each RateLimitPolicy"),
         F("defaults", new ObjectType(LimitsHolder), "limits for models without their own"));
 
-    public static readonly KeyTable RateLimiting = new("rateLimiting", "who counts the limits lists",
-        F("engine", new ScalarType(ScalarKind.Text, ["Kuadrant", "EnvoyGateway"]), "Kuadrant (default) or EnvoyGateway"),
-        F("clientHeader", Str, "the header that names a client for per: client limits; default x-user-id; set it only behind authentication"));
-
     public static readonly KeyTable TrafficLimit = new("limit", "a request or token limit, per model or per client",
         F("name", Str, "the limit's name; default: made of what, who and window"),
-        F("requests", new ScalarType(ScalarKind.Number, Minimum: 1), "requests per window (or tokens)"),
-        F("tokens", new ScalarType(ScalarKind.Number, Minimum: 1), "tokens per window (or requests)"),
+        F("requests", new ScalarType(ScalarKind.Number, Minimum: 1), "requests per window (or tokens, or budget)"),
+        F("tokens", new ScalarType(ScalarKind.Number, Minimum: 1), "tokens per window (or requests, or budget)"),
         F("tokenType", new ScalarType(ScalarKind.Text, TrafficLimits.TokenTypes), "which tokens count; default TotalToken"),
         F("window", Duration, "Kuadrant: a duration (1m, 24h); EnvoyGateway: Second, Minute, Hour, Day, Week, Month, Year", required: true),
         F("per", new ScalarType(ScalarKind.Text, TrafficLimits.PerValues), "model (default) or client"),
-        F("clientHeader", Str, "this limit's client header; implies per: client"));
+        F("clientHeader", Str, "this limit's client header; implies per: client"),
+        F("budget", Amount, "an amount of money per window in the prices' currency (or requests, or tokens); EnvoyGateway only"));
+
+    public static readonly KeyTable RateLimiting = new("rateLimiting", "who counts the limits lists",
+        F("engine", new ScalarType(ScalarKind.Text, ["Kuadrant", "EnvoyGateway"]), "Kuadrant (default) or EnvoyGateway"),
+        F("clientHeader", Str, "the header that names a client for per: client limits; default x-user-id; set it only behind authentication"),
+        F("acrossModels", new ListType(new ObjectType(TrafficLimit)), "limits counted across all models of the Gateway (EnvoyGateway only), e.g. one budget per client"));
 
     public static readonly KeyTable RetryOn = new("retryOn", "what a retry is made on",
         F("httpStatusCodes", new ListType(Int), "status codes; default [500, 502, 503, 504]"),
@@ -149,17 +153,27 @@ public static class ValuesKeys
     public static readonly KeyTable HealthCheck = new("healthCheck", "health checks",
         F("passive", new ObjectType(PassiveHealthCheck), "passive health checks"));
 
+    public static readonly KeyTable Price = new("price", "a price per million tokens of each kind, exact decimals in one currency",
+        F("currency", Str, "an ISO 4217 code, e.g. USD; the same in every price", required: true),
+        F("input", Amount, "per million input tokens"),
+        F("cachedInput", Amount, "per million cached input tokens; default the input price"),
+        F("cacheCreationInput", Amount, "per million tokens written to the provider's cache; default the input price"),
+        F("output", Amount, "per million output tokens"),
+        F("reasoning", Amount, "per million reasoning tokens, where the provider bills them apart; default the output price"));
+
     public static readonly KeyTable ModelDefaults = new("modelDefaults", "what every model gets unless it sets the same key",
         F("limits", new ListType(new ObjectType(TrafficLimit)), "limits of every model without its own"),
         F("failover", new ObjectType(Failover), "retry settings of every model without its own"),
-        F("healthCheck", new ObjectType(HealthCheck), "health checks of every model without its own"));
+        F("healthCheck", new ObjectType(HealthCheck), "health checks of every model without its own"),
+        F("price", new ObjectType(Price), "the price of every model without its own"));
 
     public static readonly KeyTable Slot = new("slot", "one backend serving a model",
         F("enabled", Bool, "use this slot; default true"),
         F("ref", Str, "the backend's key under backends", required: true),
         F("modelNameOverride", Str, "the model id sent to this backend"),
         F("priority", new ScalarType(ScalarKind.Number, Minimum: 0), "0 = primary, 1 = first fallback, …"),
-        F("weight", new ScalarType(ScalarKind.Number, Minimum: 0, Maximum: ModelRules.MaxWeight), "share within one priority"));
+        F("weight", new ScalarType(ScalarKind.Number, Minimum: 0, Maximum: ModelRules.MaxWeight), "share within one priority"),
+        F("price", new ObjectType(Price), "this provider's price, when it differs from the model's"));
 
     public static readonly KeyTable Model = new("model", "one model id and the backends that serve it",
         F("enabled", Bool, "route this model; default true"),
@@ -170,7 +184,8 @@ public static class ValuesKeys
         F("timeout", Duration, "request timeout; default 60s"),
         F("streamIdleTimeout", Duration, "longest silence from a provider"),
         F("failover", new ObjectType(Failover), "retry settings"),
-        F("healthCheck", new ObjectType(HealthCheck), "health checks"));
+        F("healthCheck", new ObjectType(HealthCheck), "health checks"),
+        F("price", new ObjectType(Price), "the model's price; default modelDefaults.price"));
 
     public static readonly KeyTable GatewayRef = new("gatewayRef", "the Gateway the routes attach to",
         F("name", Str, "the Gateway's name", required: true),

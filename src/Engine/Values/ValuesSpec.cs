@@ -56,7 +56,8 @@ public sealed record ModelSpec(
     FailoverSpec? Failover,
     IReadOnlyList<TrafficLimitSpec>? Limits = null,
     HealthCheckSpec? HealthCheck = null,
-    string? StreamIdleTimeout = null);
+    string? StreamIdleTimeout = null,
+    PriceSpec? Price = null);
 
 public sealed record SlotSpec(
     string Key,
@@ -65,7 +66,8 @@ public sealed record SlotSpec(
     string? Ref,
     string? ModelNameOverride,
     long? Priority,
-    long? Weight);
+    long? Weight,
+    PriceSpec? Price = null);
 
 public sealed record FailoverSpec(
     string Path,
@@ -76,15 +78,35 @@ public sealed record FailoverSpec(
     string? BackOffBaseInterval,
     string? BackOffMaxInterval);
 
-/// <summary><c>rateLimiting</c>: which engine enforces the <c>limits</c> lists, and the header that names a client.</summary>
-public sealed record RateLimitingSpec(string Path, string? Engine, string? ClientHeader);
+/// <summary>
+/// <c>rateLimiting</c>: which engine enforces the <c>limits</c> lists, the header that names a client, and
+/// <c>acrossModels</c>: limits counted once across every model of the values (a client's budget for all models).
+/// </summary>
+public sealed record RateLimitingSpec(string Path, string? Engine, string? ClientHeader, IReadOnlyList<TrafficLimitSpec>? AcrossModels = null);
 
 /// <summary><c>modelDefaults</c>: what every model gets unless it sets the same key itself.</summary>
-public sealed record ModelDefaultsSpec(string Path, IReadOnlyList<TrafficLimitSpec>? Limits, FailoverSpec? Failover, HealthCheckSpec? HealthCheck);
+public sealed record ModelDefaultsSpec(string Path, IReadOnlyList<TrafficLimitSpec>? Limits, FailoverSpec? Failover, HealthCheckSpec? HealthCheck, PriceSpec? Price = null);
 
 /// <summary>
-/// One item of a <c>limits</c> list: what it counts (<c>requests</c>, or <c>tokens</c> of a <c>tokenType</c>), over
-/// which <c>window</c>, and who is counted (<c>per</c>: the model, or each client by <c>clientHeader</c>).
+/// <c>price</c> (of <c>modelDefaults</c>, a model, or one backend slot): what a million tokens of each kind cost, in
+/// <c>currency</c>, as exact decimals. Unset kinds are null here; <see cref="Rules.Prices"/> says what they default to.
+/// </summary>
+public sealed record PriceSpec(
+    string Path,
+    string? Currency,
+    decimal? Input,
+    decimal? CachedInput,
+    decimal? CacheCreationInput,
+    decimal? Output,
+    decimal? Reasoning,
+    /// <summary>Whether <c>input</c> and <c>output</c> are written at all (even mistyped, which the binder reports).</summary>
+    bool WritesInput = true,
+    bool WritesOutput = true);
+
+/// <summary>
+/// One item of a <c>limits</c> list: what it counts (<c>requests</c>, <c>tokens</c> of a <c>tokenType</c>, or money:
+/// a <c>budget</c> in the prices' currency), over which <c>window</c>, and who is counted (<c>per</c>: the model, or
+/// each client by <c>clientHeader</c>).
 /// </summary>
 public sealed record TrafficLimitSpec(
     string Path,
@@ -95,8 +117,9 @@ public sealed record TrafficLimitSpec(
     string? Window,
     string? Per,
     string? ClientHeader,
-    /// <summary>Whether <c>requests</c> or <c>tokens</c> is written at all (even mistyped, which the binder reports).</summary>
-    bool NamesAmount = true);
+    /// <summary>Whether <c>requests</c>, <c>tokens</c> or <c>budget</c> is written at all (even mistyped, which the binder reports).</summary>
+    bool NamesAmount = true,
+    decimal? Budget = null);
 
 /// <summary><c>healthCheck</c>: only passive checks (outlier detection) so far.</summary>
 public sealed record HealthCheckSpec(string Path, PassiveHealthCheckSpec? Passive);

@@ -71,12 +71,21 @@ public sealed class CaseCatalogTests
 
         // limits (rateLimiting, modelDefaults.limits, models.*.limits)
         "is not an Envoy Gateway window", "is not a Kuadrant window: Kuadrant counts in durations", "weeks are not a unit here", "the unit is written",
-        "counts total tokens only", "a limit counts requests or tokens, not both", "a limit needs what it counts", "tokenType belongs to a limit of tokens",
+        "counts total tokens only", "a limit counts one thing: requests, tokens or a budget", "a limit needs what it counts", "tokenType belongs to a limit of tokens",
         "allows no tokens", "unknown token type", "a limit per model counts no clients", "is not a limit name", "expected a list of limits",
         "is not a usable header name", "write it in lowercase", "carries a credential", "is the header AI Gateway sets to the model id", "unknown engine",
         "is not allowed by the policy (allowed: Kuadrant)", "the policy does not allow Kuadrant", "the policy forbids per-client limits",
         "the policy requires a per-client limit", "is not among the policy's client headers", "tokens per window", "can count per window",
         "(one global rule per limit)", "another limit of model", "is longer than 63 characters",
+
+        // prices and budgets (price, budget, rateLimiting.acrossModels)
+        "a price needs input and output per million tokens", "is negative; a price per million tokens", "a millionth of a currency unit per million tokens",
+        "per million tokens is absurd", "is not a currency code", "one set of values prices and budgets in one currency", "is not the policy's currency",
+        "exceeds the policy's maximum of", "expected a decimal number", "cannot be read as an amount", "required field currency is missing",
+        "allows no spending", "budgets are counted in millionths", "its limit is a uint32", "cannot be counted exactly", "remove it: a budget is charged",
+        "budgets are counted by Envoy Gateway only", "exceeds the policy's maximum budget", "is charged by the budget at", "the policy requires a per-client budget",
+        "the policy does not allow limits across models", "limits across models are counted by Envoy Gateway only",
+        "a policy may only target a Gateway in its own namespace", "is named after the Gateway", "and Envoy Gateway's header match holds",
 
         // the traffic policy (failover, healthCheck, streamIdleTimeout)
         "crashes Envoy (SIGSEGV)", "is not a percentage", "consecutive errors", "would end every stream at once",
@@ -102,6 +111,8 @@ public sealed class CaseCatalogTests
         "every limit here counts per client", "two engines then count", "accepted because the policy says knownCrashPatterns: Warn",
         "ejects no backend", "never ends a stream", "is not failed over", "leaves no time to fail over", "are the same provider",
         "written before the merge key (<<) at line",
+        "is not a calendar month", "is not a calendar year", "starts on Thursday", "but it is counted per", "is less than one plausible request costs",
+        "costs more than an uncached one", "no limit counts money",
     ];
 
     [Fact]

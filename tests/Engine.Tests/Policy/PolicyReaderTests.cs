@@ -130,6 +130,14 @@ public sealed class PolicyReaderTests
     [InlineData("credentials: {deniedTypes: [ApiKey]}\n", "credentials.deniedTypes", "unknown credential type \"ApiKey\" (did you mean \"APIKey\"?)")]
     [InlineData("credentials: {requireKeyless: maybe}\n", "credentials.requireKeyless", "expected true or false")]
     [InlineData("credentials: {keyless: true}\n", "credentials.keyless", "unknown key \"keyless\"")]
+    [InlineData("rateLimiting: {budgets: {maxPerWindow: 100}}\n", "rateLimiting.budgets.currency", "name their currency")]
+    [InlineData("rateLimiting: {budgets: {currency: usd}}\n", "rateLimiting.budgets.currency", "write it in capitals: USD")]
+    [InlineData("rateLimiting: {budgets: {currency: USD, maxPerWindow: 50000000}}\n", "rateLimiting.budgets.maxPerWindow", "at most 42949672.95")]
+    [InlineData("rateLimiting: {budgets: {currency: USD, maxPerWindow: 0.0000001}}\n", "rateLimiting.budgets.maxPerWindow", "at most 6 decimal places")]
+    [InlineData("rateLimiting: {budgets: {currency: USD, maxPricePerMillionTokens: -1}}\n", "rateLimiting.budgets.maxPricePerMillionTokens", "must be above 0")]
+    [InlineData("rateLimiting: {budgets: {perClient: Requried}}\n", "rateLimiting.budgets.perClient", "(did you mean \"Required\"?)")]
+    [InlineData("rateLimiting: {budgets: {perClient: Forbidden}}\n", "rateLimiting.budgets.perClient", "rateLimiting.perClientLimits: Forbidden")]
+    [InlineData("rateLimiting: {allowAcrossModels: no}\n", "rateLimiting.allowAcrossModels", "expected true or false")]
     public void Mistakes_are_reported_and_yield_no_policy(string text, string path, string fragment)
     {
         var (policy, diagnostics) = PolicyReader.Read(text);
@@ -137,5 +145,24 @@ public sealed class PolicyReaderTests
         var error = Assert.Single(diagnostics);
         Assert.Equal(path, error.Path);
         Assert.Contains(fragment, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_budget_settings_are_read()
+    {
+        var (policy, diagnostics) = PolicyReader.Read("""
+            rateLimiting:
+              allowAcrossModels: false
+              budgets: {currency: EUR, maxPerWindow: 2500.50, maxPricePerMillionTokens: 75, perClient: Required}
+            """);
+        Assert.Empty(diagnostics);
+        Assert.NotNull(policy);
+        Assert.False(policy.AllowAcrossModels);
+        Assert.Equal("EUR", policy.Budgets.Currency);
+        Assert.Equal(2500.50m, policy.Budgets.MaxPerWindow);
+        Assert.Equal(75m, policy.Budgets.MaxPricePerMillionTokens);
+        Assert.Equal(PerClientLimits.Required, policy.Budgets.PerClient);
+        Assert.True(ModelsPolicy.Default.AllowAcrossModels);
+        Assert.Same(BudgetPolicy.Default, ModelsPolicy.Default.Budgets);
     }
 }
