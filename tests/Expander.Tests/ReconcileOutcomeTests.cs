@@ -34,7 +34,7 @@ public sealed class ReconcileOutcomeTests
         var conflict = Outcome(ApplyStatus.Applied, ApplyStatus.Conflict, ApplyStatus.Unchanged);
         Assert.False(conflict.Complete);
         Assert.Equal(ReconcileResult.Retry, conflict.Result);
-        Assert.Equal("not in sync: 1 conflicts, 0 missing Secrets, 0 failed writes, 0 objects the cluster's versions cannot express; nothing pruned", conflict.Message);
+        Assert.Equal("not in sync: 1 conflicts, 0 unusable Secrets, 0 failed writes, 0 objects the cluster's versions cannot express; nothing pruned", conflict.Message);
         var objects = (JsonObject)conflict.Status(Now)["objects"]!;
         Assert.Equal((3, 2, 1), (objects["desired"]!.GetValue<int>(), objects["inSync"]!.GetValue<int>(), objects["conflicts"]!.GetValue<int>()));
         Assert.Equal([EventReasons.Applied, EventReasons.Conflict], conflict.Events.Select(e => e.Reason));
@@ -51,8 +51,8 @@ public sealed class ReconcileOutcomeTests
     public void A_missing_projection_source_blocks_readiness_and_pruning()
     {
         var outcome = Outcome(ApplyStatus.Applied);
-        outcome.MissingSecrets = ["Secret azure (backends.azure.apiKeySecretRef) does not exist"];
-        outcome.ProjectionSourceMissing = true;
+        outcome.UnusableSecrets = ["Secret azure (backends.azure.apiKeySecretRef) does not exist"];
+        outcome.ProjectionSourceUnusable = true;
         Assert.False(outcome.Complete); // the last projected copy must stay
         Assert.False(outcome.Ready);
         Assert.Equal(ReconcileResult.Retry, outcome.Result);
@@ -64,12 +64,12 @@ public sealed class ReconcileOutcomeTests
     public void A_missing_Secret_that_is_only_referenced_blocks_readiness_but_not_pruning()
     {
         var outcome = Outcome(ApplyStatus.Applied);
-        outcome.MissingSecrets = ["Secret gcp (backends.vertex.gcpCredentials.credentialsFile.secretRef) does not exist"];
+        outcome.UnusableSecrets = ["Secret gcp (backends.vertex.gcpCredentials.credentialsFile.secretRef) does not exist"];
         Assert.True(outcome.Complete); // nothing of ours depends on it: what is no longer desired may go
         Assert.False(outcome.Ready);
         Assert.Equal(ReconcileResult.Retry, outcome.Result);
         Assert.False(outcome.Status(Now)["ready"]!.GetValue<bool>());
-        Assert.Equal("not in sync: 0 conflicts, 1 missing Secrets, 0 failed writes, 0 objects the cluster's versions cannot express", outcome.Message);
+        Assert.Equal("not in sync: 0 conflicts, 1 unusable Secrets, 0 failed writes, 0 objects the cluster's versions cannot express", outcome.Message);
         Assert.Equal(false, outcome.LogLine?.Warning);
     }
 

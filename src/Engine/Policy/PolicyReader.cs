@@ -16,7 +16,7 @@ public static class PolicyReader
     private static readonly KeyTable RateLimitingKeys = KeyTable.Untyped("rateLimiting", "allowedEngines", "perClientLimits", "allowedClientHeaders", "maxTokensPerWindow", "envoyGatewayVersion");
 
     private static readonly KeyTable HostnameKeys = KeyTable.Untyped("hostname", "allowed", "denied", "allowIPLiterals", "allowPrivateIPs");
-    private static readonly KeyTable CredentialKeys = KeyTable.Untyped("credential", "allowedTypes", "deniedTypes", "requireKeyless", "gatewayIdentityNamespaces");
+    private static readonly KeyTable CredentialKeys = KeyTable.Untyped("credential", "allowedTypes", "deniedTypes", "requireKeyless", "gatewayIdentityNamespaces", "requireSecretLabel");
     private static readonly KeyTable GrantKeys = KeyTable.Untyped("grant", "namespaces", "gateways");
 
     public static (ModelsPolicy? Policy, IReadOnlyList<Diagnostic> Diagnostics) Read(string text)
@@ -77,6 +77,7 @@ public static class PolicyReader
                 DeniedCredentialTypes = CredentialTypeList(credentials, "deniedTypes", bag) ?? policy.DeniedCredentialTypes,
                 RequireKeylessCredentials = credentials.Bool("requireKeyless") ?? policy.RequireKeylessCredentials,
                 GatewayIdentityNamespaces = credentials.StringList("gatewayIdentityNamespaces") ?? policy.GatewayIdentityNamespaces,
+                RequireSecretLabel = credentials.Bool("requireSecretLabel") ?? policy.RequireSecretLabel,
             };
         }
 

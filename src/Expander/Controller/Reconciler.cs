@@ -2,6 +2,7 @@ using AiGatewayModels.Common.Policy;
 using AiGatewayModels.Engine;
 using AiGatewayModels.Engine.Input;
 using AiGatewayModels.Engine.Model;
+using AiGatewayModels.Engine.Policy;
 using AiGatewayModels.Engine.Rendering;
 using AiGatewayModels.Kube;
 
@@ -40,10 +41,11 @@ internal sealed class Reconciler(
         }
 
         var outcome = new ReconcileOutcome(cm);
-        if (Evaluate(outcome) is { } model)
+        var currentPolicy = policy.Current; // one policy for the whole reconcile: the rules and the Secrets' use
+        if (Evaluate(outcome, currentPolicy) is { } model)
         {
             var (rendered, options) = await RenderAsync(model, outcome, ct);
-            var desired = await ProjectAsync(model, rendered, options, outcome, ct);
+            var desired = await ProjectAsync(model, rendered, options, currentPolicy, outcome, ct);
             var live = await LiveObjects.ListAsync(client, cm, Served(options.Versions), liveCache, metrics.LiveListed, ct);
             await ApplyAsync(desired, live, outcome, ct);
             await PruneAsync(desired, live, outcome, ct);
@@ -57,7 +59,7 @@ internal sealed class Reconciler(
     public void Forget(string uid) => events.Forget(uid);
 
     /// <summary>The values and the cluster policy through every rule: the model, or null (the outcome says why).</summary>
-    private ValidatedModel? Evaluate(ReconcileOutcome outcome)
+    private ValidatedModel? Evaluate(ReconcileOutcome outcome, ModelsPolicy currentPolicy)
     {
         var cm = outcome.ConfigMap;
         if (!cm.Marked)
@@ -72,7 +74,7 @@ internal sealed class Reconciler(
             return null;
         }
 
-        var evaluation = ValuesEvaluator.Evaluate(new ValuesDocument(cm.Namespace, cm.Name, cm.ValuesYaml, cm.Uid), policy.Current);
+        var evaluation = ValuesEvaluator.Evaluate(new ValuesDocument(cm.Namespace, cm.Name, cm.ValuesYaml, cm.Uid), currentPolicy);
         outcome.ValuesHash = evaluation.ValuesHash;
         if (evaluation.Model is null)
         {
@@ -108,19 +110,21 @@ internal sealed class Reconciler(
     }
 
     /// <summary>The desired objects: the rendered ones and the Secrets projected from the sources the values name.</summary>
-    private async Task<List<DesiredObject>> ProjectAsync(ValidatedModel model, RenderResult rendered, RenderOptions options, ReconcileOutcome outcome, CancellationToken ct)
+    private async Task<List<DesiredObject>> ProjectAsync(ValidatedModel model, RenderResult rendered, RenderOptions options, ModelsPolicy currentPolicy, ReconcileOutcome outcome, CancellationToken ct)
     {
         var cm = outcome.ConfigMap;
         // watch the Secrets these values name (and only them), so that a rotation is projected and a creation seen at once
         sourceSecrets.Track(cm.Key, cm.Namespace, model.Secrets.Select(s => s.Name));
-        var desired = rendered.Objects.Select(DesiredObject.From).ToList();
-        var check = await secrets.ProjectAsync(cm, model, options, ct);
+        var check = await secrets.ProjectAsync(cm, model, currentPolicy, options, ct);
+        var desired = rendered.Objects
+            .Where(o => !(o.Kind == ResourceKind.BackendSecurityPolicy && check.WithheldPolicies.Contains(o.Name)))
+            .Select(DesiredObject.From).ToList();
         desired.AddRange(check.Projected);
-        outcome.MissingSecrets = check.Missing;
-        outcome.ProjectionSourceMissing = check.ProjectionMissing;
-        foreach (var m in check.Missing)
+        outcome.UnusableSecrets = check.Unusable;
+        outcome.ProjectionSourceUnusable = check.ProjectionSourceUnusable;
+        foreach (var m in check.Unusable)
         {
-            outcome.Event(EventReasons.SecretMissing, m + "; AI Gateway cannot authenticate this backend until it does (a projected Secret is not created, and nothing is pruned, until its source exists)", true);
+            outcome.Event(EventReasons.SecretMissing, m + "; this backend's BackendSecurityPolicy (and a projected Secret) is not applied until it can be (nothing is pruned while a projection source cannot be used)", true);
         }
 
         outcome.Desired = desired.Count;

@@ -14,7 +14,7 @@ internal sealed record ObjectCounts(int Desired, int InSync, int Conflicts, int 
 /// </summary>
 internal static class StatusAnnotation
 {
-    public const string Key = "models.ai-gateway.io/status";
+    public const string Key = Engine.WellKnown.StatusAnnotation;
     private const int MaxMessage = 512;
 
     public static JsonObject Build(string? valuesHash, bool ready, string message, ObjectCounts? counts, DateTime now)

@@ -14,9 +14,12 @@ namespace AiGatewayModels.Webhook.Admission;
 
 /// <summary>
 /// Values ConfigMaps: the engine judges them (every rule, the current policy); the webhook adds only what needs the
-/// cluster: collisions with other values ConfigMaps and references to objects that do not exist.
+/// cluster: whether the author may read every Secret the values name (the expander acts for the author), collisions
+/// with other values ConfigMaps and references to objects that do not exist. Validation ratchets: an update that leaves
+/// the values as they were is not judged again (so the expander can always write its status, even when a newer policy
+/// refuses the values), and that status annotation is the expander's alone.
 /// </summary>
-internal sealed class ValuesReview(PolicyWatch policy, IClusterView cluster, EvaluationCache cache)
+internal sealed class ValuesReview(PolicyWatch policy, IClusterView cluster, EvaluationCache cache, WebhookSettings settings)
 {
     public const string ValuesHashAnnotation = "models.ai-gateway.io/values-hash";
 
@@ -35,6 +38,16 @@ internal sealed class ValuesReview(PolicyWatch policy, IClusterView cluster, Eva
             return Verdicts.Allow(uid);
         }
 
+        if (StatusForged(request) is { } forged)
+        {
+            return Verdicts.Deny(uid, forged);
+        }
+
+        if (ValuesUnchanged(request))
+        {
+            return Verdicts.Allow(uid);
+        }
+
         var (judged, _, readFindings, display) = await EvaluateAsync(request, withValuesHash: false, cancellationToken);
         var evaluation = judged;
         var findings = readFindings.Concat(evaluation?.Diagnostics ?? []).ToList();
@@ -47,6 +60,11 @@ internal sealed class ValuesReview(PolicyWatch policy, IClusterView cluster, Eva
 
         if (cluster.Available)
         {
+            if (await UnreadableSecretsAsync(request, model, cancellationToken) is { } unreadable)
+            {
+                return Verdicts.Deny(uid, $"ConfigMap {display}: {unreadable}", 403, warnings);
+            }
+
             if (Collision(model, judged!.Footprint!) is { } collision)
             {
                 return Verdicts.Deny(uid, $"ConfigMap {display}: {collision}", 403, warnings);
@@ -103,6 +121,66 @@ internal sealed class ValuesReview(PolicyWatch policy, IClusterView cluster, Eva
         }
 
         return ops == 0 ? Verdicts.Allow(uid) : Verdicts.Patch(uid, buffer.WrittenSpan.ToArray());
+    }
+
+    /// <summary>
+    /// True for an UPDATE of a values ConfigMap that leaves its data as it was: the values were judged when they were
+    /// written, and judging them again under a newer policy would only block the expander's status write.
+    /// </summary>
+    public static bool ValuesUnchanged(AdmissionRequest request) =>
+        request.Operation == "UPDATE" && IsValuesConfigMap(request.OldObject) &&
+        ObjectJson.SameJson(ObjectJson.Property(request.OldObject, "data"), ObjectJson.Property(request.Object, "data")) &&
+        ObjectJson.SameJson(ObjectJson.Property(request.OldObject, "binaryData"), ObjectJson.Property(request.Object, "binaryData"));
+
+    /// <summary>
+    /// The status annotation tells everyone reading the ConfigMap whether its objects are in sync: only the expander
+    /// may set or change it (taking it away is harmless: the expander writes it again).
+    /// </summary>
+    private string? StatusForged(AdmissionRequest request)
+    {
+        var status = ObjectJson.Annotation(request.Object, WellKnown.StatusAnnotation);
+        if (status is null || status == ObjectJson.Annotation(request.OldObject, WellKnown.StatusAnnotation) ||
+            request.UserInfo?.Username == settings.ExpanderUsername)
+        {
+            return null;
+        }
+
+        var name = ObjectJson.String(ObjectJson.Metadata(request.Object), "name") ?? request.Name;
+        return $"ConfigMap {request.Namespace}/{name}: the annotation {WellKnown.StatusAnnotation} is written by the expander only; " +
+               "leave it out of your change (kubectl apply keeps it; copy manifests without it)";
+    }
+
+    /// <summary>
+    /// The expander reads, copies and hands to AI Gateway every Secret the values name, for the author of the values: so
+    /// the author must be allowed to <c>get</c> each of them, whoever they are (a changed hostname redirects a credential as
+    /// surely as a changed reference, so every Secret is checked whenever the values change). The apiserver's authorizers
+    /// decide (a SubjectAccessReview with the request's user). The answer does not depend on whether the Secret exists,
+    /// and neither does the message.
+    /// </summary>
+    private async Task<string?> UnreadableSecretsAsync(AdmissionRequest request, ValidatedModel model, CancellationToken cancellationToken)
+    {
+        var info = request.UserInfo;
+        var who = new Kube.Requester(info?.Username ?? string.Empty, info?.Groups ?? [], info?.Uid, info?.Extra);
+        var refused = new List<string>();
+        foreach (var secret in model.Secrets.GroupBy(s => s.Name, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var fields = string.Join(", ", secret.Select(s => FieldPath.Child(s.Path, "name")));
+            switch (await cluster.MayGetSecretAsync(who, model.Namespace, secret.Key, cancellationToken))
+            {
+                case true:
+                    continue;
+                case false:
+                    refused.Add($"{secret.Key} ({fields})");
+                    break;
+                default:
+                    return $"could not check that {Shown.Value(who.User)} may get Secret {secret.Key} ({fields}): the SubjectAccessReview failed; try again";
+            }
+        }
+
+        return refused.Count == 0
+            ? null
+            : $"values may only name Secrets that their author may read, and {Shown.Value(who.User)} may not get Secret {string.Join(", ", refused)} " +
+              $"in namespace {model.Namespace}; ask for get on it (RBAC, resourceNames) or name a Secret you may read";
     }
 
     /// <summary>RFC 6901: "~" becomes "~0" and "/" becomes "~1", in that order.</summary>

@@ -130,6 +130,7 @@ public sealed class PolicyReaderTests
     [InlineData("credentials: {deniedTypes: [ApiKey]}\n", "credentials.deniedTypes", "unknown credential type \"ApiKey\" (did you mean \"APIKey\"?)")]
     [InlineData("credentials: {requireKeyless: maybe}\n", "credentials.requireKeyless", "expected true or false")]
     [InlineData("credentials: {keyless: true}\n", "credentials.keyless", "unknown key \"keyless\"")]
+    [InlineData("credentials: {requireSecretLabel: no}\n", "credentials.requireSecretLabel", "expected true or false")]
     public void Mistakes_are_reported_and_yield_no_policy(string text, string path, string fragment)
     {
         var (policy, diagnostics) = PolicyReader.Read(text);

@@ -74,7 +74,7 @@ public sealed class WebhookGuardrailTests(ControlPlaneFixture controlPlane)
         foreach (var secret in (string[])["openai-apikey", "azure-apikey"])
         {
             await client.CoreV1.CreateNamespacedSecretAsync(
-                new V1Secret { Metadata = new V1ObjectMeta { Name = secret }, Data = new Dictionary<string, byte[]> { ["apiKey"] = Encoding.ASCII.GetBytes("k") } }, ns);
+                new V1Secret { Metadata = new V1ObjectMeta { Name = secret, Labels = NamedSecrets.CredentialLabels }, Data = new Dictionary<string, byte[]> { ["apiKey"] = Encoding.ASCII.GetBytes("k") } }, ns);
         }
 
         await client.CustomObjects.CreateNamespacedCustomObjectAsync(Gateway("ai-gateway"), "gateway.networking.k8s.io", "v1", ns, "gateways");
@@ -98,7 +98,7 @@ public sealed class WebhookGuardrailTests(ControlPlaneFixture controlPlane)
 
         // the Azure client secret exists, the other two do not: one warning each, whatever their purpose and key
         await client.CoreV1.CreateNamespacedSecretAsync(
-            new V1Secret { Metadata = new V1ObjectMeta { Name = "azure-entra" }, Data = new Dictionary<string, byte[]> { ["client-secret"] = Encoding.ASCII.GetBytes("s") } }, ns);
+            new V1Secret { Metadata = new V1ObjectMeta { Name = "azure-entra", Labels = NamedSecrets.CredentialLabels }, Data = new Dictionary<string, byte[]> { ["client-secret"] = Encoding.ASCII.GetBytes("s") } }, ns);
         using var created = await client.CoreV1.CreateNamespacedConfigMapWithHttpMessagesAsync(ModelsWebhookHost.Values("cloud", example), ns, dryRun: "All");
         var warnings = Warnings(created.Response).Where(w => w.StartsWith("Secret ", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(2, warnings.Count);
