@@ -1,5 +1,6 @@
 using AiGatewayModels.Common.Policy;
 using AiGatewayModels.Engine;
+using AiGatewayModels.Engine.Claims;
 using AiGatewayModels.Engine.Input;
 using AiGatewayModels.Engine.Model;
 using AiGatewayModels.Engine.Policy;
@@ -25,6 +26,7 @@ internal sealed class Reconciler(
     Pruner pruner,
     SecretProjector secrets,
     SourceSecretWatcher sourceSecrets,
+    ClaimBook claims,
     DriftWatcher? liveCache,
     EventRecorder events,
     ControllerMetrics metrics,
@@ -37,7 +39,8 @@ internal sealed class Reconciler(
         if (configMaps.Get(key) is not { } cm)
         {
             sourceSecrets.Forget(key);
-            return ReconcileResult.Done; // deleted: the garbage collector removes what it owned
+            claims.Forget(key);
+            return ReconcileResult.Done; // deleted: the garbage collector removes what it owned, its claims go to the next in line
         }
 
         var outcome = new ReconcileOutcome(cm);
@@ -49,6 +52,10 @@ internal sealed class Reconciler(
             var live = await LiveObjects.ListAsync(client, cm, Served(options.Versions), liveCache, metrics.LiveListed, ct);
             await ApplyAsync(desired, live, outcome, ct);
             await PruneAsync(desired, live, outcome, ct);
+        }
+        else
+        {
+            claims.Forget(cm.Key); // values not used: their claims go to the next in line
         }
 
         await ReportAsync(outcome, ct);
@@ -109,17 +116,29 @@ internal sealed class Reconciler(
         return (rendered, options);
     }
 
-    /// <summary>The desired objects: the rendered ones and the Secrets projected from the sources the values name.</summary>
+    /// <summary>
+    /// The desired objects: the rendered ones and the Secrets projected from the sources the values name, less what a claim
+    /// lost to an older ConfigMap or an unusable Secret withholds.
+    /// </summary>
     private async Task<List<DesiredObject>> ProjectAsync(ValidatedModel model, RenderResult rendered, RenderOptions options, ModelsPolicy currentPolicy, ReconcileOutcome outcome, CancellationToken ct)
     {
         var cm = outcome.ConfigMap;
         // watch the Secrets these values name (and only them), so that a rotation is projected and a creation seen at once
         sourceSecrets.Track(cm.Key, cm.Namespace, model.Secrets.Select(s => s.Name));
+        // a claim lost to an older ConfigMap (a generated name, a model id on the Gateway) withholds the objects it covers:
+        // they are never applied, and what was applied of them before is pruned with the rest
+        var claim = outcome.Claims = claims.Decide(cm, Footprint.Of(model), currentPolicy);
+        foreach (var lost in claim.Lost)
+        {
+            outcome.Event(EventReasons.Conflict, lost.Message, true);
+        }
+
         var check = await secrets.ProjectAsync(cm, model, currentPolicy, options, ct);
         var desired = rendered.Objects
             .Where(o => !(o.Kind == ResourceKind.BackendSecurityPolicy && check.WithheldPolicies.Contains(o.Name)))
             .Select(DesiredObject.From).ToList();
         desired.AddRange(check.Projected);
+        desired.RemoveAll(d => claim.Withheld.Contains(Footprint.ObjectKey(d.Kind, d.Name)));
         outcome.UnusableSecrets = check.Unusable;
         outcome.ProjectionSourceUnusable = check.ProjectionSourceUnusable;
         foreach (var m in check.Unusable)
@@ -133,7 +152,7 @@ internal sealed class Reconciler(
 
     private async Task ApplyAsync(IReadOnlyList<DesiredObject> desired, LiveObjects live, ReconcileOutcome outcome, CancellationToken ct)
     {
-        outcome.Applies = await applier.ApplyAsync(outcome.ConfigMap, desired, live, ct);
+        outcome.Applies = await applier.ApplyAsync(outcome.ConfigMap, desired, live, outcome.Claims.BeatenUids, ct);
         outcome.RecordApplyEvents();
     }
 

@@ -14,7 +14,7 @@ namespace AiGatewayModels.Integration.Tests.ApiServer;
 /// <summary>
 /// The webhook's cross-object guardrails through the real apiserver: collisions with another values ConfigMap (generated
 /// names in the same namespace, modelMatch on the same Gateway, also from another namespace) are denied naming the
-/// other ConfigMap; a missing Secret or Gateway is a warning that reaches the client (the apiserver's Warning headers).
+/// other ConfigMap when it is in the same namespace ("a ConfigMap in another namespace" otherwise); a missing Secret or Gateway is a warning that reaches the client (the apiserver's Warning headers).
 /// The webhook is registered for this test's namespaces only (<see cref="ModelsWebhookHost"/>).
 /// </summary>
 [Collection(ControlPlaneCollectionDefinition.Name)]
@@ -64,7 +64,9 @@ public sealed class WebhookGuardrailTests(ControlPlaneFixture controlPlane)
         // from another namespace, on the shared Gateway
         var shared = await Denial(() => client.CoreV1.CreateNamespacedConfigMapAsync(
             ModelsWebhookHost.Values("models", OtherValues(gatewayNamespace: ns, modelMatch: "gpt-4")), other));
-        Assert.Contains($"denied the request: ConfigMap {other}/models: modelMatch \"gpt-4\" on Gateway {ns}/ai-gateway is already routed by ConfigMap {ns}/models", shared, StringComparison.Ordinal);
+        // a ConfigMap of another namespace is never named: that namespace's ConfigMaps are not this tenant's to know
+        Assert.Contains($"denied the request: ConfigMap {other}/models: modelMatch \"gpt-4\" on Gateway {ns}/ai-gateway is already routed by a ConfigMap in another namespace; use another modelMatch or Gateway", shared, StringComparison.Ordinal);
+        Assert.DoesNotContain($"{ns}/models", shared, StringComparison.Ordinal);
 
         // no collision: another modelMatch on the shared Gateway, or the same modelMatch on a Gateway of its own
         await client.CoreV1.CreateNamespacedConfigMapAsync(ModelsWebhookHost.Values("models", OtherValues(gatewayNamespace: ns, modelMatch: "gpt-4o")), other);
