@@ -47,20 +47,20 @@ public sealed class TenantAdmissionTests(ControlPlaneFixture controlPlane)
         using var alice = Tenants.As(controlPlane.KubeconfigPath, "alice");
         using var bob = Tenants.As(controlPlane.KubeconfigPath, "bob");
 
-        var refused = await DenialAsync(() => alice.CoreV1.CreateNamespacedConfigMapAsync(ModelsWebhookHost.Values("models", ModelsWebhookTests.GoodValues), ns));
+        var refused = await ApiErrors.DeniedAsync(() => alice.CoreV1.CreateNamespacedConfigMapAsync(ModelsWebhookHost.Values("models", ModelsWebhookTests.GoodValues), ns));
         Assert.Contains($"ConfigMap {ns}/models: values may only name Secrets that their author may read, and \"alice\" may not get Secret " +
             "azure-apikey (backends.azure.apiKeySecretRef.name), openai-apikey (backends.openai.apiKeySecretRef.name) in namespace " + ns, refused, StringComparison.Ordinal);
 
         // a Secret that exists and one that does not are refused with the same words: the answer is RBAC's, not the store's
-        var existing = await DenialAsync(() => alice.CoreV1.CreateNamespacedConfigMapAsync(
+        var existing = await ApiErrors.DeniedAsync(() => alice.CoreV1.CreateNamespacedConfigMapAsync(
             ModelsWebhookHost.Values("models", ModelsWebhookTests.GoodValues.Replace("azure-apikey", "platform-token", StringComparison.Ordinal)), ns));
-        var absent = await DenialAsync(() => alice.CoreV1.CreateNamespacedConfigMapAsync(
+        var absent = await ApiErrors.DeniedAsync(() => alice.CoreV1.CreateNamespacedConfigMapAsync(
             ModelsWebhookHost.Values("models", ModelsWebhookTests.GoodValues.Replace("azure-apikey", "platform-tokem", StringComparison.Ordinal)), ns));
         Assert.Equal(existing, absent.Replace("platform-tokem", "platform-token", StringComparison.Ordinal));
 
         // bob may read what he names: stored; the Secret he may not read is refused to him too
         await bob.CoreV1.CreateNamespacedConfigMapAsync(ModelsWebhookHost.Values("models", ModelsWebhookTests.GoodValues), ns);
-        var bobs = await DenialAsync(() => bob.CoreV1.CreateNamespacedConfigMapAsync(
+        var bobs = await ApiErrors.DeniedAsync(() => bob.CoreV1.CreateNamespacedConfigMapAsync(
             ModelsWebhookHost.Values("models-2", ModelsWebhookTests.GoodValues.Replace("azure-apikey", "platform-token", StringComparison.Ordinal)
                 .Replace("-backend", "-backend-2", StringComparison.Ordinal).Replace("gpt-4", "gpt-5", StringComparison.Ordinal)), ns));
         Assert.Contains("\"bob\" may not get Secret platform-token (backends.azure.apiKeySecretRef.name)", bobs, StringComparison.Ordinal);
@@ -68,7 +68,7 @@ public sealed class TenantAdmissionTests(ControlPlaneFixture controlPlane)
 
         // alice may touch bob's ConfigMap where the values stay as they are, but not send his credential elsewhere
         await alice.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("{\"metadata\":{\"annotations\":{\"team\":\"a\"}}}", V1Patch.PatchType.MergePatch), "models", ns);
-        var redirected = await DenialAsync(() => alice.CoreV1.PatchNamespacedConfigMapAsync(ValuesPatch(ModelsWebhookTests.GoodValues
+        var redirected = await ApiErrors.DeniedAsync(() => alice.CoreV1.PatchNamespacedConfigMapAsync(ValuesPatch(ModelsWebhookTests.GoodValues
             .Replace("api.openai.com", "collector.example.com", StringComparison.Ordinal)), "models", ns));
         Assert.Contains("\"alice\" may not get Secret azure-apikey", redirected, StringComparison.Ordinal);
         Assert.DoesNotContain("tenant-test-key", refused + existing + bobs + redirected, StringComparison.Ordinal);
@@ -96,9 +96,9 @@ public sealed class TenantAdmissionTests(ControlPlaneFixture controlPlane)
         var forged = ModelsWebhookHost.Values("forged", ModelsWebhookTests.GoodValues.Replace("gpt-4", "gpt-9", StringComparison.Ordinal)
             .Replace("-backend", "-backend-9", StringComparison.Ordinal));
         forged.Metadata.Annotations[WellKnown.StatusAnnotation] = "{\"ready\":true}";
-        var created = await DenialAsync(() => carol.CoreV1.CreateNamespacedConfigMapAsync(forged, ns));
+        var created = await ApiErrors.DeniedAsync(() => carol.CoreV1.CreateNamespacedConfigMapAsync(forged, ns));
         Assert.Contains($"ConfigMap {ns}/forged: the annotation {WellKnown.StatusAnnotation} is written by the expander only", created, StringComparison.Ordinal);
-        var patched = await DenialAsync(() => carol.CoreV1.PatchNamespacedConfigMapAsync(StatusPatch("{\"ready\":true}"), "models", ns));
+        var patched = await ApiErrors.DeniedAsync(() => carol.CoreV1.PatchNamespacedConfigMapAsync(StatusPatch("{\"ready\":true}"), "models", ns));
         Assert.Contains($"the annotation {WellKnown.StatusAnnotation} is written by the expander only", patched, StringComparison.Ordinal);
         await expander.CoreV1.PatchNamespacedConfigMapAsync(StatusPatch("{\"ready\":true,\"message\":\"2 objects in sync\"}"), "models", ns);
         await carol.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch($"{{\"metadata\":{{\"annotations\":{{\"{WellKnown.StatusAnnotation}\":null}}}}}}", V1Patch.PatchType.MergePatch), "models", ns);
@@ -110,23 +110,9 @@ public sealed class TenantAdmissionTests(ControlPlaneFixture controlPlane)
             Metadata = new V1ObjectMeta { Name = policyName },
             Data = new Dictionary<string, string> { ["policy.yaml"] = "minBackendsPerModel: 3\n" },
         }, home);
-        string? denial = null;
-        await Eventually.UntilAsync(
-            async () =>
-            {
-                try
-                {
-                    await carol.CoreV1.PatchNamespacedConfigMapAsync(ValuesPatch(ModelsWebhookTests.GoodValues + "\n# edited\n"), "models", ns, dryRun: "All");
-                    return false;
-                }
-                catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Forbidden)
-                {
-                    denial = ApiErrors.MessageOf(e);
-                    return true;
-                }
-            },
-            PropagationTimeout,
-            "the stricter policy is in force");
+        var denial = await ApiErrors.EventuallyDeniedAsync(
+            () => carol.CoreV1.PatchNamespacedConfigMapAsync(ValuesPatch(ModelsWebhookTests.GoodValues + "\n# edited\n"), "models", ns, dryRun: "All"),
+            PropagationTimeout, "the stricter policy is in force");
         Assert.Contains("at least 3 are required", denial, StringComparison.Ordinal);
         await expander.CoreV1.PatchNamespacedConfigMapAsync(StatusPatch("{\"ready\":false,\"message\":\"values are invalid\"}"), "models", ns);
         await carol.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("{\"metadata\":{\"labels\":{\"team\":\"c\"}}}", V1Patch.PatchType.MergePatch), "models", ns);
@@ -140,11 +126,4 @@ public sealed class TenantAdmissionTests(ControlPlaneFixture controlPlane)
 
     private static V1Patch StatusPatch(string status) =>
         new(new V1ConfigMap { Metadata = new V1ObjectMeta { Annotations = new Dictionary<string, string> { [WellKnown.StatusAnnotation] = status } } }, V1Patch.PatchType.MergePatch);
-
-    private static async Task<string> DenialAsync(Func<Task> request)
-    {
-        var e = await Assert.ThrowsAsync<HttpOperationException>(request);
-        Assert.Equal(HttpStatusCode.Forbidden, e.Response.StatusCode);
-        return ApiErrors.MessageOf(e);
-    }
 }
