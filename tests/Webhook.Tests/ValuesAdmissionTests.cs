@@ -105,7 +105,7 @@ public sealed class ValuesAdmissionTests(WebhookServerFixture fixture) : IClassF
     public async Task An_update_that_leaves_the_values_as_they_were_is_admitted_even_when_they_are_refused_now()
     {
         // values refused today (a newer policy, a newer release): the expander's status write and a user's label still pass
-        var bad = Reviews.GoodValues.Replace("ref: azure", "ref: nowhere", StringComparison.Ordinal);
+        var bad = Reviews.GoodValues.Edit("ref: azure", "ref: nowhere");
         var old = Reviews.ConfigMap("models", bad);
         var relabelled = Reviews.ConfigMap("models", bad, labels: new Dictionary<string, string> { ["team"] = "a" });
         var answer = await Server.PostAsync("/validate", Reviews.Review("UPDATE", relabelled, old));

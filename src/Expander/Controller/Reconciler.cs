@@ -66,7 +66,7 @@ internal sealed class Reconciler(
     public void Forget(string uid) => events.Forget(uid);
 
     /// <summary>The values and the cluster policy through every rule: the model, or null (the outcome says why).</summary>
-    private ValidatedModel? Evaluate(ReconcileOutcome outcome, ModelsPolicy currentPolicy)
+    private static ValidatedModel? Evaluate(ReconcileOutcome outcome, ModelsPolicy currentPolicy)
     {
         var cm = outcome.ConfigMap;
         if (!cm.Marked)

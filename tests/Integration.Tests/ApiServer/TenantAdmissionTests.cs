@@ -7,6 +7,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using Xunit;
+using AiGatewayModels.TestSupport;
 
 namespace AiGatewayModels.Integration.Tests.ApiServer;
 
@@ -53,23 +54,23 @@ public sealed class TenantAdmissionTests(ControlPlaneFixture controlPlane)
 
         // a Secret that exists and one that does not are refused with the same words: the answer is RBAC's, not the store's
         var existing = await ApiErrors.DeniedAsync(() => alice.CoreV1.CreateNamespacedConfigMapAsync(
-            ModelsWebhookHost.Values("models", ModelsWebhookTests.GoodValues.Replace("azure-apikey", "platform-token", StringComparison.Ordinal)), ns));
+            ModelsWebhookHost.Values("models", ModelsWebhookTests.GoodValues.Edit("azure-apikey", "platform-token")), ns));
         var absent = await ApiErrors.DeniedAsync(() => alice.CoreV1.CreateNamespacedConfigMapAsync(
-            ModelsWebhookHost.Values("models", ModelsWebhookTests.GoodValues.Replace("azure-apikey", "platform-tokem", StringComparison.Ordinal)), ns));
-        Assert.Equal(existing, absent.Replace("platform-tokem", "platform-token", StringComparison.Ordinal));
+            ModelsWebhookHost.Values("models", ModelsWebhookTests.GoodValues.Edit("azure-apikey", "platform-tokem")), ns));
+        Assert.Equal(existing, absent.Edit("platform-tokem", "platform-token"));
 
         // bob may read what he names: stored; the Secret he may not read is refused to him too
         await bob.CoreV1.CreateNamespacedConfigMapAsync(ModelsWebhookHost.Values("models", ModelsWebhookTests.GoodValues), ns);
         var bobs = await ApiErrors.DeniedAsync(() => bob.CoreV1.CreateNamespacedConfigMapAsync(
-            ModelsWebhookHost.Values("models-2", ModelsWebhookTests.GoodValues.Replace("azure-apikey", "platform-token", StringComparison.Ordinal)
-                .Replace("-backend", "-backend-2", StringComparison.Ordinal).Replace("gpt-4", "gpt-5", StringComparison.Ordinal)), ns));
+            ModelsWebhookHost.Values("models-2", ModelsWebhookTests.GoodValues.Edit("azure-apikey", "platform-token")
+                .Edit("-backend", "-backend-2").Edit("gpt-4", "gpt-5")), ns));
         Assert.Contains("\"bob\" may not get Secret platform-token (backends.azure.apiKeySecretRef.name)", bobs, StringComparison.Ordinal);
         Assert.DoesNotContain("openai-apikey", bobs, StringComparison.Ordinal);
 
         // alice may touch bob's ConfigMap where the values stay as they are, but not send his credential elsewhere
         await alice.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("{\"metadata\":{\"annotations\":{\"team\":\"a\"}}}", V1Patch.PatchType.MergePatch), "models", ns);
         var redirected = await ApiErrors.DeniedAsync(() => alice.CoreV1.PatchNamespacedConfigMapAsync(ValuesPatch(ModelsWebhookTests.GoodValues
-            .Replace("api.openai.com", "collector.example.com", StringComparison.Ordinal)), "models", ns));
+            .Edit("api.openai.com", "collector.example.com")), "models", ns));
         Assert.Contains("\"alice\" may not get Secret azure-apikey", redirected, StringComparison.Ordinal);
         Assert.DoesNotContain("tenant-test-key", refused + existing + bobs + redirected, StringComparison.Ordinal);
     }
@@ -93,8 +94,8 @@ public sealed class TenantAdmissionTests(ControlPlaneFixture controlPlane)
         await carol.CoreV1.CreateNamespacedConfigMapAsync(ModelsWebhookHost.Values("models", ModelsWebhookTests.GoodValues), ns);
 
         // a user cannot say "ready" for the expander, neither on create nor by a patch; taking the annotation away is harmless
-        var forged = ModelsWebhookHost.Values("forged", ModelsWebhookTests.GoodValues.Replace("gpt-4", "gpt-9", StringComparison.Ordinal)
-            .Replace("-backend", "-backend-9", StringComparison.Ordinal));
+        var forged = ModelsWebhookHost.Values("forged", ModelsWebhookTests.GoodValues.Edit("gpt-4", "gpt-9")
+            .Edit("-backend", "-backend-9"));
         forged.Metadata.Annotations[WellKnown.StatusAnnotation] = "{\"ready\":true}";
         var created = await ApiErrors.DeniedAsync(() => carol.CoreV1.CreateNamespacedConfigMapAsync(forged, ns));
         Assert.Contains($"ConfigMap {ns}/forged: the annotation {WellKnown.StatusAnnotation} is written by the expander only", created, StringComparison.Ordinal);

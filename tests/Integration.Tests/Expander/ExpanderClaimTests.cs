@@ -64,7 +64,7 @@ public sealed class ExpanderClaimTests(ControlPlaneFixture controlPlane)
             await Eventually.UntilAsync(() => ValuesFixtures.AllMatchAsync(expander.Client, expected, ns), Timeout, $"{heir.Metadata.Name}'s objects");
             foreach (var o in expected)
             {
-                Assert.Equal(heir.Metadata.Uid, (await expander.Client.GetAsync(ValuesFixtures.PathOf(o, ns), default))!.ControllerConfigMapUid());
+                Assert.Equal(heir.Metadata.Uid, (await expander.Client.GetAsync(ValuesFixtures.RefOf(o, ns), default))!.ControllerConfigMapUid());
             }
         }
     }
@@ -86,13 +86,13 @@ public sealed class ExpanderClaimTests(ControlPlaneFixture controlPlane)
         await Eventually.UntilAsync(() => ValuesFixtures.AllMatchAsync(expander.Client, expected, ns), Timeout, $"{winner.Metadata.Name}'s objects");
         foreach (var o in expected)
         {
-            Assert.Equal(winner.Metadata.Uid, (await expander.Client.GetAsync(ValuesFixtures.PathOf(o, ns), default))!.ControllerConfigMapUid());
+            Assert.Equal(winner.Metadata.Uid, (await expander.Client.GetAsync(ValuesFixtures.RefOf(o, ns), default))!.ControllerConfigMapUid());
         }
 
         if (!sameObjects)
         {
             var route = (await ValuesFixtures.ExpectedAsync(expander.Client, loser)).Single(o => o.Kind == ResourceKind.AIGatewayRoute);
-            await Eventually.UntilAsync(async () => await expander.Client.GetAsync(ValuesFixtures.PathOf(route, ns), default) is null, Timeout, $"{name}'s route withheld");
+            await Eventually.UntilAsync(async () => await expander.Client.GetAsync(ValuesFixtures.RefOf(route, ns), default) is null, Timeout, $"{name}'s route withheld");
         }
     }
 

@@ -358,7 +358,7 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
         await Eventually.UntilAsync(async () => (await Cluster.CoreV1.ReadNamespacedSecretAsync("platform-token", ns)).Data?.TryGetValue("token", out var t) == true && (token = Encoding.UTF8.GetString(t)).Length > 0,
             Timeout, "the token controller fills the service-account token");
         await using var expander = RunningExpander.Start(controlPlane, ns);
-        var values = ValuesFixtures.Values().Replace(ValuesFixtures.AzureKey, "token", StringComparison.Ordinal).Replace(ValuesFixtures.AzureSecret, "platform-token", StringComparison.Ordinal);
+        var values = ValuesFixtures.Values().Edit(ValuesFixtures.AzureKey, "token").Edit(ValuesFixtures.AzureSecret, "platform-token");
         var cm = await ValuesFixtures.CreateValuesAsync(Cluster, ns, values);
         var expected = await ValuesFixtures.ExpectedAsync(expander.Client, cm);
         var policies = expected.Where(o => o.Kind == ResourceKind.BackendSecurityPolicy).ToList();
@@ -369,7 +369,7 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
         Assert.False((await ValuesFixtures.StatusAsync(Cluster, ns))!["ready"]!.GetValue<bool>());
         foreach (var p in policies)
         {
-            Assert.Null(await expander.Client.GetAsync(ValuesFixtures.PathOf(p, ns), default));
+            Assert.Null(await expander.Client.GetAsync(ValuesFixtures.RefOf(p, ns), default));
         }
 
         Assert.False(await ApiErrors.ExistsAsync(() => Cluster.CoreV1.ReadNamespacedSecretAsync("azure-apikey", ns)));
@@ -384,7 +384,7 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
         await Cluster.CoreV1.ReplaceNamespacedSecretAsync(openai, ValuesFixtures.OpenAiSecret, ns);
         await Eventually.UntilAsync(() => ValuesFixtures.AllMatchAsync(expander.Client, [.. expected.Where(o => o.Name != "azure-apikey" || o.Kind != ResourceKind.BackendSecurityPolicy)], ns), Timeout, "openai's policy once its Secret is labelled");
         await Eventually.UntilAsync(async () => (await ValuesFixtures.StatusAsync(Cluster, ns))?["objects"]?["missingSecrets"]?.GetValue<int>() == 1, Timeout, "one unusable Secret left");
-        Assert.Null(await expander.Client.GetAsync(ValuesFixtures.PathOf(policies.Single(p => p.Name == "azure-apikey"), ns), default));
+        Assert.Null(await expander.Client.GetAsync(ValuesFixtures.RefOf(policies.Single(p => p.Name == "azure-apikey"), ns), default));
         Assert.False(await ApiErrors.ExistsAsync(() => Cluster.CoreV1.ReadNamespacedSecretAsync("azure-apikey", ns)));
         await AssertNoSecretValueAsync(expander, ns, token!);
         await AssertNoSecretValueAsync(expander, ns, SecretValue);
@@ -407,7 +407,7 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
         // azure's Secret is missing: its BackendSecurityPolicy is withheld (it would name a Secret that cannot be used yet)
         var withheld = expected.Single(o => o.Kind == ResourceKind.BackendSecurityPolicy && o.Name == "azure-credentials");
         await Eventually.UntilAsync(() => ValuesFixtures.AllMatchAsync(expander.Client, [.. expected.Where(o => o != withheld)], ns), Timeout, "every other rendered object, bedrock's policy included");
-        Assert.Null(await expander.Client.GetAsync(ValuesFixtures.PathOf(withheld, ns), default));
+        Assert.Null(await expander.Client.GetAsync(ValuesFixtures.RefOf(withheld, ns), default));
 
         // the user's key aws-credentials-file becomes data key "credentials" of bedrock-aws-credentials, which the policy names
         await Eventually.UntilAsync(async () => await ApiErrors.ExistsAsync(() => Cluster.CoreV1.ReadNamespacedSecretAsync("bedrock-aws-credentials", ns)), Timeout, "the projected Secret");
