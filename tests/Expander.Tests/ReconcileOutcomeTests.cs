@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AiGatewayModels.Engine.Claims;
 using AiGatewayModels.Engine.Rendering;
 using AiGatewayModels.Expander.Controller;
 using Xunit;
@@ -83,6 +84,25 @@ public sealed class ReconcileOutcomeTests
         Assert.Equal(ReconcileResult.Retry, outcome.Result);
         Assert.Contains("1 objects the cluster's versions cannot express", outcome.Message, StringComparison.Ordinal);
         Assert.NotNull(outcome.LogLine);
+    }
+
+    [Fact]
+    public void A_lost_claim_is_not_ready_with_reason_Conflict_but_does_not_stop_the_prune_of_what_it_withholds()
+    {
+        var outcome = Outcome(ApplyStatus.Unchanged);
+        var winner = new Claimant("team-b", "models", "uid-2", DateTimeOffset.UnixEpoch, new Footprint("team-b", [], "gateway", null, new Dictionary<string, string>()));
+        outcome.Claims = new ClaimOutcome(
+            [new LostClaim("the generated Backend b0 is claimed by the older ConfigMap team-b/models; rename the backend or model (or its resourceName)", winner, ["Backend/b0"])],
+            new HashSet<string>(StringComparer.Ordinal));
+        Assert.True(outcome.Complete); // the withheld objects are pruned with the rest: the winner's are never touched
+        Assert.False(outcome.Ready);
+        Assert.Equal(ReconcileResult.Retry, outcome.Result);
+        var status = outcome.Status(Now);
+        Assert.Equal(EventReasons.Conflict, status["reason"]!.GetValue<string>());
+        Assert.Equal("Conflict: the generated Backend b0 is claimed by the older ConfigMap team-b/models; rename the backend or model (or its resourceName); 1 objects withheld", outcome.Message);
+        Assert.Equal(1, status["objects"]!["conflicts"]!.GetValue<int>());
+        Assert.Contains("1 lost claims", outcome.LogLine!.Value.Text, StringComparison.Ordinal);
+        Assert.Null(Outcome(ApplyStatus.Unchanged).Status(Now)["reason"]);
     }
 
     private static ReconcileOutcome Outcome(params ApplyStatus[] statuses)

@@ -12,7 +12,8 @@ namespace AiGatewayModels.Expander.Controller;
 /// <summary>
 /// One values ConfigMap → its objects, in named phases that fill one <see cref="ReconcileOutcome"/>:
 /// <see cref="Evaluate"/> (values → rules with the cluster policy → model; invalid values stop here and touch nothing),
-/// <see cref="RenderAsync"/> (the engine's objects in the versions the cluster serves), <see cref="ProjectAsync"/>
+/// <see cref="RenderAsync"/> (the engine's objects in the versions the cluster serves), <see cref="DecideClaims"/> (contested
+/// names and model ids: the older ConfigMap wins, the loser's objects are withheld), <see cref="ProjectAsync"/>
 /// (Secrets copied from the user's source Secrets), <see cref="ApplyAsync"/> (server-side apply of what differs),
 /// <see cref="PruneAsync"/> (what is no longer desired, only after every apply succeeded) and <see cref="ReportAsync"/>
 /// (Events, the status annotation, the log line and the metrics, all from the outcome).
@@ -48,6 +49,7 @@ internal sealed class Reconciler(
         if (Evaluate(outcome, currentPolicy) is { } model)
         {
             var (rendered, options) = await RenderAsync(model, outcome, ct);
+            DecideClaims(model, currentPolicy, outcome);
             var desired = await ProjectAsync(model, rendered, options, currentPolicy, outcome, ct);
             var live = await LiveObjects.ListAsync(client, cm, Served(options.Versions), liveCache, metrics.LiveListed, ct);
             await ApplyAsync(desired, live, outcome, ct);
@@ -117,6 +119,19 @@ internal sealed class Reconciler(
     }
 
     /// <summary>
+    /// Which contested claims (a generated name, a model id on the Gateway) these values hold: one lost to an older ConfigMap
+    /// withholds the objects it covers; they are never applied, and what was applied of them before is pruned with the rest.
+    /// </summary>
+    private void DecideClaims(ValidatedModel model, ModelsPolicy currentPolicy, ReconcileOutcome outcome)
+    {
+        outcome.Claims = claims.Decide(outcome.ConfigMap, Footprint.Of(model), currentPolicy);
+        foreach (var lost in outcome.Claims.Lost)
+        {
+            outcome.Event(EventReasons.Conflict, lost.Message, true);
+        }
+    }
+
+    /// <summary>
     /// The desired objects: the rendered ones and the Secrets projected from the sources the values name, less what a claim
     /// lost to an older ConfigMap or an unusable Secret withholds.
     /// </summary>
@@ -125,20 +140,12 @@ internal sealed class Reconciler(
         var cm = outcome.ConfigMap;
         // watch the Secrets these values name (and only them), so that a rotation is projected and a creation seen at once
         sourceSecrets.Track(cm.Key, cm.Namespace, model.Secrets.Select(s => s.Name));
-        // a claim lost to an older ConfigMap (a generated name, a model id on the Gateway) withholds the objects it covers:
-        // they are never applied, and what was applied of them before is pruned with the rest
-        var claim = outcome.Claims = claims.Decide(cm, Footprint.Of(model), currentPolicy);
-        foreach (var lost in claim.Lost)
-        {
-            outcome.Event(EventReasons.Conflict, lost.Message, true);
-        }
-
         var check = await secrets.ProjectAsync(cm, model, currentPolicy, options, ct);
         var desired = rendered.Objects
             .Where(o => !(o.Kind == ResourceKind.BackendSecurityPolicy && check.WithheldPolicies.Contains(o.Name)))
             .Select(DesiredObject.From).ToList();
         desired.AddRange(check.Projected);
-        desired.RemoveAll(d => claim.Withheld.Contains(Footprint.ObjectKey(d.Kind, d.Name)));
+        desired.RemoveAll(d => outcome.Claims.Withheld.Contains(Footprint.ObjectKey(d.Kind, d.Name)));
         outcome.UnusableSecrets = check.Unusable;
         outcome.ProjectionSourceUnusable = check.ProjectionSourceUnusable;
         foreach (var m in check.Unusable)
