@@ -31,7 +31,7 @@ public sealed class ArgoCdHealthTests(ControlPlaneFixture controlPlane)
         var client = controlPlane.Client;
         var webhookNs = await controlPlane.CreateNamespaceAsync("argocd-home");
         var ns = await controlPlane.CreateNamespaceAsync("argocd-health");
-        await using var webhook = await ModelsWebhookHost.StartAsync(controlPlane, webhookNs);
+        await using var webhook = await ModelsWebhookHost.StartAsync(controlPlane, webhookNs, "--expander-username", "admin"); // the test expander runs as the admin: only it may write the status
         await webhook.AddNamespaceAsync(ns);
         await webhook.WaitUntilCalledAsync(ns);
         await ValuesFixtures.CreateSourceSecretAsync(client, ns, "argocd-test-key");
