@@ -65,7 +65,7 @@ public sealed class ArgoCdHealthTests(ControlPlaneFixture controlPlane)
                 "status not ready for the edited values");
             var cm = await ReadAsync(ns);
             var message = Status(cm)["message"]!.GetValue<string>();
-            Assert.Contains("1 missing Secret", message, StringComparison.Ordinal);
+            Assert.Contains("1 unusable Secret", message, StringComparison.Ordinal);
             Assert.Equal(("Degraded", message), await HealthAsync(cm));
         }
 
