@@ -24,6 +24,7 @@ public class WebhookReviewBenchmarks : IDisposable
     private PolicyWatch policy = null!;
     private DriftGuard drift = null!;
     private readonly InFlightBytes inFlight = new();
+    private WebhookSettings settings = null!;
     private AdmissionEndpoint cached = null!;
 
     [Params(10, 100)]
@@ -35,7 +36,8 @@ public class WebhookReviewBenchmarks : IDisposable
         body = ValuesConfigMapReview.Build(ValuesGenerator.Generate(Models), "UPDATE");
         metrics = new WebhookMetrics();
         policy = new PolicyWatch(null, null, PolicyWatch.DefaultName, metrics.Meter, "webhook", NoKubeLog.Instance);
-        drift = new DriftGuard(new WebhookSettings("unused", "unused", null, WebhookSettings.DefaultPolicyConfigMap, WebhookSettings.DefaultExpanderUsername, true, null));
+        settings = new WebhookSettings("unused", "unused", null, WebhookSettings.DefaultPolicyConfigMap, WebhookSettings.DefaultExpanderUsername, true, null);
+        drift = new DriftGuard(settings);
         cached = Endpoint(new EvaluationCache(metrics));
         if (!Review(cached).Contains("\"allowed\":true", StringComparison.Ordinal))
         {
@@ -57,7 +59,7 @@ public class WebhookReviewBenchmarks : IDisposable
     public string Uncached() => Review(Endpoint(new EvaluationCache(metrics)));
 
     private AdmissionEndpoint Endpoint(EvaluationCache cache) =>
-        new(new ValuesReview(policy, new NoCluster(), cache), drift, inFlight, metrics, NullLogger<AdmissionEndpoint>.Instance);
+        new(new ValuesReview(policy, new NoCluster(), cache, settings), drift, inFlight, metrics, NullLogger<AdmissionEndpoint>.Instance);
 
     private string Review(AdmissionEndpoint endpoint)
     {

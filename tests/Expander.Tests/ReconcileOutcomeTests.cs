@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AiGatewayModels.Engine.Claims;
 using AiGatewayModels.Engine.Rendering;
 using AiGatewayModels.Expander.Controller;
 using Xunit;
@@ -34,7 +35,7 @@ public sealed class ReconcileOutcomeTests
         var conflict = Outcome(ApplyStatus.Applied, ApplyStatus.Conflict, ApplyStatus.Unchanged);
         Assert.False(conflict.Complete);
         Assert.Equal(ReconcileResult.Retry, conflict.Result);
-        Assert.Equal("not in sync: 1 conflicts, 0 missing Secrets, 0 failed writes, 0 objects the cluster's versions cannot express; nothing pruned", conflict.Message);
+        Assert.Equal("not in sync: 1 conflicts, 0 unusable Secrets, 0 failed writes, 0 objects the cluster's versions cannot express; nothing pruned", conflict.Message);
         var objects = (JsonObject)conflict.Status(Now)["objects"]!;
         Assert.Equal((3, 2, 1), (objects["desired"]!.GetValue<int>(), objects["inSync"]!.GetValue<int>(), objects["conflicts"]!.GetValue<int>()));
         Assert.Equal([EventReasons.Applied, EventReasons.Conflict], conflict.Events.Select(e => e.Reason));
@@ -51,8 +52,8 @@ public sealed class ReconcileOutcomeTests
     public void A_missing_projection_source_blocks_readiness_and_pruning()
     {
         var outcome = Outcome(ApplyStatus.Applied);
-        outcome.MissingSecrets = ["Secret azure (backends.azure.apiKeySecretRef) does not exist"];
-        outcome.ProjectionSourceMissing = true;
+        outcome.UnusableSecrets = ["Secret azure (backends.azure.apiKeySecretRef) does not exist"];
+        outcome.ProjectionSourceUnusable = true;
         Assert.False(outcome.Complete); // the last projected copy must stay
         Assert.False(outcome.Ready);
         Assert.Equal(ReconcileResult.Retry, outcome.Result);
@@ -64,12 +65,12 @@ public sealed class ReconcileOutcomeTests
     public void A_missing_Secret_that_is_only_referenced_blocks_readiness_but_not_pruning()
     {
         var outcome = Outcome(ApplyStatus.Applied);
-        outcome.MissingSecrets = ["Secret gcp (backends.vertex.gcpCredentials.credentialsFile.secretRef) does not exist"];
+        outcome.UnusableSecrets = ["Secret gcp (backends.vertex.gcpCredentials.credentialsFile.secretRef) does not exist"];
         Assert.True(outcome.Complete); // nothing of ours depends on it: what is no longer desired may go
         Assert.False(outcome.Ready);
         Assert.Equal(ReconcileResult.Retry, outcome.Result);
         Assert.False(outcome.Status(Now)["ready"]!.GetValue<bool>());
-        Assert.Equal("not in sync: 0 conflicts, 1 missing Secrets, 0 failed writes, 0 objects the cluster's versions cannot express", outcome.Message);
+        Assert.Equal("not in sync: 0 conflicts, 1 unusable Secrets, 0 failed writes, 0 objects the cluster's versions cannot express", outcome.Message);
         Assert.Equal(false, outcome.LogLine?.Warning);
     }
 
@@ -83,6 +84,25 @@ public sealed class ReconcileOutcomeTests
         Assert.Equal(ReconcileResult.Retry, outcome.Result);
         Assert.Contains("1 objects the cluster's versions cannot express", outcome.Message, StringComparison.Ordinal);
         Assert.NotNull(outcome.LogLine);
+    }
+
+    [Fact]
+    public void A_lost_claim_is_not_ready_with_reason_Conflict_but_does_not_stop_the_prune_of_what_it_withholds()
+    {
+        var outcome = Outcome(ApplyStatus.Unchanged);
+        var winner = new Claimant("team-b", "models", "uid-2", DateTimeOffset.UnixEpoch, new Footprint("team-b", [], "gateway", null, new Dictionary<string, string>()));
+        outcome.Claims = new ClaimOutcome(
+            [new LostClaim("the generated Backend b0 is claimed by the older ConfigMap team-b/models; rename the backend or model (or its resourceName)", winner, ["Backend/b0"])],
+            new HashSet<string>(StringComparer.Ordinal));
+        Assert.True(outcome.Complete); // the withheld objects are pruned with the rest: the winner's are never touched
+        Assert.False(outcome.Ready);
+        Assert.Equal(ReconcileResult.Retry, outcome.Result);
+        var status = outcome.Status(Now);
+        Assert.Equal(EventReasons.Conflict, status["reason"]!.GetValue<string>());
+        Assert.Equal("Conflict: the generated Backend b0 is claimed by the older ConfigMap team-b/models; rename the backend or model (or its resourceName); 1 objects withheld", outcome.Message);
+        Assert.Equal(1, status["objects"]!["conflicts"]!.GetValue<int>());
+        Assert.Contains("1 lost claims", outcome.LogLine!.Value.Text, StringComparison.Ordinal);
+        Assert.Null(Outcome(ApplyStatus.Unchanged).Status(Now)["reason"]);
     }
 
     private static ReconcileOutcome Outcome(params ApplyStatus[] statuses)

@@ -102,6 +102,43 @@ public sealed class ValuesAdmissionTests(WebhookServerFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task An_update_that_leaves_the_values_as_they_were_is_admitted_even_when_they_are_refused_now()
+    {
+        // values refused today (a newer policy, a newer release): the expander's status write and a user's label still pass
+        var bad = Reviews.GoodValues.Edit("ref: azure", "ref: nowhere");
+        var old = Reviews.ConfigMap("models", bad);
+        var relabelled = Reviews.ConfigMap("models", bad, labels: new Dictionary<string, string> { ["team"] = "a" });
+        var answer = await Server.PostAsync("/validate", Reviews.Review("UPDATE", relabelled, old));
+        Assert.True(answer.Allowed, answer.ToString());
+
+        // one more byte of data, or the values annotation added in this update: judged
+        Assert.False((await Server.PostAsync("/validate", Reviews.Review("UPDATE", Reviews.ConfigMap("models", bad + "\n"), old))).Allowed);
+        Assert.False((await Server.PostAsync("/validate", Reviews.Review("UPDATE", old, Reviews.ConfigMap("models", bad, annotated: false)))).Allowed);
+    }
+
+    [Fact]
+    public async Task Only_the_expander_sets_or_changes_the_status_annotation()
+    {
+        const string Status = "models.ai-gateway.io/status";
+        const string Expander = "system:serviceaccount:ai-gateway-models:expander";
+        var plain = Reviews.ConfigMap("models", Reviews.GoodValues);
+        var ready = Reviews.ConfigMap("models", Reviews.GoodValues, annotations: new Dictionary<string, string> { [Status] = "{\"ready\":true}" });
+        var notReady = Reviews.ConfigMap("models", Reviews.GoodValues, annotations: new Dictionary<string, string> { [Status] = "{\"ready\":false}" });
+
+        foreach (var (operation, obj, old) in new[] { ("CREATE", ready, (JsonObject?)null), ("UPDATE", ready, plain), ("UPDATE", ready, notReady) })
+        {
+            var forged = await Server.PostAsync("/validate", Reviews.Review(operation, obj, old, user: "alice"));
+            Assert.False(forged.Allowed, operation);
+            Assert.Contains($"ConfigMap team-a/models: the annotation {Status} is written by the expander only", forged.Message, StringComparison.Ordinal);
+            Assert.True((await Server.PostAsync("/validate", Reviews.Review(operation, obj, old, user: Expander))).Allowed, operation);
+        }
+
+        // unchanged, or taken away: nothing is forged
+        Assert.True((await Server.PostAsync("/validate", Reviews.Review("UPDATE", ready, ready, user: "alice"))).Allowed);
+        Assert.True((await Server.PostAsync("/validate", Reviews.Review("UPDATE", plain, ready, user: "alice"))).Allowed);
+    }
+
+    [Fact]
     public async Task A_dry_run_is_judged_exactly_like_a_real_request()
     {
         var bad = Reviews.ConfigMap("models", "gatewayRef: {}\n");

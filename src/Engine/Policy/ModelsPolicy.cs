@@ -51,6 +51,13 @@ public sealed record ModelsPolicy
     public bool RequireKeylessCredentials { get; init; }
 
     /// <summary>
+    /// Only Secrets labelled <see cref="WellKnown.CredentialLabel"/><c>: "true"</c> may be used (read, copied, named by a
+    /// BackendSecurityPolicy); on by default, so that values cannot turn an unrelated Secret of the namespace into an API key.
+    /// Service-account token Secrets are never usable, whatever this says.
+    /// </summary>
+    public bool RequireSecretLabel { get; init; } = true;
+
+    /// <summary>
     /// Namespaces (patterns) whose values may use the gateway's own cloud identity: AWS's default chain and GCP's application
     /// default credentials resolve to the identity of the Envoy pods (IRSA, EKS Pod Identity, GKE workload identity), which
     /// serves every tenant of the gateway. Empty: no namespace, since a tenant must not spend an identity it was not given.

@@ -19,7 +19,7 @@ public static class PolicyReader
     private static readonly KeyTable BudgetKeys = KeyTable.Untyped("budgets", "currency", "maxPerWindow", "maxPricePerMillionTokens", "perClient");
 
     private static readonly KeyTable HostnameKeys = KeyTable.Untyped("hostname", "allowed", "denied", "allowIPLiterals", "allowPrivateIPs");
-    private static readonly KeyTable CredentialKeys = KeyTable.Untyped("credential", "allowedTypes", "deniedTypes", "requireKeyless", "gatewayIdentityNamespaces");
+    private static readonly KeyTable CredentialKeys = KeyTable.Untyped("credential", "allowedTypes", "deniedTypes", "requireKeyless", "gatewayIdentityNamespaces", "requireSecretLabel");
     private static readonly KeyTable GrantKeys = KeyTable.Untyped("grant", "namespaces", "gateways");
 
     public static (ModelsPolicy? Policy, IReadOnlyList<Diagnostic> Diagnostics) Read(string text)
@@ -80,6 +80,7 @@ public static class PolicyReader
                 DeniedCredentialTypes = CredentialTypeList(credentials, "deniedTypes", bag) ?? policy.DeniedCredentialTypes,
                 RequireKeylessCredentials = credentials.Bool("requireKeyless") ?? policy.RequireKeylessCredentials,
                 GatewayIdentityNamespaces = credentials.StringList("gatewayIdentityNamespaces") ?? policy.GatewayIdentityNamespaces,
+                RequireSecretLabel = credentials.Bool("requireSecretLabel") ?? policy.RequireSecretLabel,
             };
         }
 

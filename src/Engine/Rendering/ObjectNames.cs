@@ -27,6 +27,9 @@ public static class ObjectNames
     /// </summary>
     public static string AcrossModelsPolicy(string gatewayName) => gatewayName + Rules.BudgetRules.AcrossModelsSuffix;
 
+    /// <summary>The BackendSecurityPolicy of a backend: the one object that names the backend's Secrets.</summary>
+    public static string SecurityPolicy(Model.ValidBackend b) => b.Key + (b.Credentials is Model.ApiKeyCredentials ? "-apikey" : "-credentials");
+
     public static string RateLimitPolicy(string modelKey) => modelKey + "-ratelimit";
 
     public static string TokenRateLimitPolicy(string modelKey) => modelKey + "-tokenratelimit";

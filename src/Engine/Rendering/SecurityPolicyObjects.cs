@@ -13,7 +13,7 @@ namespace AiGatewayModels.Engine.Rendering;
 internal static class SecurityPolicyObjects
 {
     /// <summary>API-key policies keep the name they always had; cloud credentials get a name that says what they are.</summary>
-    public static string Name(ValidBackend b) => b.Key + (b.Credentials is ApiKeyCredentials ? "-apikey" : "-credentials");
+    public static string Name(ValidBackend b) => ObjectNames.SecurityPolicy(b);
 
     /// <summary>The spec, or null (and why) when the API version the cluster serves cannot express these credentials.</summary>
     public static JsonObject? Spec(ValidBackend b, string ns, string? apiVersion, out string? unsupported)

@@ -18,8 +18,9 @@ internal sealed record ApplyOutcome(DesiredObject Desired, ApplyStatus Status, s
 /// <summary>
 /// Server-side apply of the desired objects with field manager <c>ai-gateway-models</c>. Before writing, each object
 /// is compared with the live one: in sync → no request at all (a no-op resync writes nothing). An object with a desired
-/// name that this ConfigMap does not own is never touched (a conflict). <c>force</c> is set only for objects we own,
-/// to take back fields that someone edited by hand.
+/// name that this ConfigMap does not own is never touched (a conflict), unless its owner is a ConfigMap that lost the
+/// claim on it to this one (<see cref="ClaimBook"/>): then it is taken over. <c>force</c> is set only for objects we own
+/// or take over, to take back fields that someone edited by hand.
 /// </summary>
 internal sealed class Applier(KubeClient client, int parallelism, ControllerLog log)
 {
@@ -27,25 +28,26 @@ internal sealed class Applier(KubeClient client, int parallelism, ControllerLog 
     // sent (a field the schema prunes or normalises) is still in sync when nobody wrote it after us.
     private readonly ConcurrentDictionary<string, string> appliedVersions = new(StringComparer.Ordinal);
 
-    public async Task<IReadOnlyList<ApplyOutcome>> ApplyAsync(ValuesConfigMap cm, IReadOnlyList<DesiredObject> desired, LiveObjects live, CancellationToken ct)
+    public async Task<IReadOnlyList<ApplyOutcome>> ApplyAsync(ValuesConfigMap cm, IReadOnlyList<DesiredObject> desired, LiveObjects live, IReadOnlySet<string> takeOverFrom, CancellationToken ct)
     {
         var outcomes = new ApplyOutcome[desired.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, desired.Count), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, async (i, token) =>
         {
-            outcomes[i] = await ApplyOneAsync(cm, desired[i], live, token);
+            outcomes[i] = await ApplyOneAsync(cm, desired[i], live, takeOverFrom, token);
         });
         return outcomes;
     }
 
     public void Forget(string uid) => appliedVersions.TryRemove(uid, out _);
 
-    private async Task<ApplyOutcome> ApplyOneAsync(ValuesConfigMap cm, DesiredObject d, LiveObjects live, CancellationToken ct)
+    private async Task<ApplyOutcome> ApplyOneAsync(ValuesConfigMap cm, DesiredObject d, LiveObjects live, IReadOnlySet<string> takeOverFrom, CancellationToken ct)
     {
         var resource = ApiResource.Of(d.ApiVersion, d.Kind.Plural);
         try
         {
             var current = live.Find(d.Kind, d.Name) ?? await client.GetAsync(resource, cm.Namespace, d.Name, ct);
-            if (current is not null && current.ControllerConfigMapUid() != cm.Uid)
+            var ownerUid = current?.ControllerConfigMapUid();
+            if (current is not null && ownerUid != cm.Uid && !(ownerUid is not null && takeOverFrom.Contains(ownerUid)))
             {
                 var owner = current.ControllerConfigMapName() is { } n ? $"owned by another ConfigMap ({n})" : "not created by this ConfigMap";
                 return new ApplyOutcome(d, ApplyStatus.Conflict, $"{d.Kind.Kind} {d.Name} exists and is {owner}; left untouched");

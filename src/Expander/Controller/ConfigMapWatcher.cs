@@ -10,6 +10,9 @@ namespace AiGatewayModels.Expander.Controller;
 /// <summary>A values ConfigMap as the controller keeps it: what the engine reads, plus our own status annotation.</summary>
 internal sealed record ValuesConfigMap(string Namespace, string Name, string Uid, string? ValuesYaml, bool Marked, string ContentHash, string? Status)
 {
+    /// <summary>metadata.creationTimestamp: the older ConfigMap wins a contested claim.</summary>
+    public DateTimeOffset Created { get; init; }
+
     public string Key => Namespace + "/" + Name;
 }
 
@@ -47,6 +50,9 @@ internal sealed class ConfigMapWatcher : IListWatchHandler
         cache.Values.Select(v => (v.Namespace, v.Name, StatusAnnotation.IsReady(v.Status)));
 
     public ValuesConfigMap? Get(string key) => cache.TryGetValue(key, out var v) ? v : null;
+
+    /// <summary>Every values ConfigMap known now.</summary>
+    public IEnumerable<ValuesConfigMap> All => cache.Values;
 
     /// <summary>Records the status annotation we wrote, so that the next comparison sees it without waiting for the watch.</summary>
     public void StatusWritten(string key, string uid, string status)
@@ -97,7 +103,11 @@ internal sealed class ConfigMapWatcher : IListWatchHandler
         var marked = item.Annotation(WellKnown.ValuesAnnotation) == "true";
         var uid = item.Uid() ?? string.Empty;
         var next = new ValuesConfigMap(item.Namespace() ?? string.Empty, item.Name() ?? string.Empty, uid, values, marked,
-            ContentHash(uid, marked, values), item.Annotation(StatusAnnotation.Key));
+            ContentHash(uid, marked, values), item.Annotation(StatusAnnotation.Key))
+        {
+            Created = DateTimeOffset.TryParse(item.Obj("metadata").Str("creationTimestamp"), System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal, out var created) ? created : DateTimeOffset.MaxValue,
+        };
         var changed = true;
         cache.AddOrUpdate(next.Key, next, (_, old) =>
         {

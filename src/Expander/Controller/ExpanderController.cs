@@ -150,7 +150,7 @@ internal sealed class ExpanderController : IDisposable
             Metrics.CachedObjects = () => drift.Count;
             // live objects come from the drift watcher's cache once it has synced (a LIST per kind until then)
             var reconciler = new Reconciler(client, configMaps, Policy, discovery, applier, new Pruner(client), new SecretProjector(client),
-                sourceSecrets, options.LiveObjectsFromCache ? drift : null, new EventRecorder(client, log, options.Identity), Metrics, log);
+                sourceSecrets, new ClaimBook(configMaps, queue.Add), options.LiveObjectsFromCache ? drift : null, new EventRecorder(client, log, options.Identity), Metrics, log);
             var tasks = new List<Task>
             {
                 policyTask,

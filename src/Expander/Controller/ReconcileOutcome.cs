@@ -36,13 +36,20 @@ internal sealed class ReconcileOutcome(ValuesConfigMap configMap)
 
     public IReadOnlyList<ResourceKind> SkippedKinds { get; set; } = [];
 
-    public IReadOnlyList<string> MissingSecrets { get; set; } = [];
+    /// <summary>
+    /// The named Secrets that cannot be used (missing, without the key or the credential label, a service-account token),
+    /// one message each whatever the reason; each withholds its backend's BackendSecurityPolicy.
+    /// </summary>
+    public IReadOnlyList<string> UnusableSecrets { get; set; } = [];
 
-    /// <summary>A missing Secret is the source of a projection: the last projected copy must not be pruned.</summary>
-    public bool ProjectionSourceMissing { get; set; }
+    /// <summary>An unusable Secret is the source of a projection: the last projected copy must not be pruned.</summary>
+    public bool ProjectionSourceUnusable { get; set; }
 
     /// <summary>Objects the engine left out because the cluster's versions cannot express them (one message each).</summary>
     public IReadOnlyList<string> Omitted { get; set; } = [];
+
+    /// <summary>The claims decided for these values: those lost to an older ConfigMap withhold their objects.</summary>
+    public ClaimOutcome Claims { get; set; } = ClaimOutcome.None;
 
     public IReadOnlyList<ApplyOutcome> Applies { get; set; } = [];
 
@@ -60,12 +67,12 @@ internal sealed class ReconcileOutcome(ValuesConfigMap configMap)
 
     /// <summary>
     /// Every desired object applied or in sync and no projection source missing: the only state in which pruning is safe
-    /// (a missing Secret that is only referenced prunes nothing of ours, so it does not stop the prune).
+    /// (an unusable Secret that is only referenced prunes nothing but its withheld BackendSecurityPolicy, so it does not stop the prune).
     /// </summary>
-    public bool Complete => Invalid is null && Conflicts == 0 && Failed == 0 && !ProjectionSourceMissing;
+    public bool Complete => Invalid is null && Conflicts == 0 && Failed == 0 && !ProjectionSourceUnusable;
 
-    /// <summary>Complete, and nothing the gateway needs is missing: what the status annotation calls ready.</summary>
-    public bool Ready => Complete && MissingSecrets.Count == 0 && Omitted.Count == 0;
+    /// <summary>Complete, nothing the gateway needs is missing and no claim lost: what the status annotation calls ready.</summary>
+    public bool Ready => Complete && UnusableSecrets.Count == 0 && Omitted.Count == 0 && Claims.Lost.Count == 0;
 
     /// <summary>Invalid values are done (retrying changes nothing until they change); anything not ready is retried.</summary>
     public ReconcileResult Result => Invalid is not null || Ready ? ReconcileResult.Done : ReconcileResult.Retry;
@@ -110,18 +117,21 @@ internal sealed class ReconcileOutcome(ValuesConfigMap configMap)
 
     /// <summary>The status annotation's message.</summary>
     public string Message => Invalid
-        ?? (Ready
+        ?? (Claims.Lost.Count > 0
+            ? $"Conflict: {Claims.Lost[0].Message}" + (Claims.Lost.Count > 1 ? $" (and {Claims.Lost.Count - 1} more lost claims)" : string.Empty) + $"; {Claims.Withheld.Count} objects withheld"
+            : Ready
             ? $"{Desired} objects in sync" + (SkippedKinds.Count > 0 ? $"; kinds not served: {string.Join(", ", SkippedKinds.Select(k => k.Kind))}" : string.Empty)
-            : $"not in sync: {Conflicts} conflicts, {MissingSecrets.Count} missing Secrets, {Failed} failed writes, {Omitted.Count} objects the cluster's versions cannot express"
+            : $"not in sync: {Conflicts} conflicts, {UnusableSecrets.Count} unusable Secrets, {Failed} failed writes, {Omitted.Count} objects the cluster's versions cannot express"
               + (Complete ? string.Empty : "; nothing pruned"));
 
     public JsonObject Status(DateTime now) => StatusAnnotation.Build(ValuesHash, Ready, Message,
-        Invalid is not null ? null : new ObjectCounts(Desired, Applied + Unchanged, Conflicts, MissingSecrets.Count, SkippedKinds.Count), now);
+        Invalid is not null ? null : new ObjectCounts(Desired, Applied + Unchanged, Conflicts + Claims.Lost.Count, UnusableSecrets.Count, SkippedKinds.Count), now,
+        Invalid is null && Claims.Lost.Count > 0 ? EventReasons.Conflict : null);
 
     /// <summary>The log line, when there is something to say (a no-op resync says nothing).</summary>
     public (bool Warning, string Text)? LogLine => Invalid is not null
         ? (true, $"{ConfigMap.Key}: {Invalid}")
         : Applied > 0 || Pruned.Count > 0 || !Ready
-            ? (false, $"reconciled {ConfigMap.Key}: {Applied} applied, {Unchanged} unchanged, {Conflicts} conflicts, {Failed} failed, {MissingSecrets.Count} missing Secrets, {Pruned.Count} pruned")
+            ? (false, $"reconciled {ConfigMap.Key}: {Applied} applied, {Unchanged} unchanged, {Conflicts} conflicts, {Claims.Lost.Count} lost claims, {Failed} failed, {UnusableSecrets.Count} unusable Secrets, {Pruned.Count} pruned")
             : null;
 }

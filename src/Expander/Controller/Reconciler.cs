@@ -1,7 +1,9 @@
 using AiGatewayModels.Common.Policy;
 using AiGatewayModels.Engine;
+using AiGatewayModels.Engine.Claims;
 using AiGatewayModels.Engine.Input;
 using AiGatewayModels.Engine.Model;
+using AiGatewayModels.Engine.Policy;
 using AiGatewayModels.Engine.Rendering;
 using AiGatewayModels.Kube;
 
@@ -10,7 +12,8 @@ namespace AiGatewayModels.Expander.Controller;
 /// <summary>
 /// One values ConfigMap → its objects, in named phases that fill one <see cref="ReconcileOutcome"/>:
 /// <see cref="Evaluate"/> (values → rules with the cluster policy → model; invalid values stop here and touch nothing),
-/// <see cref="RenderAsync"/> (the engine's objects in the versions the cluster serves), <see cref="ProjectAsync"/>
+/// <see cref="RenderAsync"/> (the engine's objects in the versions the cluster serves), <see cref="DecideClaims"/> (contested
+/// names and model ids: the older ConfigMap wins, the loser's objects are withheld), <see cref="ProjectAsync"/>
 /// (Secrets copied from the user's source Secrets), <see cref="ApplyAsync"/> (server-side apply of what differs),
 /// <see cref="PruneAsync"/> (what is no longer desired, only after every apply succeeded) and <see cref="ReportAsync"/>
 /// (Events, the status annotation, the log line and the metrics, all from the outcome).
@@ -24,6 +27,7 @@ internal sealed class Reconciler(
     Pruner pruner,
     SecretProjector secrets,
     SourceSecretWatcher sourceSecrets,
+    ClaimBook claims,
     DriftWatcher? liveCache,
     EventRecorder events,
     ControllerMetrics metrics,
@@ -36,17 +40,24 @@ internal sealed class Reconciler(
         if (configMaps.Get(key) is not { } cm)
         {
             sourceSecrets.Forget(key);
-            return ReconcileResult.Done; // deleted: the garbage collector removes what it owned
+            claims.Forget(key);
+            return ReconcileResult.Done; // deleted: the garbage collector removes what it owned, its claims go to the next in line
         }
 
         var outcome = new ReconcileOutcome(cm);
-        if (Evaluate(outcome) is { } model)
+        var currentPolicy = policy.Current; // one policy for the whole reconcile: the rules and the Secrets' use
+        if (Evaluate(outcome, currentPolicy) is { } model)
         {
             var (rendered, options) = await RenderAsync(model, outcome, ct);
-            var desired = await ProjectAsync(model, rendered, options, outcome, ct);
+            DecideClaims(model, currentPolicy, outcome);
+            var desired = await ProjectAsync(model, rendered, options, currentPolicy, outcome, ct);
             var live = await LiveObjects.ListAsync(client, cm, Served(options.Versions), liveCache, metrics.LiveListed, ct);
             await ApplyAsync(desired, live, outcome, ct);
             await PruneAsync(desired, live, outcome, ct);
+        }
+        else
+        {
+            claims.Forget(cm.Key); // values not used: their claims go to the next in line
         }
 
         await ReportAsync(outcome, ct);
@@ -57,7 +68,7 @@ internal sealed class Reconciler(
     public void Forget(string uid) => events.Forget(uid);
 
     /// <summary>The values and the cluster policy through every rule: the model, or null (the outcome says why).</summary>
-    private ValidatedModel? Evaluate(ReconcileOutcome outcome)
+    private static ValidatedModel? Evaluate(ReconcileOutcome outcome, ModelsPolicy currentPolicy)
     {
         var cm = outcome.ConfigMap;
         if (!cm.Marked)
@@ -72,7 +83,7 @@ internal sealed class Reconciler(
             return null;
         }
 
-        var evaluation = ValuesEvaluator.Evaluate(new ValuesDocument(cm.Namespace, cm.Name, cm.ValuesYaml, cm.Uid), policy.Current);
+        var evaluation = ValuesEvaluator.Evaluate(new ValuesDocument(cm.Namespace, cm.Name, cm.ValuesYaml, cm.Uid), currentPolicy);
         outcome.ValuesHash = evaluation.ValuesHash;
         if (evaluation.Model is null)
         {
@@ -107,20 +118,39 @@ internal sealed class Reconciler(
         return (rendered, options);
     }
 
-    /// <summary>The desired objects: the rendered ones and the Secrets projected from the sources the values name.</summary>
-    private async Task<List<DesiredObject>> ProjectAsync(ValidatedModel model, RenderResult rendered, RenderOptions options, ReconcileOutcome outcome, CancellationToken ct)
+    /// <summary>
+    /// Which contested claims (a generated name, a model id on the Gateway) these values hold: one lost to an older ConfigMap
+    /// withholds the objects it covers; they are never applied, and what was applied of them before is pruned with the rest.
+    /// </summary>
+    private void DecideClaims(ValidatedModel model, ModelsPolicy currentPolicy, ReconcileOutcome outcome)
+    {
+        outcome.Claims = claims.Decide(outcome.ConfigMap, Footprint.Of(model), currentPolicy);
+        foreach (var lost in outcome.Claims.Lost)
+        {
+            outcome.Event(EventReasons.Conflict, lost.Message, true);
+        }
+    }
+
+    /// <summary>
+    /// The desired objects: the rendered ones and the Secrets projected from the sources the values name, less what a claim
+    /// lost to an older ConfigMap or an unusable Secret withholds.
+    /// </summary>
+    private async Task<List<DesiredObject>> ProjectAsync(ValidatedModel model, RenderResult rendered, RenderOptions options, ModelsPolicy currentPolicy, ReconcileOutcome outcome, CancellationToken ct)
     {
         var cm = outcome.ConfigMap;
         // watch the Secrets these values name (and only them), so that a rotation is projected and a creation seen at once
         sourceSecrets.Track(cm.Key, cm.Namespace, model.Secrets.Select(s => s.Name));
-        var desired = rendered.Objects.Select(DesiredObject.From).ToList();
-        var check = await secrets.ProjectAsync(cm, model, options, ct);
+        var check = await secrets.ProjectAsync(cm, model, currentPolicy, options, ct);
+        var desired = rendered.Objects
+            .Where(o => !(o.Kind == ResourceKind.BackendSecurityPolicy && check.WithheldPolicies.Contains(o.Name)))
+            .Select(DesiredObject.From).ToList();
         desired.AddRange(check.Projected);
-        outcome.MissingSecrets = check.Missing;
-        outcome.ProjectionSourceMissing = check.ProjectionMissing;
-        foreach (var m in check.Missing)
+        desired.RemoveAll(d => outcome.Claims.Withheld.Contains(Footprint.ObjectKey(d.Kind, d.Name)));
+        outcome.UnusableSecrets = check.Unusable;
+        outcome.ProjectionSourceUnusable = check.ProjectionSourceUnusable;
+        foreach (var m in check.Unusable)
         {
-            outcome.Event(EventReasons.SecretMissing, m + "; AI Gateway cannot authenticate this backend until it does (a projected Secret is not created, and nothing is pruned, until its source exists)", true);
+            outcome.Event(EventReasons.SecretMissing, m + "; this backend's BackendSecurityPolicy (and a projected Secret) is not applied until it can be (nothing is pruned while a projection source cannot be used)", true);
         }
 
         outcome.Desired = desired.Count;
@@ -129,7 +159,7 @@ internal sealed class Reconciler(
 
     private async Task ApplyAsync(IReadOnlyList<DesiredObject> desired, LiveObjects live, ReconcileOutcome outcome, CancellationToken ct)
     {
-        outcome.Applies = await applier.ApplyAsync(outcome.ConfigMap, desired, live, ct);
+        outcome.Applies = await applier.ApplyAsync(outcome.ConfigMap, desired, live, outcome.Claims.BeatenUids, ct);
         outcome.RecordApplyEvents();
     }
 

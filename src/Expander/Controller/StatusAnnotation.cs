@@ -14,10 +14,11 @@ internal sealed record ObjectCounts(int Desired, int InSync, int Conflicts, int 
 /// </summary>
 internal static class StatusAnnotation
 {
-    public const string Key = "models.ai-gateway.io/status";
+    public const string Key = Engine.WellKnown.StatusAnnotation;
     private const int MaxMessage = 512;
 
-    public static JsonObject Build(string? valuesHash, bool ready, string message, ObjectCounts? counts, DateTime now)
+    /// <param name="reason">why it is not ready, when that has a name (<c>Conflict</c>: a claim lost to an older ConfigMap).</param>
+    public static JsonObject Build(string? valuesHash, bool ready, string message, ObjectCounts? counts, DateTime now, string? reason = null)
     {
         if (message.Length > MaxMessage)
         {
@@ -28,6 +29,7 @@ internal static class StatusAnnotation
         {
             ["observedValuesHash"] = valuesHash,
             ["ready"] = ready,
+            ["reason"] = reason,
             ["message"] = message,
             ["objects"] = counts is null ? null : new JsonObject
             {

@@ -68,6 +68,9 @@ public sealed class UserInfo
     public string? Uid { get; set; }
 
     public IReadOnlyList<string>? Groups { get; set; }
+
+    /// <summary>The authenticator's extra attributes (scopes, a token's pod binding); authorizers may decide by them.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? Extra { get; set; }
 }
 
 public sealed class AdmissionResponse

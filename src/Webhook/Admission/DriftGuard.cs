@@ -56,7 +56,7 @@ internal sealed class DriftGuard(WebhookSettings settings)
         var fields = kind == "Secret" && string.IsNullOrEmpty(request.Kind?.Group) ? (string[])["data", "type"] : ["spec"];
         foreach (var field in fields)
         {
-            if (!SameJson(ObjectJson.Property(old, field), ObjectJson.Property(request.Object, field)))
+            if (!ObjectJson.SameJson(ObjectJson.Property(old, field), ObjectJson.Property(request.Object, field)))
             {
                 return Verdicts.Deny(uid, Refuse($"changing its {field}"));
             }
@@ -72,12 +72,4 @@ internal sealed class DriftGuard(WebhookSettings settings)
 
         return Verdicts.Allow(uid);
     }
-
-    private static bool SameJson(JsonElement? a, JsonElement? b) =>
-        (a, b) switch
-        {
-            (null, null) => true,
-            ({ } x, { } y) => JsonElement.DeepEquals(x, y),
-            _ => false,
-        };
 }

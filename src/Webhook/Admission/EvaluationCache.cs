@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using AiGatewayModels.Engine;
+using AiGatewayModels.Engine.Claims;
 using AiGatewayModels.Engine.Diagnostics;
 using AiGatewayModels.Engine.Input;
 using AiGatewayModels.Engine.Model;

@@ -12,6 +12,15 @@ internal static class ObjectJson
     public static string? String(JsonElement? obj, string name) =>
         Property(obj, name) is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;
 
+    /// <summary>True when both are absent, or both present and equal as JSON.</summary>
+    public static bool SameJson(JsonElement? a, JsonElement? b) =>
+        (a, b) switch
+        {
+            (null, null) => true,
+            ({ } x, { } y) => JsonElement.DeepEquals(x, y),
+            _ => false,
+        };
+
     public static JsonElement? Metadata(JsonElement? obj) => Property(obj, "metadata");
 
     public static string? Label(JsonElement? obj, string key) => String(Property(Metadata(obj), "labels"), key);

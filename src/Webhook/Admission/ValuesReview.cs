@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using AiGatewayModels.Common.Policy;
 using AiGatewayModels.Engine;
+using AiGatewayModels.Engine.Claims;
 using AiGatewayModels.Engine.Diagnostics;
 using AiGatewayModels.Engine.Input;
 using AiGatewayModels.Engine.Model;
@@ -14,9 +15,12 @@ namespace AiGatewayModels.Webhook.Admission;
 
 /// <summary>
 /// Values ConfigMaps: the engine judges them (every rule, the current policy); the webhook adds only what needs the
-/// cluster: collisions with other values ConfigMaps and references to objects that do not exist.
+/// cluster: whether the author may read every Secret the values name (the expander acts for the author), collisions
+/// with other values ConfigMaps and references to objects that do not exist. Validation ratchets: an update that leaves
+/// the values as they were is not judged again (so the expander can always write its status, even when a newer policy
+/// refuses the values), and that status annotation is the expander's alone.
 /// </summary>
-internal sealed class ValuesReview(PolicyWatch policy, IClusterView cluster, EvaluationCache cache)
+internal sealed class ValuesReview(PolicyWatch policy, IClusterView cluster, EvaluationCache cache, WebhookSettings settings)
 {
     public const string ValuesHashAnnotation = "models.ai-gateway.io/values-hash";
 
@@ -35,6 +39,16 @@ internal sealed class ValuesReview(PolicyWatch policy, IClusterView cluster, Eva
             return Verdicts.Allow(uid);
         }
 
+        if (StatusForged(request) is { } forged)
+        {
+            return Verdicts.Deny(uid, forged);
+        }
+
+        if (ValuesUnchanged(request))
+        {
+            return Verdicts.Allow(uid);
+        }
+
         var (judged, _, readFindings, display) = await EvaluateAsync(request, withValuesHash: false, cancellationToken);
         var evaluation = judged;
         var findings = readFindings.Concat(evaluation?.Diagnostics ?? []).ToList();
@@ -47,6 +61,11 @@ internal sealed class ValuesReview(PolicyWatch policy, IClusterView cluster, Eva
 
         if (cluster.Available)
         {
+            if (await UnreadableSecretsAsync(request, model, cancellationToken) is { } unreadable)
+            {
+                return Verdicts.Deny(uid, $"ConfigMap {display}: {unreadable}", 403, warnings);
+            }
+
             if (Collision(model, judged!.Footprint!) is { } collision)
             {
                 return Verdicts.Deny(uid, $"ConfigMap {display}: {collision}", 403, warnings);
@@ -103,6 +122,66 @@ internal sealed class ValuesReview(PolicyWatch policy, IClusterView cluster, Eva
         }
 
         return ops == 0 ? Verdicts.Allow(uid) : Verdicts.Patch(uid, buffer.WrittenSpan.ToArray());
+    }
+
+    /// <summary>
+    /// True for an UPDATE of a values ConfigMap that leaves its data as it was: the values were judged when they were
+    /// written, and judging them again under a newer policy would only block the expander's status write.
+    /// </summary>
+    public static bool ValuesUnchanged(AdmissionRequest request) =>
+        request.Operation == "UPDATE" && IsValuesConfigMap(request.OldObject) &&
+        ObjectJson.SameJson(ObjectJson.Property(request.OldObject, "data"), ObjectJson.Property(request.Object, "data")) &&
+        ObjectJson.SameJson(ObjectJson.Property(request.OldObject, "binaryData"), ObjectJson.Property(request.Object, "binaryData"));
+
+    /// <summary>
+    /// The status annotation tells everyone reading the ConfigMap whether its objects are in sync: only the expander
+    /// may set or change it (taking it away is harmless: the expander writes it again).
+    /// </summary>
+    private string? StatusForged(AdmissionRequest request)
+    {
+        var status = ObjectJson.Annotation(request.Object, WellKnown.StatusAnnotation);
+        if (status is null || status == ObjectJson.Annotation(request.OldObject, WellKnown.StatusAnnotation) ||
+            request.UserInfo?.Username == settings.ExpanderUsername)
+        {
+            return null;
+        }
+
+        var name = ObjectJson.String(ObjectJson.Metadata(request.Object), "name") ?? request.Name;
+        return $"ConfigMap {request.Namespace}/{name}: the annotation {WellKnown.StatusAnnotation} is written by the expander only; " +
+               "leave it out of your change (kubectl apply keeps it; copy manifests without it)";
+    }
+
+    /// <summary>
+    /// The expander reads, copies and hands to AI Gateway every Secret the values name, for the author of the values: so
+    /// the author must be allowed to <c>get</c> each of them, whoever they are (a changed hostname redirects a credential as
+    /// surely as a changed reference, so every Secret is checked whenever the values change). The apiserver's authorizers
+    /// decide (a SubjectAccessReview with the request's user). The answer does not depend on whether the Secret exists,
+    /// and neither does the message.
+    /// </summary>
+    private async Task<string?> UnreadableSecretsAsync(AdmissionRequest request, ValidatedModel model, CancellationToken cancellationToken)
+    {
+        var info = request.UserInfo;
+        var who = new Kube.Requester(info?.Username ?? string.Empty, info?.Groups ?? [], info?.Uid, info?.Extra);
+        var refused = new List<string>();
+        foreach (var secret in model.Secrets.GroupBy(s => s.Name, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var fields = string.Join(", ", secret.Select(s => FieldPath.Child(s.Path, "name")));
+            switch (await cluster.MayGetSecretAsync(who, model.Namespace, secret.Key, cancellationToken))
+            {
+                case true:
+                    continue;
+                case false:
+                    refused.Add($"{secret.Key} ({fields})");
+                    break;
+                default:
+                    return $"could not check that {Shown.Value(who.User)} may get Secret {secret.Key} ({fields}): the SubjectAccessReview failed; try again";
+            }
+        }
+
+        return refused.Count == 0
+            ? null
+            : $"values may only name Secrets that their author may read, and {Shown.Value(who.User)} may not get Secret {string.Join(", ", refused)} " +
+              $"in namespace {model.Namespace}; ask for get on it (RBAC, resourceNames) or name a Secret you may read";
     }
 
     /// <summary>RFC 6901: "~" becomes "~0" and "/" becomes "~1", in that order.</summary>
@@ -171,19 +250,20 @@ internal sealed class ValuesReview(PolicyWatch policy, IClusterView cluster, Eva
                 continue;
             }
 
-            var otherName = $"{other.Document.Namespace}/{other.Document.Name}";
-            if (theirs.Namespace == mine.Namespace && mine.Objects.FirstOrDefault(theirs.Objects.Contains) is { } clash)
+            // the expander decides who gets a claim (the older ConfigMap); this is the early warning
+            var (objects, matches) = ClaimRules.Contested(mine, theirs);
+            var otherName = theirs.Namespace == mine.Namespace ? $"ConfigMap {other.Document.Namespace}/{other.Document.Name}" : "a ConfigMap in another namespace";
+            if (objects.Count > 0)
             {
                 // the policy of limits across models is named after the Gateway: Envoy Gateway attaches one policy to a Gateway
-                return clash == $"{ResourceKind.BackendTrafficPolicy.Kind} {ObjectNames.AcrossModelsPolicy(model.Gateway.Name)}"
-                    ? $"the generated {clash} would also be generated by ConfigMap {otherName}: Envoy Gateway attaches one BackendTrafficPolicy to a Gateway, so only one values ConfigMap may count limits across models (rateLimiting.acrossModels) on Gateway {mine.Gateway}; move these limits into that ConfigMap, or count per model"
-                    : $"the generated {clash} would also be generated by ConfigMap {otherName}; rename the backend or model (or its resourceName)";
+                return objects[0] == $"{ResourceKind.BackendTrafficPolicy.Kind} {ObjectNames.AcrossModelsPolicy(model.Gateway.Name)}"
+                    ? $"the generated {objects[0]} would also be generated by {otherName}: Envoy Gateway attaches one BackendTrafficPolicy to a Gateway, so only one values ConfigMap may count limits across models (rateLimiting.acrossModels) on Gateway {mine.Gateway}; move these limits into that ConfigMap, or count per model"
+                    : $"the generated {objects[0]} would also be generated by {otherName}; rename the backend or model (or its resourceName)";
             }
 
-            if (theirs.Gateway == mine.Gateway && (theirs.Section is null || mine.Section is null || theirs.Section == mine.Section) &&
-                mine.ModelMatches.FirstOrDefault(theirs.ModelMatches.Contains) is { } match)
+            if (matches.Count > 0)
             {
-                return $"modelMatch \"{match}\" on Gateway {mine.Gateway} is already routed by ConfigMap {otherName}; use another modelMatch or Gateway";
+                return $"modelMatch \"{matches[0]}\" on Gateway {mine.Gateway} is already routed by {otherName}; use another modelMatch or Gateway";
             }
         }
 
@@ -232,23 +312,5 @@ internal sealed class ValuesReview(PolicyWatch policy, IClusterView cluster, Eva
         {
             warnings.Add($"Gateway {gatewayNs}/{model.Gateway.Name} (gatewayRef) does not exist yet");
         }
-    }
-}
-
-/// <summary>What a values ConfigMap claims: the objects it generates, and the model names it routes on a Gateway.</summary>
-internal sealed record Footprint(string Namespace, HashSet<string> Objects, string Gateway, string? Section, HashSet<string> ModelMatches)
-{
-    public static Footprint Of(ValidatedModel model)
-    {
-        var rendered = Renderer.Render(model);
-        var objects = rendered.Objects.Select(o => $"{o.Kind.Kind} {o.Name}")
-            .Concat(rendered.SecretProjections.Select(p => $"{ResourceKind.Secret.Kind} {p.ProjectedName}"))
-            .ToHashSet(StringComparer.Ordinal);
-        return new Footprint(
-            model.Namespace,
-            objects,
-            $"{model.Gateway.Namespace ?? model.Namespace}/{model.Gateway.Name}",
-            model.Gateway.SectionName,
-            model.Models.Select(m => m.ModelMatch).ToHashSet(StringComparer.Ordinal));
     }
 }

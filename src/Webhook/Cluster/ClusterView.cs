@@ -1,4 +1,5 @@
 using AiGatewayModels.Engine.Input;
+using AiGatewayModels.Kube;
 
 namespace AiGatewayModels.Webhook.Cluster;
 
@@ -20,6 +21,9 @@ public interface IClusterView
     Task<bool?> SecretExistsAsync(string ns, string name, CancellationToken cancellationToken);
 
     Task<bool?> GatewayExistsAsync(string ns, string name, CancellationToken cancellationToken);
+
+    /// <summary>Whether <paramref name="who"/> may <c>get</c> the Secret (a SubjectAccessReview); null when the apiserver cannot tell.</summary>
+    Task<bool?> MayGetSecretAsync(Requester who, string ns, string name, CancellationToken cancellationToken);
 }
 
 /// <summary>No cluster: only the rules that need nothing but the object apply.</summary>
@@ -34,4 +38,6 @@ public sealed class NoCluster : IClusterView
     public Task<bool?> SecretExistsAsync(string ns, string name, CancellationToken cancellationToken) => Task.FromResult<bool?>(null);
 
     public Task<bool?> GatewayExistsAsync(string ns, string name, CancellationToken cancellationToken) => Task.FromResult<bool?>(null);
+
+    public Task<bool?> MayGetSecretAsync(Requester who, string ns, string name, CancellationToken cancellationToken) => Task.FromResult<bool?>(null);
 }

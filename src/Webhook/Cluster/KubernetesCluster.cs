@@ -77,6 +77,19 @@ public sealed partial class KubernetesCluster : BackgroundService, IClusterView
         }
     }
 
+    public async Task<bool?> MayGetSecretAsync(Requester who, string ns, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await client.ReviewAccessAsync(who, "get", ApiResource.Secrets, ns, name, cancellationToken)).Allowed;
+        }
+        catch (Exception e) when (e is KubeApiException or HttpRequestException or TimeoutException or System.Text.Json.JsonException)
+        {
+            LogLookupFailed(logger, "SubjectAccessReview", e.GetType().Name);
+            return null;
+        }
+    }
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(valuesWatcher.RunAsync(stoppingToken), policy.RunAsync(stoppingToken));
 

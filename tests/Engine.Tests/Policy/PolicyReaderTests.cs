@@ -138,6 +138,7 @@ public sealed class PolicyReaderTests
     [InlineData("rateLimiting: {budgets: {perClient: Requried}}\n", "rateLimiting.budgets.perClient", "(did you mean \"Required\"?)")]
     [InlineData("rateLimiting: {budgets: {perClient: Forbidden}}\n", "rateLimiting.budgets.perClient", "rateLimiting.perClientLimits: Forbidden")]
     [InlineData("rateLimiting: {allowAcrossModels: no}\n", "rateLimiting.allowAcrossModels", "expected true or false")]
+    [InlineData("credentials: {requireSecretLabel: no}\n", "credentials.requireSecretLabel", "expected true or false")]
     public void Mistakes_are_reported_and_yield_no_policy(string text, string path, string fragment)
     {
         var (policy, diagnostics) = PolicyReader.Read(text);

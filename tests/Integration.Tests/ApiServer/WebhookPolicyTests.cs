@@ -1,4 +1,5 @@
 using System.Net;
+using AiGatewayModels.Engine;
 using AiGatewayModels.Engine.Policy;
 using AiGatewayModels.Integration.Tests.ControlPlane;
 using AiGatewayModels.Integration.Tests.Support;
@@ -37,7 +38,7 @@ public sealed class WebhookPolicyTests(ControlPlaneFixture controlPlane)
         Assert.Null(await UpdateDenialAsync(client, ns));
         Assert.Contains("default policy", await webhook.GetTextAsync("/readyz"), StringComparison.Ordinal);
 
-        // a stricter policy: the same, unchanged values are now denied with the policy's message
+        // a stricter policy: the same values, written again with a change, are now denied with the policy's message
         await client.CoreV1.CreateNamespacedConfigMapAsync(Policy(policyName, "minBackendsPerModel: 3\n"), webhookNs);
         var denial = await EventuallyDeniedAsync(client, ns, "minBackendsPerModel: 3");
         Assert.Contains($"admission webhook \"{webhook.ValuesWebhookName}\" denied the request: ConfigMap {ns}/models: 1 error", denial, StringComparison.Ordinal);
@@ -89,15 +90,17 @@ public sealed class WebhookPolicyTests(ControlPlaneFixture controlPlane)
         await client.CoreV1.ReplaceNamespacedConfigMapAsync(Policy(name, text), name, ns);
 
     /// <summary>
-    /// A metadata-only dry-run update of the stored values ConfigMap (an UPDATE that reaches both webhooks and stores
-    /// nothing): null when admitted, else the apiserver's message.
+    /// A dry-run update of the stored values ConfigMap that changes its values by a comment (an UPDATE that reaches both
+    /// webhooks and stores nothing; one that left the values as they were would not be judged again): null when
+    /// admitted, else the apiserver's message.
     /// </summary>
     private static async Task<string?> UpdateDenialAsync(Kubernetes client, string ns)
     {
         try
         {
+            var values = ModelsWebhookTests.GoodValues + $"\n# touched {Guid.NewGuid():N}\n";
             await client.CoreV1.PatchNamespacedConfigMapAsync(
-                new V1Patch($"{{\"metadata\":{{\"annotations\":{{\"touched\":\"{Guid.NewGuid():N}\"}}}}}}", V1Patch.PatchType.MergePatch),
+                new V1Patch(new V1ConfigMap { Data = new Dictionary<string, string> { [WellKnown.ValuesDataKey] = values } }, V1Patch.PatchType.MergePatch),
                 "models", ns, dryRun: "All");
             return null;
         }

@@ -27,6 +27,7 @@ public sealed class RbacTests(ControlPlaneFixture controlPlane)
         ("get", "", "secrets", UserNs, "openai-credentials"), // does apiKeySecretRef exist
         ("get", "", "secrets", UserNs, "aws-bedrock"), // and every Secret that cloud credentials name: the same rule, no new one
         ("get", "gateway.networking.k8s.io", "gateways", UserNs, "ai-gateway"), // does gatewayRef exist
+        ("create", "authorization.k8s.io", "subjectaccessreviews", "", null), // may the author read each Secret the values name
     ];
 
     private static readonly (string Verb, string Group, string Resource, string Ns, string? Name)[] WebhookForbidden =

@@ -316,18 +316,78 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
         await ValuesFixtures.CreateValuesAsync(Cluster, ns, ValuesFixtures.Values());
         await Eventually.UntilAsync(async () => (await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.SecretMissing)).Count > 0, Timeout, "a SecretMissing Event");
         var missing = Assert.Single(await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.SecretMissing));
-        Assert.StartsWith($"Secret {ValuesFixtures.AzureSecret} (backends.azure.apiKeySecretRef) does not exist", missing.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"Secret {ValuesFixtures.AzureSecret} (backends.azure.apiKeySecretRef) cannot be used: it does not exist, has no data key {ValuesFixtures.AzureKey}, is not labelled {WellKnown.CredentialLabel}=true or is a service-account token", missing.Message, StringComparison.Ordinal);
         Assert.Null(await expander.Client.GetAsync(ValuesFixtures.SecretRef(ns, "azure-apikey"), default));
         // the Event and the status annotation are two writes: wait for the second instead of racing it
         await Eventually.UntilAsync(async () => (await ValuesFixtures.StatusAsync(Cluster, ns))?["ready"]?.GetValue<bool>() == false, Timeout, "status not ready while the Secret is missing");
 
         await Cluster.CoreV1.CreateNamespacedSecretAsync(new V1Secret
         {
-            Metadata = new V1ObjectMeta { Name = ValuesFixtures.AzureSecret },
+            Metadata = new V1ObjectMeta { Name = ValuesFixtures.AzureSecret, Labels = NamedSecrets.CredentialLabels },
             Data = new Dictionary<string, byte[]> { [ValuesFixtures.AzureKey] = Encoding.UTF8.GetBytes(SecretValue) },
         }, ns);
         await Eventually.UntilAsync(async () => await ProjectedValueAsync(ns) == SecretValue, Timeout, "the projected Secret, after the retry");
         await Eventually.UntilAsync(async () => (await ValuesFixtures.StatusAsync(Cluster, ns))?["ready"]?.GetValue<bool>() == true, Timeout, "status ready");
+    }
+
+    /// <summary>
+    /// The expander acts for the ConfigMap's author even when the webhook was not in the path: a Secret without the opt-in
+    /// label is neither copied nor named by a BackendSecurityPolicy, a service-account token never is (labelled or not),
+    /// and the report reads the same as for a Secret that does not exist.
+    /// </summary>
+    [Fact]
+    public async Task A_Secret_without_the_credential_label_or_a_service_account_token_is_never_used()
+    {
+        var ns = await controlPlane.CreateNamespaceAsync("exp-unlabelled");
+        await Cluster.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = ValuesFixtures.OpenAiSecret },
+            Data = new Dictionary<string, byte[]> { ["apiKey"] = Encoding.UTF8.GetBytes(SecretValue) },
+        }, ns);
+        await Cluster.CoreV1.CreateNamespacedServiceAccountAsync(new V1ServiceAccount { Metadata = new V1ObjectMeta { Name = "platform" } }, ns);
+        await Cluster.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = "platform-token", Labels = NamedSecrets.CredentialLabels,
+                Annotations = new Dictionary<string, string> { ["kubernetes.io/service-account.name"] = "platform" },
+            },
+            Type = "kubernetes.io/service-account-token",
+        }, ns);
+        string? token = null;
+        await Eventually.UntilAsync(async () => (await Cluster.CoreV1.ReadNamespacedSecretAsync("platform-token", ns)).Data?.TryGetValue("token", out var t) == true && (token = Encoding.UTF8.GetString(t)).Length > 0,
+            Timeout, "the token controller fills the service-account token");
+        await using var expander = RunningExpander.Start(controlPlane, ns);
+        var values = ValuesFixtures.Values().Edit(ValuesFixtures.AzureKey, "token").Edit(ValuesFixtures.AzureSecret, "platform-token");
+        var cm = await ValuesFixtures.CreateValuesAsync(Cluster, ns, values);
+        var expected = await ValuesFixtures.ExpectedAsync(expander.Client, cm);
+        var policies = expected.Where(o => o.Kind == ResourceKind.BackendSecurityPolicy).ToList();
+        Assert.Equal(["azure-apikey", "openai-apikey"], policies.Select(p => p.Name).Order(StringComparer.Ordinal));
+
+        await Eventually.UntilAsync(() => ValuesFixtures.AllMatchAsync(expander.Client, [.. expected.Where(o => !policies.Contains(o))], ns), Timeout, "every object but the two policies");
+        await Eventually.UntilAsync(async () => (await ValuesFixtures.StatusAsync(Cluster, ns))?["objects"]?["missingSecrets"]?.GetValue<int>() == 2, Timeout, "two unusable Secrets in the status");
+        Assert.False((await ValuesFixtures.StatusAsync(Cluster, ns))!["ready"]!.GetValue<bool>());
+        foreach (var p in policies)
+        {
+            Assert.Null(await expander.Client.GetAsync(ValuesFixtures.RefOf(p, ns), default));
+        }
+
+        Assert.False(await ApiErrors.ExistsAsync(() => Cluster.CoreV1.ReadNamespacedSecretAsync("azure-apikey", ns)));
+        var events = (await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.SecretMissing)).Select(e => e.Message).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(2, events.Count);
+        Assert.StartsWith($"Secret {ValuesFixtures.OpenAiSecret} (backends.openai.apiKeySecretRef) cannot be used: it does not exist, has no data key apiKey, is not labelled", events[0], StringComparison.Ordinal);
+        Assert.StartsWith("Secret platform-token (backends.azure.apiKeySecretRef) cannot be used: it does not exist, has no data key token, is not labelled", events[1], StringComparison.Ordinal);
+
+        // the team labels its own Secret: that policy is applied; the token stays unusable
+        var openai = await Cluster.CoreV1.ReadNamespacedSecretAsync(ValuesFixtures.OpenAiSecret, ns);
+        openai.Metadata.Labels = NamedSecrets.CredentialLabels;
+        await Cluster.CoreV1.ReplaceNamespacedSecretAsync(openai, ValuesFixtures.OpenAiSecret, ns);
+        await Eventually.UntilAsync(() => ValuesFixtures.AllMatchAsync(expander.Client, [.. expected.Where(o => o.Name != "azure-apikey" || o.Kind != ResourceKind.BackendSecurityPolicy)], ns), Timeout, "openai's policy once its Secret is labelled");
+        await Eventually.UntilAsync(async () => (await ValuesFixtures.StatusAsync(Cluster, ns))?["objects"]?["missingSecrets"]?.GetValue<int>() == 1, Timeout, "one unusable Secret left");
+        Assert.Null(await expander.Client.GetAsync(ValuesFixtures.RefOf(policies.Single(p => p.Name == "azure-apikey"), ns), default));
+        Assert.False(await ApiErrors.ExistsAsync(() => Cluster.CoreV1.ReadNamespacedSecretAsync("azure-apikey", ns)));
+        await AssertNoSecretValueAsync(expander, ns, token!);
+        await AssertNoSecretValueAsync(expander, ns, SecretValue);
     }
 
     [Fact]
@@ -337,13 +397,17 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
         const string AwsFile = "[bedrock]\naws_access_key_id = AKIDEXAMPLEONLY\naws_secret_access_key = cloud-test-secret-do-not-print\n";
         await Cluster.CoreV1.CreateNamespacedSecretAsync(new V1Secret
         {
-            Metadata = new V1ObjectMeta { Name = "team-cloud-keys" },
+            Metadata = new V1ObjectMeta { Name = "team-cloud-keys", Labels = NamedSecrets.CredentialLabels },
             Data = new Dictionary<string, byte[]> { ["aws-credentials-file"] = Encoding.UTF8.GetBytes(AwsFile) },
         }, ns);
         await using var expander = RunningExpander.Start(controlPlane, ns);
         var cm = await ValuesFixtures.CreateValuesAsync(Cluster, ns, CloudValues);
         var expected = await ValuesFixtures.ExpectedAsync(expander.Client, cm);
-        await Eventually.UntilAsync(() => ValuesFixtures.AllMatchAsync(expander.Client, expected, ns), Timeout, "every rendered object, the policies included");
+
+        // azure's Secret is missing: its BackendSecurityPolicy is withheld (it would name a Secret that cannot be used yet)
+        var withheld = expected.Single(o => o.Kind == ResourceKind.BackendSecurityPolicy && o.Name == "azure-credentials");
+        await Eventually.UntilAsync(() => ValuesFixtures.AllMatchAsync(expander.Client, [.. expected.Where(o => o != withheld)], ns), Timeout, "every other rendered object, bedrock's policy included");
+        Assert.Null(await expander.Client.GetAsync(ValuesFixtures.RefOf(withheld, ns), default));
 
         // the user's key aws-credentials-file becomes data key "credentials" of bedrock-aws-credentials, which the policy names
         await Eventually.UntilAsync(async () => await ApiErrors.ExistsAsync(() => Cluster.CoreV1.ReadNamespacedSecretAsync("bedrock-aws-credentials", ns)), Timeout, "the projected Secret");
@@ -356,25 +420,34 @@ public sealed class ExpanderScenarioTests(ControlPlaneFixture controlPlane)
         // Azure's client secret is read as it is; missing, it is reported by name and field, and the status is not ready
         await Eventually.UntilAsync(async () => (await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.SecretMissing)).Count > 0, Timeout, "a SecretMissing Event");
         var missing = Assert.Single(await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.SecretMissing));
-        Assert.StartsWith("Secret azure-entra (backends.azure.azureCredentials.clientSecretRef) does not exist", missing.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Secret azure-entra (backends.azure.azureCredentials.clientSecretRef) cannot be used", missing.Message, StringComparison.Ordinal);
         await Eventually.UntilAsync(async () => (await ValuesFixtures.StatusAsync(Cluster, ns))?["objects"]?["missingSecrets"]?.GetValue<int>() == 1, Timeout, "one missing Secret in the status");
         Assert.False((await ValuesFixtures.StatusAsync(Cluster, ns))!["ready"]!.GetValue<bool>());
 
-        // created under a wrong key first: still reported (by key); then right, and the watch of that Secret brings ready
+        // created under a wrong key first: still reported, with the one message for every reason (others read the status
+        // and the Events); the watch of that Secret brings a reconcile, which still finds it unusable
+        var reconciles = ReconcileCount(await expander.MetricsAsync());
         await Cluster.CoreV1.CreateNamespacedSecretAsync(new V1Secret
         {
-            Metadata = new V1ObjectMeta { Name = "azure-entra" },
+            Metadata = new V1ObjectMeta { Name = "azure-entra", Labels = NamedSecrets.CredentialLabels },
             Data = new Dictionary<string, byte[]> { ["clientSecret"] = Encoding.UTF8.GetBytes("entra-test-secret-do-not-print") },
         }, ns);
-        await Eventually.UntilAsync(async () => (await ValuesFixtures.EventsAsync(Cluster, ns, EventReasons.SecretMissing)).Any(e => e.Message.StartsWith("Secret azure-entra (backends.azure.azureCredentials.clientSecretRef) has no data key client-secret", StringComparison.Ordinal)), Timeout, "the key is reported");
+        await Eventually.UntilAsync(async () => ReconcileCount(await expander.MetricsAsync()) > reconciles, Timeout, "a reconcile after the Secret was created");
+        Assert.False((await ValuesFixtures.StatusAsync(Cluster, ns))!["ready"]!.GetValue<bool>());
+        Assert.Equal(1, (await ValuesFixtures.StatusAsync(Cluster, ns))!["objects"]!["missingSecrets"]!.GetValue<int>());
         var entra = await Cluster.CoreV1.ReadNamespacedSecretAsync("azure-entra", ns);
         entra.Data = new Dictionary<string, byte[]> { ["client-secret"] = Encoding.UTF8.GetBytes("entra-test-secret-do-not-print") };
         await Cluster.CoreV1.ReplaceNamespacedSecretAsync(entra, "azure-entra", ns);
         await Eventually.UntilAsync(async () => (await ValuesFixtures.StatusAsync(Cluster, ns))?["ready"]?.GetValue<bool>() == true, Timeout, "status ready once the Secret is right");
+        Assert.True(await ValuesFixtures.AllMatchAsync(expander.Client, expected, ns));
         Assert.False(await ApiErrors.ExistsAsync(() => Cluster.CoreV1.ReadNamespacedSecretAsync("azure-azure-client-secret", ns)));
         await AssertNoSecretValueAsync(expander, ns, "cloud-test-secret-do-not-print");
         await AssertNoSecretValueAsync(expander, ns, "entra-test-secret-do-not-print");
     }
+
+    private static long ReconcileCount(string metrics) =>
+        metrics.Split('\n').Where(l => l.StartsWith("expander_reconcile_duration_seconds_count", StringComparison.Ordinal))
+            .Sum(l => long.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
 
     private const string CloudValues = """
         gatewayRef:

@@ -5,6 +5,7 @@ using AiGatewayModels.Engine;
 using AiGatewayModels.Engine.Input;
 using AiGatewayModels.Engine.Rendering;
 using AiGatewayModels.Expander.Controller;
+using AiGatewayModels.Integration.Tests.Support;
 using AiGatewayModels.Kube;
 using k8s;
 using k8s.Models;
@@ -105,7 +106,7 @@ internal static class ValuesFixtures
     {
         await client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
         {
-            Metadata = new V1ObjectMeta { Name = AzureSecret },
+            Metadata = new V1ObjectMeta { Name = AzureSecret, Labels = NamedSecrets.CredentialLabels },
             Data = new Dictionary<string, byte[]> { [AzureKey] = Encoding.UTF8.GetBytes(value) },
         }, ns);
         await CreateOpenAiSecretAsync(client, ns);
@@ -114,7 +115,7 @@ internal static class ValuesFixtures
     public static async Task CreateOpenAiSecretAsync(Kubernetes client, string ns) =>
         await client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
         {
-            Metadata = new V1ObjectMeta { Name = OpenAiSecret },
+            Metadata = new V1ObjectMeta { Name = OpenAiSecret, Labels = NamedSecrets.CredentialLabels },
             Data = new Dictionary<string, byte[]> { ["apiKey"] = Encoding.UTF8.GetBytes("openai-test-key") },
         }, ns);
 

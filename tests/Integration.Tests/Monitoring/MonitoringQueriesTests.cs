@@ -80,7 +80,7 @@ public sealed class MonitoringQueriesTests(ControlPlaneFixture controlPlane)
         var client = controlPlane.Client;
         var webhookNs = await controlPlane.CreateNamespaceAsync("monitoring-home");
         var ns = await controlPlane.CreateNamespaceAsync("monitoring");
-        await using var webhook = await ModelsWebhookHost.StartAsync(controlPlane, webhookNs);
+        await using var webhook = await ModelsWebhookHost.StartAsync(controlPlane, webhookNs, "--expander-username", "admin"); // the test expander runs as the admin: only it may write the status
         await webhook.AddNamespaceAsync(ns);
         await webhook.WaitUntilCalledAsync(ns); // denied reviews
         await ValuesFixtures.CreateSourceSecretAsync(client, ns, "monitoring-test-key");

@@ -16,6 +16,37 @@ public static class ApiErrors
             ?? throw new InvalidOperationException($"no Status message in the error response: {content}");
     }
 
+    /// <summary>Runs <paramref name="request"/>, which must be refused with 403 (an admission denial); returns the message.</summary>
+    public static async Task<string> DeniedAsync(Func<Task> request)
+    {
+        var e = await Xunit.Assert.ThrowsAsync<HttpOperationException>(request);
+        Xunit.Assert.Equal(HttpStatusCode.Forbidden, e.Response.StatusCode);
+        return MessageOf(e);
+    }
+
+    /// <summary>Repeats <paramref name="request"/> until it is refused with 403 (a watch or a policy has to arrive first); returns the message.</summary>
+    public static async Task<string> EventuallyDeniedAsync(Func<Task> request, TimeSpan timeout, string what)
+    {
+        string? denial = null;
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                try
+                {
+                    await request();
+                    return false;
+                }
+                catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Forbidden)
+                {
+                    denial = MessageOf(e);
+                    return true;
+                }
+            },
+            timeout,
+            what);
+        return denial!;
+    }
+
     /// <summary>True when the object exists; false on 404.</summary>
     public static async Task<bool> ExistsAsync(Func<Task> read)
     {
