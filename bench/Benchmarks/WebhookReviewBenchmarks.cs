@@ -23,7 +23,7 @@ public class WebhookReviewBenchmarks : IDisposable
     private WebhookMetrics metrics = null!;
     private PolicyWatch policy = null!;
     private DriftGuard drift = null!;
-    private readonly InFlightBytes inFlight = new();
+    private readonly ReviewBudget budget = new(InFlightBytes.DefaultBytes, ReviewBudget.DefaultJudgingBytes, ReviewBudget.DefaultWait);
     private WebhookSettings settings = null!;
     private AdmissionEndpoint cached = null!;
 
@@ -48,7 +48,7 @@ public class WebhookReviewBenchmarks : IDisposable
     public void Dispose()
     {
         metrics.Dispose();
-        inFlight.Dispose();
+        budget.Dispose();
         GC.SuppressFinalize(this);
     }
 
@@ -59,7 +59,7 @@ public class WebhookReviewBenchmarks : IDisposable
     public string Uncached() => Review(Endpoint(new EvaluationCache(metrics)));
 
     private AdmissionEndpoint Endpoint(EvaluationCache cache) =>
-        new(new ValuesReview(policy, new NoCluster(), cache, settings), drift, inFlight, metrics, NullLogger<AdmissionEndpoint>.Instance);
+        new(new ValuesReview(policy, new NoCluster(), cache, settings), drift, budget, metrics, NullLogger<AdmissionEndpoint>.Instance);
 
     private string Review(AdmissionEndpoint endpoint)
     {

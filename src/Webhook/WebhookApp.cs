@@ -20,6 +20,9 @@ public static class WebhookApp
     /// <summary>The largest AdmissionReview read: a ConfigMap holds at most 1 MiB, and a review carries object and oldObject.</summary>
     public const long MaxRequestBodyBytes = 3 * 1024 * 1024;
 
+    /// <summary>What a connection buffers of a request before the webhook reads it (socket transport and Kestrel alike).</summary>
+    public const int MaxConnectionBufferBytes = 64 * 1024;
+
     public const string DefaultUrls = "https://0.0.0.0:8443";
 
     public static WebApplication Build(string[] args)
@@ -39,13 +42,16 @@ public static class WebhookApp
         using var startupLoggers = LoggerFactory.Create(l => l.AddJsonConsole());
         var certificates = new CertificateReloader(settings.TlsCertFile, settings.TlsKeyFile, startupLoggers.CreateLogger<CertificateReloader>(), metrics);
         builder.WebHost.UseKestrelHttpsConfiguration();
+        // the socket transport buffers up to 1 MiB per connection by default, below Kestrel's own limit: a whole large
+        // body each, for every connection waiting for the in-flight budget (100 connections held ~85 MiB of blocks)
+        builder.WebHost.UseSockets(sockets => sockets.MaxReadBufferSize = MaxConnectionBufferBytes);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
             kestrel.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
             // what a connection buffers before its body is read: reviews waiting for the in-flight budget hold no more
-            kestrel.Limits.MaxRequestBufferSize = 64 * 1024;
+            kestrel.Limits.MaxRequestBufferSize = MaxConnectionBufferBytes;
             kestrel.ConfigureHttpsDefaults(https => https.ServerCertificateSelector = (_, _) => certificates.Current);
         });
 
@@ -61,7 +67,7 @@ public static class WebhookApp
         builder.Services.AddSingleton(s => new PolicyWatch(client, settings.Namespace, settings.PolicyConfigMap, metrics.Meter, "webhook",
             new LoggerKubeLog(s.GetRequiredService<ILoggerFactory>().CreateLogger("AiGatewayModels.Webhook.Policy"))));
         builder.Services.AddSingleton(new EvaluationCache(metrics, settings.EvaluationCacheBytes));
-        builder.Services.AddSingleton(new InFlightBytes());
+        builder.Services.AddSingleton(new ReviewBudget(InFlightBytes.DefaultBytes, settings.JudgingBytes, settings.Wait));
         builder.Services.AddSingleton<ValuesReview>();
         builder.Services.AddSingleton<DriftGuard>();
         builder.Services.AddSingleton<AdmissionEndpoint>();

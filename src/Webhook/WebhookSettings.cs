@@ -12,8 +12,14 @@ public sealed record WebhookSettings(
     bool ClusterDisabled,
     string? Kubeconfig,
     string? Context = null,
-    long EvaluationCacheBytes = Admission.EvaluationCache.DefaultMaxBytes)
+    long EvaluationCacheBytes = Admission.EvaluationCache.DefaultMaxBytes,
+    long JudgingBytes = Admission.ReviewBudget.DefaultJudgingBytes,
+    TimeSpan? ReviewWait = null)
 {
+    /// <summary>--review-wait-seconds: how long a review waits for room in the body and judging budgets before a 429.</summary>
+    public TimeSpan Wait => ReviewWait ?? Admission.ReviewBudget.DefaultWait;
+
+
     public const string DefaultPolicyConfigMap = Common.Policy.PolicyWatch.DefaultName;
     public const string DefaultExpanderUsername = "system:serviceaccount:ai-gateway-models:expander";
 
@@ -41,19 +47,36 @@ public sealed record WebhookSettings(
             string.Equals(configuration["no-cluster"], "true", StringComparison.OrdinalIgnoreCase),
             configuration["kubeconfig"] is { Length: > 0 } k ? k : Environment.GetEnvironmentVariable("KUBECONFIG") is { Length: > 0 } e ? e.Split(Path.PathSeparator)[0] : null,
             configuration["context"] is { Length: > 0 } c ? c : null,
-            CacheBytes(configuration["evaluation-cache-bytes"]));
+            Bytes("evaluation-cache-bytes", configuration["evaluation-cache-bytes"], Admission.EvaluationCache.DefaultMaxBytes, "32 MiB"),
+            Bytes("judging-bytes", configuration["judging-bytes"], Admission.ReviewBudget.DefaultJudgingBytes, "1 MiB"),
+            WaitSeconds(configuration["review-wait-seconds"]));
     }
 
-    /// <summary>--evaluation-cache-bytes: the evaluation cache's budget in bytes (0 keeps nothing); counts toward the Pod's memory limit.</summary>
-    private static long CacheBytes(string? value)
+    /// <summary>
+    /// A budget in bytes: --evaluation-cache-bytes (the evaluation cache's; 0 keeps nothing) or --judging-bytes (the
+    /// request bytes judged at once; one review is always judged whatever its size). Both count toward the Pod's memory limit.
+    /// </summary>
+    private static long Bytes(string flag, string? value, long defaultBytes, string defaultShown)
     {
         if (string.IsNullOrEmpty(value))
         {
-            return Admission.EvaluationCache.DefaultMaxBytes;
+            return defaultBytes;
         }
 
         return long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bytes) && bytes <= 1L << 40
             ? bytes
-            : throw new ArgumentException($"--evaluation-cache-bytes {value}: expected a whole number of bytes between 0 and {1L << 40}, e.g. {Admission.EvaluationCache.DefaultMaxBytes} (32 MiB, the default)");
+            : throw new ArgumentException($"--{flag} {value}: expected a whole number of bytes between 0 and {1L << 40}, e.g. {defaultBytes} ({defaultShown}, the default)");
+    }
+
+    private static TimeSpan? WaitSeconds(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        return double.TryParse(value, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is >= 0.1 and <= 60
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new ArgumentException($"--review-wait-seconds {value}: expected seconds between 0.1 and 60, e.g. {Admission.ReviewBudget.DefaultWait.TotalSeconds} (the default; keep it below the webhook configurations' timeoutSeconds)");
     }
 }

@@ -47,6 +47,30 @@ public sealed class EvaluationCacheTests
     }
 
     [Fact]
+    public async Task Large_values_are_keyed_by_every_character_whatever_piece_of_the_key_it_falls_in()
+    {
+        // the key is hashed in pieces of a few thousand characters: a difference past the first piece, or inside a
+        // surrogate pair split between two pieces, still makes another key; the same text makes the same key
+        using var cache = new EvaluationCache(new WebhookMetrics());
+        var evaluations = 0;
+        Evaluation Count(ValuesDocument d)
+        {
+            evaluations++;
+            return ValuesEvaluator.Evaluate(d);
+        }
+
+        string Long(string tail) => Reviews.GoodValues + "# " + new string('x', 4095 - ((Reviews.GoodValues.Length + 2) % 4096)) + tail + "\n";
+        foreach (var tail in (string[])["\U0001F600", "\U0001F601", "a\U0001F600", "\U0001F600"])
+        {
+            await cache.GetOrEvaluateAsync(Doc with { ValuesYaml = Long(tail) + new string('y', 20_000) }, 1, Count, withValuesHash: false, CancellationToken.None);
+        }
+
+        Assert.Equal(3, evaluations);
+        await cache.GetOrEvaluateAsync(Doc with { ValuesYaml = Long("\U0001F600") + new string('y', 19_999) + "z" }, 1, Count, withValuesHash: false, CancellationToken.None);
+        Assert.Equal(4, evaluations);
+    }
+
+    [Fact]
     public async Task The_least_recently_used_entry_is_evicted_at_capacity()
     {
         using var cache = new EvaluationCache(new WebhookMetrics(), capacity: 2);

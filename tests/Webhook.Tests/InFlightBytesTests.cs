@@ -66,4 +66,17 @@ public sealed class InFlightBytesTests
         leases.ForEach(l => l.Dispose());
         Assert.Equal(1 * MiB, budget.Available);
     }
+
+    [Fact]
+    public async Task A_request_of_any_size_takes_the_whole_budget_and_no_more()
+    {
+        // the size is rounded up to units without overflowing: long.MaxValue once wrapped around to one unit
+        using var budget = new InFlightBytes(1 * MiB);
+        using (await budget.TakeAsync(long.MaxValue, CancellationToken.None))
+        {
+            Assert.Equal(0, budget.Available);
+        }
+
+        Assert.Equal(1 * MiB, budget.Available);
+    }
 }

@@ -4,7 +4,7 @@ using Xunit;
 
 namespace AiGatewayModels.Webhook.Tests;
 
-/// <summary>--evaluation-cache-bytes: the default, a value, and a clear error for what is not a byte count.</summary>
+/// <summary>--evaluation-cache-bytes, --judging-bytes, --review-wait-seconds: the default, a value, and a clear error for what is not one.</summary>
 public sealed class WebhookSettingsTests
 {
     [Theory]
@@ -26,9 +26,47 @@ public sealed class WebhookSettingsTests
         Assert.Contains("e.g. 33554432", e.Message, StringComparison.Ordinal);
     }
 
-    private static WebhookSettings Settings(string? cacheBytes)
+    [Theory]
+    [InlineData(null, ReviewBudget.DefaultJudgingBytes)]
+    [InlineData("65536", 64L * 1024)]
+    public void The_judging_budget_is_read(string? value, long expected) =>
+        Assert.Equal(expected, Settings(null, ("judging-bytes", value)).JudgingBytes);
+
+    [Fact]
+    public void A_judging_budget_that_is_not_a_byte_count_is_refused_with_the_fix()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Settings(null, ("judging-bytes", "1Mi")));
+        Assert.Contains("--judging-bytes 1Mi: expected a whole number of bytes", e.Message, StringComparison.Ordinal);
+        Assert.Contains("e.g. 1048576 (1 MiB, the default)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, 3.0)]
+    [InlineData("0.5", 0.5)]
+    [InlineData("4", 4.0)]
+    public void The_review_wait_is_read(string? value, double seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), Settings(null, ("review-wait-seconds", value)).Wait);
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("3s")]
+    [InlineData("61")]
+    public void A_review_wait_out_of_range_is_refused_with_the_fix(string value)
+    {
+        var e = Assert.Throws<ArgumentException>(() => Settings(null, ("review-wait-seconds", value)));
+        Assert.Contains($"--review-wait-seconds {value}: expected seconds between 0.1 and 60", e.Message, StringComparison.Ordinal);
+        Assert.Contains("below the webhook configurations' timeoutSeconds", e.Message, StringComparison.Ordinal);
+    }
+
+    private static WebhookSettings Settings(string? cacheBytes, params (string Key, string? Value)[] more)
     {
         var values = new Dictionary<string, string?> { ["tls-cert-file"] = "a", ["tls-key-file"] = "b", ["evaluation-cache-bytes"] = cacheBytes };
+        foreach (var (key, value) in more)
+        {
+            values[key] = value;
+        }
+
         return WebhookSettings.From(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
     }
 }

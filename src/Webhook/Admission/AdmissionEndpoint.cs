@@ -12,7 +12,7 @@ namespace AiGatewayModels.Webhook.Admission;
 /// an unexpected failure while judging a well-formed one becomes a denial (never a 500, never a silent allow).
 /// </summary>
 internal sealed partial class AdmissionEndpoint(
-    ValuesReview values, DriftGuard drift, InFlightBytes inFlight, WebhookMetrics metrics, ILogger<AdmissionEndpoint> logger)
+    ValuesReview values, DriftGuard drift, ReviewBudget budget, WebhookMetrics metrics, ILogger<AdmissionEndpoint> logger)
 {
     public const string ApiVersion = "admission.k8s.io/v1";
 
@@ -23,25 +23,37 @@ internal sealed partial class AdmissionEndpoint(
     {
         var endpoint = mutate ? "mutate" : "validate";
         var started = Stopwatch.GetTimestamp();
-        // the body's bytes are taken from the in-flight budget before it is read, and given back once answered
-        using var lease = await inFlight.TakeAsync(Math.Min(context.Request.ContentLength ?? WebhookApp.MaxRequestBodyBytes, WebhookApp.MaxRequestBodyBytes), context.RequestAborted);
+        // the body's bytes are taken from the body budget before it is read and given back once answered; its size is
+        // taken from the judging budget once read and given back once judged (ReviewBudget); waiting for either ends
+        // at the same deadline
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        deadline.CancelAfter(budget.Wait);
+        var declared = Math.Min(context.Request.ContentLength ?? WebhookApp.MaxRequestBodyBytes, WebhookApp.MaxRequestBodyBytes);
+        if (await TakeAsync(budget.Bodies, declared, deadline.Token, context.RequestAborted) is not { } bodyLease)
+        {
+            await BusyAsync(context, "bodies");
+            return;
+        }
+
+        using var heldBody = bodyLease;
+        InFlightBytes.Lease judging;
         AdmissionReview? review;
-        var body = ArrayPool<byte>.Shared.Rent(BufferFor(context.Request.ContentLength));
+        var body = RentBody(BufferFor(context.Request.ContentLength));
         try
         {
             var length = 0;
             try
             {
-                // the whole body into the pooled buffer, grown as needed (Kestrel stops it at the body size limit)
+                // the whole body into the buffer, grown as needed (Kestrel stops it at the body size limit)
                 int read;
                 while ((read = await context.Request.Body.ReadAsync(body.AsMemory(length), context.RequestAborted)) > 0)
                 {
                     length += read;
                     if (length == body.Length)
                     {
-                        var larger = ArrayPool<byte>.Shared.Rent(body.Length * 2);
+                        var larger = RentBody(body.Length * 2);
                         body.AsSpan().CopyTo(larger);
-                        ArrayPool<byte>.Shared.Return(body);
+                        ReturnBody(body);
                         body = larger;
                     }
                 }
@@ -59,27 +71,44 @@ internal sealed partial class AdmissionEndpoint(
                 return;
             }
 
+            if (await TakeAsync(budget.Judging, length, deadline.Token, context.RequestAborted) is not { } judgingLease)
+            {
+                await BusyAsync(context, "judging");
+                return;
+            }
+
+            judging = judgingLease;
             try
             {
                 review = JsonSerializer.Deserialize(body.AsSpan(0, length), AdmissionJsonContext.Default.AdmissionReview);
             }
             catch (JsonException e)
             {
+                judging.Dispose();
                 await BadRequestAsync(context, 400, $"the body is not a valid AdmissionReview JSON document (line {e.LineNumber}, byte {e.BytePositionInLine})");
                 return;
             }
             catch (InvalidOperationException)
             {
                 // System.Text.Json: an escaped lone surrogate ("\ud800") where a string is read
+                judging.Dispose();
                 await BadRequestAsync(context, 400, "the body holds a string that is not valid Unicode (a lone surrogate escape)");
                 return;
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(body);
+            ReturnBody(body);
         }
 
+        using (judging)
+        {
+            await AnswerAsync(context, review, endpoint, mutate, started);
+        }
+    }
+
+    private async Task AnswerAsync(HttpContext context, AdmissionReview? review, string endpoint, bool mutate, long started)
+    {
         if (review is null || review.ApiVersion != ApiVersion || review.Kind != "AdmissionReview")
         {
             await BadRequestAsync(context, 400, $"expected apiVersion {ApiVersion} and kind AdmissionReview");
@@ -143,8 +172,53 @@ internal sealed partial class AdmissionEndpoint(
         return Verdicts.Allow(uid);
     }
 
+    /// <summary>The lease, or null when the deadline passed first (the client going away cancels as usual).</summary>
+    private static async ValueTask<InFlightBytes.Lease?> TakeAsync(InFlightBytes bytes, long wanted, CancellationToken deadline, CancellationToken aborted)
+    {
+        try
+        {
+            return await bytes.TakeAsync(wanted, deadline);
+        }
+        catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Small bodies come from the shared pool; large ones are allocated for the request and left to the GC: the shared
+    /// pool keeps up to 32 arrays of each size per core, which for 1 MiB bodies was 30 MiB held for good after a burst.
+    /// </summary>
+    private static byte[] RentBody(int size) =>
+        size <= PooledBodyBytes ? ArrayPool<byte>.Shared.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
+
+    private static void ReturnBody(byte[] body)
+    {
+        if (body.Length <= PooledBodyBytes)
+        {
+            ArrayPool<byte>.Shared.Return(body);
+        }
+    }
+
+    private const int PooledBodyBytes = 64 * 1024;
+
     private static int BufferFor(long? contentLength) =>
         contentLength is { } n and > 0 ? (int)Math.Min(n + 1, WebhookApp.MaxRequestBodyBytes + 1) : 16 * 1024; // +1: a full buffer is not mistaken for more to come
+
+    /// <summary>No room within the wait: 429 with Retry-After (the apiserver retries within its timeout, then refuses).</summary>
+    private async Task BusyAsync(HttpContext context, string budgetName)
+    {
+        metrics.Busy(budgetName);
+        LogBusy(logger, context.Request.Path.Value ?? "", budgetName, budget.Wait.TotalSeconds);
+        context.Response.StatusCode = 429;
+        context.Response.Headers.RetryAfter = "1";
+        context.Response.ContentType = "application/json";
+        await JsonSerializer.SerializeAsync(
+            context.Response.Body,
+            new ErrorBody { Error = $"the webhook is answering as many reviews as its memory bounds allow and this one found no room within {budget.Wait.TotalSeconds:0.#} s; try again" },
+            AdmissionJsonContext.Default.ErrorBody,
+            context.RequestAborted);
+    }
 
     private async Task BadRequestAsync(HttpContext context, int status, string message)
     {
@@ -162,6 +236,9 @@ internal sealed partial class AdmissionEndpoint(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "bad request on {Path}: {Status} {Reason}")]
     private static partial void LogBadRequest(ILogger logger, string path, int status, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "busy on {Path}: no room in the {Budget} budget within {Seconds} s; answered 429")]
+    private static partial void LogBusy(ILogger logger, string path, string budget, double seconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "internal error on {Endpoint} for request {Uid}: {ErrorType}; denied")]
     private static partial void LogInternalError(ILogger logger, string endpoint, string uid, string errorType);

@@ -148,26 +148,31 @@ internal sealed class EvaluationCache(WebhookMetrics metrics, long maxBytes = Ev
 
     private static Key KeyOf(ValuesDocument document, long policyGeneration)
     {
-        // length-prefixed fields: no two different tuples give the same bytes
-        var ns = document.Namespace;
-        var name = document.Name;
-        var text = document.ValuesYaml;
-        var size = 8 + 12 + Encoding.UTF8.GetMaxByteCount(ns.Length + name.Length + text.Length);
-        var rented = ArrayPool<byte>.Shared.Rent(size);
+        // length-prefixed fields: no two different tuples give the same bytes. Hashed in pieces through a small buffer:
+        // the values of a large ConfigMap would otherwise need a 4 MiB array, which the shared pool then keeps.
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> prefix = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(prefix, policyGeneration);
+        sha.AppendData(prefix);
+        var chunk = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(KeyChunkChars));
         try
         {
-            var span = rented.AsSpan();
-            BinaryPrimitives.WriteInt64LittleEndian(span, policyGeneration);
-            var at = 8;
-            foreach (var field in (ReadOnlySpan<string>)[ns, name, text])
+            foreach (var field in (ReadOnlySpan<string>)[document.Namespace, document.Name, document.ValuesYaml])
             {
-                var written = Encoding.UTF8.GetBytes(field, span[(at + 4)..]);
-                BinaryPrimitives.WriteInt32LittleEndian(span[at..], written);
-                at += 4 + written;
+                BinaryPrimitives.WriteInt32LittleEndian(prefix, Encoding.UTF8.GetByteCount(field));
+                sha.AppendData(prefix[..4]);
+                var encoder = Encoding.UTF8.GetEncoder();
+                for (var at = 0; at < field.Length; at += KeyChunkChars)
+                {
+                    var piece = field.AsSpan(at, Math.Min(KeyChunkChars, field.Length - at));
+                    // the encoder carries a surrogate pair split between two pieces over to the next
+                    var written = encoder.GetBytes(piece, chunk, flush: at + piece.Length == field.Length);
+                    sha.AppendData(chunk.AsSpan(0, written));
+                }
             }
 
             Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-            SHA256.HashData(span[..at], hash);
+            sha.GetHashAndReset(hash);
             return new Key(
                 BinaryPrimitives.ReadUInt64LittleEndian(hash),
                 BinaryPrimitives.ReadUInt64LittleEndian(hash[8..]),
@@ -176,9 +181,11 @@ internal sealed class EvaluationCache(WebhookMetrics metrics, long maxBytes = Ev
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            ArrayPool<byte>.Shared.Return(chunk);
         }
     }
+
+    private const int KeyChunkChars = 4096;
 
     private readonly record struct Key(ulong A, ulong B, ulong C, ulong D);
 }

@@ -1,16 +1,13 @@
 namespace AiGatewayModels.Webhook.Admission;
 
 /// <summary>
-/// A budget of request-body bytes for the reviews being read and judged at once. A review holds its body several times
-/// over while it is judged (the bytes, the parsed JSON, the values as a string, their tree): without a bound, 100
-/// concurrent 850 KB reviews would need hundreds of MiB. A review takes its Content-Length (the largest body when it
-/// has none) before its body is read and gives it back when answered; the others wait asynchronously with their bodies
-/// unread (Kestrel buffers little per connection, see <see cref="WebhookApp"/>). One review always fits whatever its
-/// size, so the largest body allowed is never refused. Units of 64 KiB keep the semaphore small.
+/// A budget of request-body bytes (<see cref="ReviewBudget"/> keeps one for bodies being read and one for bodies being
+/// judged). A review takes its size before the step and gives it back after; the others wait asynchronously. One review
+/// always fits whatever its size, so the largest body allowed is never refused. Units of 64 KiB keep the semaphore small.
 /// </summary>
 internal sealed class InFlightBytes : IDisposable
 {
-    /// <summary>The default budget: nine reviews of the largest ConfigMap at once, many more of the usual few KiB.</summary>
+    /// <summary>The default body budget: nine bodies of the largest ConfigMap at once, many more of the usual few KiB.</summary>
     public const long DefaultBytes = 8L * 1024 * 1024;
 
     private const int Unit = 64 * 1024;
@@ -28,7 +25,7 @@ internal sealed class InFlightBytes : IDisposable
     /// <summary>Waits until <paramref name="bytes"/> fit; dispose the answer to give them back.</summary>
     public async ValueTask<Lease> TakeAsync(long bytes, CancellationToken cancellationToken)
     {
-        var wanted = (int)Math.Clamp((bytes + Unit - 1) / Unit, 1, total);
+        var wanted = (int)Math.Clamp((bytes / Unit) + (bytes % Unit == 0 ? 0 : 1), 1, total); // rounded up, without overflow
         var taken = 0;
         await takers.WaitAsync(cancellationToken);
         try

@@ -14,6 +14,7 @@ public sealed class WebhookMetrics : IDisposable
     private readonly Counter<long> reviews;
     private readonly Counter<long> badRequests;
     private readonly Counter<long> internalErrors;
+    private readonly Counter<long> busy;
     private readonly Counter<long> cacheHits;
     private readonly Counter<long> cacheMisses;
     private readonly Counter<long> cacheSkips;
@@ -27,6 +28,7 @@ public sealed class WebhookMetrics : IDisposable
         reviews = m.CreateCounter<long>("webhook_admission_reviews_total", description: "AdmissionReviews answered, by endpoint and outcome.");
         badRequests = set.Counter("webhook_bad_requests_total", "Requests refused with a 4xx answer (not an AdmissionReview, too large, malformed).");
         internalErrors = set.Counter("webhook_internal_errors_total", "Unexpected errors turned into a denial.");
+        busy = m.CreateCounter<long>("webhook_busy_total", description: "Reviews answered 429 because the body or judging budget had no room for them within the wait, by budget.");
         cacheHits = set.Counter("webhook_evaluation_cache_hits_total", "Values evaluations answered from the cache (same namespace, name, values and policy).");
         cacheMisses = set.Counter("webhook_evaluation_cache_misses_total", "Values evaluations computed by the engine.");
         cacheSkips = set.Counter("webhook_evaluation_cache_skips_total", "Evaluations too large to keep in the evaluation cache's byte budget (answered, not cached).");
@@ -48,6 +50,8 @@ public sealed class WebhookMetrics : IDisposable
     public void BadRequest() => badRequests.Add(1);
 
     public void InternalError() => internalErrors.Add(1);
+
+    public void Busy(string budget) => busy.Add(1, new KeyValuePair<string, object?>("budget", budget));
 
     public void EvaluationCacheHit() => cacheHits.Add(1);
 

@@ -29,6 +29,9 @@ public sealed class WebhookServer : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The server's services, for tests that hold one of its bounds (the review budget) on purpose.</summary>
+    public IServiceProvider Services => app.Services;
+
     public static async Task<WebhookServer> StartAsync(params string[] extraArgs)
     {
         var tls = new TestTls();
