@@ -8,12 +8,21 @@ using AiGatewayModels.Engine.Yaml;
 
 namespace AiGatewayModels.Engine;
 
-/// <summary>The result of judging one set of values: every finding, and the model when there is no error.</summary>
-public sealed class Evaluation(IReadOnlyList<Diagnostic> diagnostics, ValidatedModel? model, YNode? root)
+/// <summary>
+/// The result of judging one set of values: every finding (or, with a limit on what is kept, the first ones and the
+/// count of the rest), and the model when there is no error.
+/// </summary>
+public sealed class Evaluation(IReadOnlyList<Diagnostic> diagnostics, ValidatedModel? model, YNode? root, int omittedErrors = 0, int omittedWarnings = 0)
 {
     private string? valuesHash;
 
     public IReadOnlyList<Diagnostic> Diagnostics { get; } = diagnostics;
+
+    /// <summary>Errors found past the limit on what is kept: counted, not in <see cref="Diagnostics"/>.</summary>
+    public int OmittedErrors { get; } = omittedErrors;
+
+    /// <summary>Warnings found past the limit on what is kept.</summary>
+    public int OmittedWarnings { get; } = omittedWarnings;
 
     public ValidatedModel? Model { get; } = model;
 
@@ -55,7 +64,12 @@ public static class ValuesEvaluator
         TrafficPolicyRules.Check,
     ];
 
-    public static Evaluation Evaluate(ValuesDocument document, ModelsPolicy? policy = null, YamlLimits? limits = null)
+    /// <param name="kept">
+    /// How many errors and how many warnings to keep; the rest are counted (<see cref="Evaluation.OmittedErrors"/>).
+    /// The CLI and the expander keep all; the webhook, which lists only the first few, keeps few so that a document of
+    /// 100,000 findings does not hold them all in memory while it is judged.
+    /// </param>
+    public static Evaluation Evaluate(ValuesDocument document, ModelsPolicy? policy = null, YamlLimits? limits = null, int kept = int.MaxValue)
     {
         var parsed = BoundedYamlReader.Read(document.ValuesYaml, "the values document", limits);
         if (!parsed.Ok)
@@ -75,10 +89,10 @@ public static class ValuesEvaluator
         var textFindings = parsed.ScalarsVerbatim
             ? CredentialRules.CheckComments(document.ValuesYaml, root)
             : CredentialRules.CheckText(document.ValuesYaml, root);
-        var bag = new DiagnosticBag();
+        var bag = new DiagnosticBag(kept);
         bag.AddRange(credentialFindings);
         bag.AddRange(textFindings);
-        var binderBag = new DiagnosticBag();
+        var binderBag = new DiagnosticBag(kept);
         var spec = ValuesBinder.Bind(root, binderBag);
         if (credentialFindings.Count == 0)
         {
@@ -89,6 +103,8 @@ public static class ValuesEvaluator
             var flagged = credentialFindings.Select(d => d.Path).ToHashSet(StringComparer.Ordinal);
             bag.AddRange(binderBag.Items.Where(d => !flagged.Contains(d.Path)));
         }
+
+        bag.AddOmitted(binderBag);
 
         foreach (var family in RuleFamilies)
         {
@@ -103,7 +119,7 @@ public static class ValuesEvaluator
         }
 
         return bag.HasErrors
-            ? new Evaluation(diagnostics, null, root)
-            : new Evaluation(diagnostics, ModelNormalizer.Normalize(spec, context), root);
+            ? new Evaluation(diagnostics, null, root, bag.OmittedErrors, bag.OmittedWarnings)
+            : new Evaluation(diagnostics, ModelNormalizer.Normalize(spec, context), root, 0, bag.OmittedWarnings);
     }
 }

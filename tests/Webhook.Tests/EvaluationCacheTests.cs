@@ -268,6 +268,20 @@ public sealed class EvaluationCacheTests
         Assert.EndsWith($"… and {total - CachedEvaluation.MaxKeptErrors} more errors; run the CLI's validate to see them all", first.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_denial_counts_the_errors_the_engine_did_not_keep()
+    {
+        // the engine keeps CachedEvaluation.JudgedFindings errors for the webhook and counts the rest
+        await using var server = await WebhookServer.StartAsync();
+        var values = Reviews.GoodValues.Edit("models:\n", "models:\n" + string.Concat(Enumerable.Range(0, 300).Select(i => $"  m{i}:\n    backends:\n      primary:\n        ref: missing-{i}\n")));
+        var all = ValuesEvaluator.Evaluate(new ValuesDocument("team-a", "models", values)).Errors.Count();
+        Assert.True(all > CachedEvaluation.JudgedFindings, all.ToString(CultureInfo.InvariantCulture));
+        var denied = await server.PostAsync("/validate", Reviews.Review("CREATE", Reviews.ConfigMap("models", values)));
+        Assert.False(denied.Allowed, denied.ToString());
+        Assert.Contains($": {all} errors in the models values", denied.Message, StringComparison.Ordinal);
+        Assert.EndsWith($"… and {all - CachedEvaluation.MaxKeptErrors} more errors; run the CLI's validate to see them all", denied.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>An evaluation of invalid values with so many findings, each about twice <paramref name="textLength"/> characters.</summary>
     private static Evaluation Findings(int errors, int warnings, int textLength) =>
         new(

@@ -205,6 +205,12 @@ internal sealed class CachedEvaluation
     /// <summary>Warnings past this many are counted in one last warning (kubectl prints every one).</summary>
     public const int MaxKeptWarnings = 50;
 
+    /// <summary>
+    /// The errors and the warnings the engine keeps while it judges for the webhook (the rest it counts): twice what is
+    /// listed, since the engine drops a few of the kept ones later (a credential finding replaces the binder's on its path).
+    /// </summary>
+    public const int JudgedFindings = 2 * MaxKeptErrors;
+
     /// <summary>What a .NET object and its references cost besides its strings' characters; a deliberate overestimate.</summary>
     private const int ObjectOverhead = 96;
 
@@ -219,11 +225,12 @@ internal sealed class CachedEvaluation
         valuesHash = withValuesHash ? evaluation.ValuesHash : null;
         var errors = evaluation.Errors.ToList();
         var warnings = evaluation.Warnings.ToList();
-        OmittedErrors = Math.Max(0, errors.Count - MaxKeptErrors);
+        OmittedErrors = Math.Max(0, errors.Count - MaxKeptErrors) + evaluation.OmittedErrors;
+        var omittedWarnings = Math.Max(0, warnings.Count - MaxKeptWarnings) + evaluation.OmittedWarnings;
         var kept = errors.Take(MaxKeptErrors).Concat(warnings.Take(MaxKeptWarnings)).ToList();
-        if (warnings.Count > MaxKeptWarnings)
+        if (omittedWarnings > 0)
         {
-            kept.Add(Diagnostic.Warning(string.Empty, $"… and {warnings.Count - MaxKeptWarnings} more warnings; run the CLI's validate to see them all"));
+            kept.Add(Diagnostic.Warning(string.Empty, $"… and {omittedWarnings} more warnings; run the CLI's validate to see them all"));
         }
 
         Diagnostics = kept;

@@ -212,7 +212,7 @@ internal sealed class ValuesReview(PolicyWatch policy, IClusterView cluster, Eva
 
         // read the policy and its generation together: a policy applied in between must not be cached under the old generation
         var (current, generation) = policy.Snapshot;
-        var judged = await cache.GetOrEvaluateAsync(document, generation, d => ValuesEvaluator.Evaluate(d, current), withValuesHash, cancellationToken);
+        var judged = await cache.GetOrEvaluateAsync(document, generation, d => ValuesEvaluator.Evaluate(d, current, kept: CachedEvaluation.JudgedFindings), withValuesHash, cancellationToken);
         return (judged, document, readFindings, display);
     }
 
@@ -284,7 +284,7 @@ internal sealed class ValuesReview(PolicyWatch policy, IClusterView cluster, Eva
             return known.Footprint;
         }
 
-        var evaluation = ValuesEvaluator.Evaluate(doc, current);
+        var evaluation = ValuesEvaluator.Evaluate(doc, current, kept: CachedEvaluation.JudgedFindings);
         var footprint = evaluation.Model is { } m ? Footprint.Of(m) : null;
         if (footprints.Count > 10_000)
         {
