@@ -7,10 +7,12 @@
 # Scenarios: closed loop (100 clients send as fast as answers come) and open loop (2,000 reviews/s offered over 100
 # keep-alive clients), each with the same values (the evaluation cache answers) and with distinct values (the engine
 # evaluates every request), and closed loop with large values (distinct ~850 KB reviews, valid and invalid alternately:
-# the memory bound of docs/security.md, target peak RSS < 150 MiB). Knobs: SCENARIOS="closed:same open:same ..." (a
+# the memory bound of docs/security.md, target peak RSS < 150 MiB; a review that finds no room within the webhook's
+# wait is answered 429 and counted as busy). Knobs: SCENARIOS="closed:same open:same ..." (a
 # subset, in order), SECONDS_PER_RUN=15, CLIENTS=100, MODELS=100, RATE=2000, NICE=-20 (as root: a
 # session of its own with this autogroup nice level, as bench/run.sh does), SERVER_ENV="DOTNET_gcServer=0 ..." (extra
-# environment for the webhook, to compare GC settings). Results land in $BENCH_OUT (default: a temp dir).
+# environment for the webhook, to compare GC settings), WEBHOOK_BIN=path (a webhook already published with
+# hack/publish.sh, to spare a second publish). Results land in $BENCH_OUT (default: a temp dir).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=bench/session.sh
@@ -26,7 +28,11 @@ port=18443
 mkdir -p "$out"
 
 hack/install-deps.sh bench # openssl, curl
-hack/publish.sh "$out/bin" webhook
+if [ -n "${WEBHOOK_BIN:-}" ]; then
+  mkdir -p "$out/bin" && cp "$WEBHOOK_BIN" "$out/bin/webhook"
+else
+  hack/publish.sh "$out/bin" webhook
+fi
 dotnet build bench/WebhookLoad -c Release -nologo -v q >/dev/null
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$out/tls.key" -out "$out/tls.crt" \
   -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null
@@ -35,7 +41,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$o
   echo "date: $(date -u +%FT%TZ)"
   echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench 2>/dev/null || echo ' (with uncommitted changes under src/ or bench/)')"
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores"
-  echo "webhook: Native AOT, environment: ${server_env[*]:-(default: server GC with DATAS)}"
+  echo "webhook: Native AOT, environment: ${server_env[*]:-(default: server GC with DATAS, the 96 MiB heap limit of Webhook.csproj)}"
   echo "measured at: ${BENCH_SESSION:+a session of its own, autogroup nice $(cat /proc/self/autogroup | awk '{print $3}')}"
 } | tee "$out/machine.txt"
 
@@ -51,7 +57,8 @@ run() {
   # exit code 2 (failures, or an offered rate not kept up with) is a result to record, not an error of this script
   result=$(dotnet bench/WebhookLoad/bin/Release/net10.0/WebhookLoad.dll "https://127.0.0.1:$port" "$clients" "$seconds" "$models" "$values" "$offered") || true
   local gc
-  gc=$(curl -sk "https://127.0.0.1:$port/metrics" | awk '/^dotnet_gc_(heap_size|committed)_bytes/ {printf "%s=%dMiB ", $1, $2/1048576}')
+  # the heap limit the GC took (process_memory_limit_bytes: the GC's figure outside a cgroup limit) and the 429s by budget
+  gc=$(curl -sk "https://127.0.0.1:$port/metrics" | awk '/^(dotnet_gc_(heap_size|committed)_bytes|process_memory_limit_bytes)/ {printf "%s=%dMiB ", $1, $2/1048576} /^webhook_busy_total/ {printf "%s=%d ", $1, $2}')
   local peak
   peak=$(awk '/VmHWM/ {print int($2/1024)}' "/proc/$pid/status")
   kill "$pid"
