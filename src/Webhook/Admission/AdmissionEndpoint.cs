@@ -95,6 +95,11 @@ internal sealed partial class AdmissionEndpoint(
                 await BadRequestAsync(context, 400, "the body holds a string that is not valid Unicode (a lone surrogate escape)");
                 return;
             }
+            catch
+            {
+                judging.Dispose(); // whatever else escapes (the global guard answers it), the budget gets its bytes back
+                throw;
+            }
         }
         finally
         {

@@ -3,8 +3,8 @@ namespace AiGatewayModels.Webhook.Admission;
 /// <summary>
 /// What the reviews being answered may hold at once, and how long one waits for room. Two byte budgets, because a
 /// review costs little while its body is read and much while it is judged: the body is its bytes once, the judging
-/// holds its parsed JSON, the values as a string, their tree, the model and the findings, some 20 times the body
-/// (docs/benchmarks.md). <see cref="Bodies"/> admits bodies to be read (the others stay unread in Kestrel's 64 KiB
+/// holds its parsed JSON, the values as a string, their tree, the model and the findings: tens of MiB for the largest
+/// values (docs/security.md adds them up). <see cref="Bodies"/> admits bodies to be read (the others stay unread in Kestrel's 64 KiB
 /// per connection); <see cref="Judging"/> admits read bodies to be judged, charged their size, so that many small
 /// reviews are judged side by side and large ones one after the other. A review that finds no room within
 /// <see cref="Wait"/> (counted from its arrival, below the webhook's timeoutSeconds of 5) is answered 429 with
