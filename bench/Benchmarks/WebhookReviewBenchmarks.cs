@@ -37,7 +37,7 @@ public class WebhookReviewBenchmarks : IDisposable
         metrics = new WebhookMetrics();
         policy = new PolicyWatch(null, null, PolicyWatch.DefaultName, metrics.Meter, "webhook", NoKubeLog.Instance);
         settings = new WebhookSettings("unused", "unused", null, WebhookSettings.DefaultPolicyConfigMap, WebhookSettings.DefaultExpanderUsername, true, null);
-        drift = new DriftGuard(settings);
+        drift = new DriftGuard(settings, new NoCluster());
         cached = Endpoint(new EvaluationCache(metrics));
         if (!Review(cached).Contains("\"allowed\":true", StringComparison.Ordinal))
         {

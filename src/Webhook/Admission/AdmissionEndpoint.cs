@@ -171,7 +171,7 @@ internal sealed partial class AdmissionEndpoint(
 
         if (!mutate && DriftGuard.Guards(kind))
         {
-            return drift.Review(request, uid);
+            return await drift.ReviewAsync(request, uid, cancellationToken);
         }
 
         return Verdicts.Allow(uid);

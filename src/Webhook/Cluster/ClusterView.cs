@@ -18,6 +18,12 @@ public interface IClusterView
     /// <summary>Every values ConfigMap (labelled <c>models.ai-gateway.io/values=true</c>) in the cluster, from the watch cache.</summary>
     IReadOnlyCollection<StoredValues> ValuesConfigMaps { get; }
 
+    /// <summary>
+    /// Whether a values ConfigMap (labelled <c>models.ai-gateway.io/values=true</c>) with this name and uid exists in
+    /// <paramref name="ns"/>: the drift guard's proof of ownership. Null when it cannot tell.
+    /// </summary>
+    Task<bool?> ValuesConfigMapLiveAsync(string ns, string name, string uid, CancellationToken cancellationToken);
+
     Task<bool?> SecretExistsAsync(string ns, string name, CancellationToken cancellationToken);
 
     Task<bool?> GatewayExistsAsync(string ns, string name, CancellationToken cancellationToken);
@@ -34,6 +40,8 @@ public sealed class NoCluster : IClusterView
     public bool Synced => true;
 
     public IReadOnlyCollection<StoredValues> ValuesConfigMaps => [];
+
+    public Task<bool?> ValuesConfigMapLiveAsync(string ns, string name, string uid, CancellationToken cancellationToken) => Task.FromResult<bool?>(null);
 
     public Task<bool?> SecretExistsAsync(string ns, string name, CancellationToken cancellationToken) => Task.FromResult<bool?>(null);
 

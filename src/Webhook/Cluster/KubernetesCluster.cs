@@ -23,6 +23,9 @@ public sealed partial class KubernetesCluster : BackgroundService, IClusterView
     private readonly KubeClient client;
     private readonly ILogger<KubernetesCluster> logger;
     private readonly ConcurrentDictionary<string, StoredValues> values = new(StringComparer.Ordinal);
+
+    // the uid of every ConfigMap the watch delivers, by namespace/name, whatever its data: the drift guard's owners
+    private readonly ConcurrentDictionary<string, string> owners = new(StringComparer.Ordinal);
     private readonly ListWatcher valuesWatcher;
     private readonly PolicyWatch policy;
 
@@ -31,7 +34,7 @@ public sealed partial class KubernetesCluster : BackgroundService, IClusterView
         this.client = client;
         this.logger = logger;
         this.policy = policy;
-        valuesWatcher = new ListWatcher(client, ApiResource.ConfigMaps, null, WellKnown.ValuesAnnotation + "=true", null, new ValuesHandler(values),
+        valuesWatcher = new ListWatcher(client, ApiResource.ConfigMaps, null, WellKnown.ValuesAnnotation + "=true", null, new ValuesHandler(values, owners),
             new LoggerKubeLog(logger), "values ConfigMaps");
     }
 
@@ -40,6 +43,26 @@ public sealed partial class KubernetesCluster : BackgroundService, IClusterView
     public bool Synced => valuesWatcher.Synced && policy.Synced;
 
     public IReadOnlyCollection<StoredValues> ValuesConfigMaps => (IReadOnlyCollection<StoredValues>)values.Values;
+
+    public async Task<bool?> ValuesConfigMapLiveAsync(string ns, string name, string uid, CancellationToken cancellationToken)
+    {
+        if (valuesWatcher.Synced)
+        {
+            return owners.TryGetValue(ns + "/" + name, out var live) && live == uid;
+        }
+
+        try
+        {
+            // not listed yet (startup): ask the apiserver for this one, with the list permission the watch has already
+            var list = await client.ListAsync(ApiResource.ConfigMaps, ns, WellKnown.ValuesAnnotation + "=true", "metadata.name=" + name, cancellationToken);
+            return (list["items"] as JsonArray ?? []).OfType<JsonObject>().Any(i => i.Uid() == uid);
+        }
+        catch (Exception e) when (e is KubeApiException or HttpRequestException or TimeoutException or System.Text.Json.JsonException)
+        {
+            LogLookupFailed(logger, "ConfigMap", e.GetType().Name);
+            return null;
+        }
+    }
 
     public async Task<bool?> SecretExistsAsync(string ns, string name, CancellationToken cancellationToken)
     {
@@ -97,7 +120,7 @@ public sealed partial class KubernetesCluster : BackgroundService, IClusterView
     private static partial void LogLookupFailed(ILogger logger, string kind, string error);
 
     /// <summary>Every values ConfigMap by namespace/name, as the engine reads it.</summary>
-    private sealed class ValuesHandler(ConcurrentDictionary<string, StoredValues> values) : IListWatchHandler
+    private sealed class ValuesHandler(ConcurrentDictionary<string, StoredValues> values, ConcurrentDictionary<string, string> owners) : IListWatchHandler
     {
         public void Relisted(IReadOnlyList<JsonObject> items)
         {
@@ -105,6 +128,11 @@ public sealed partial class KubernetesCluster : BackgroundService, IClusterView
             foreach (var gone in values.Keys.Where(k => !listed.Contains(k)))
             {
                 values.TryRemove(gone, out _);
+            }
+
+            foreach (var gone in owners.Keys.Where(k => !listed.Contains(k)))
+            {
+                owners.TryRemove(gone, out _);
             }
 
             foreach (var item in items)
@@ -118,6 +146,7 @@ public sealed partial class KubernetesCluster : BackgroundService, IClusterView
             if (type == "DELETED")
             {
                 values.TryRemove(Key(item), out _);
+                owners.TryRemove(Key(item), out _);
             }
             else
             {
@@ -127,6 +156,7 @@ public sealed partial class KubernetesCluster : BackgroundService, IClusterView
 
         private void Store(JsonObject item)
         {
+            owners[Key(item)] = item.Uid() ?? string.Empty;
             var text = item.Obj("data").Str(WellKnown.ValuesDataKey);
             if (text is null || item.Annotation(WellKnown.ValuesAnnotation) != "true" || item.Namespace() is not { } ns || item.Name() is not { } name)
             {
