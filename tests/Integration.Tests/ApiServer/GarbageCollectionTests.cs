@@ -7,7 +7,7 @@ using Xunit;
 
 namespace AiGatewayModels.Integration.Tests.ApiServer;
 
-/// <summary>The controller manager's garbage collector follows ownerReferences, to custom resources too.</summary>
+/// <summary>The controller manager's garbage collector follows ownerReferences, to custom resources too, under its own ServiceAccount.</summary>
 [Collection(ControlPlaneCollectionDefinition.Name)]
 public sealed class GarbageCollectionTests(ControlPlaneFixture controlPlane)
 {
@@ -53,5 +53,11 @@ public sealed class GarbageCollectionTests(ControlPlaneFixture controlPlane)
             async () => !await ApiErrors.ExistsAsync(dependentConfigMap) && !await ApiErrors.ExistsAsync(dependentBackend),
             CollectionTimeout,
             "the dependent ConfigMap and Backend are garbage-collected after their owner is deleted");
+
+        // the controllers run under their own ServiceAccounts (--use-service-account-credentials), as in real clusters:
+        // the controller manager created these for the garbage collector and the namespace controller
+        var accounts = (await client.CoreV1.ListNamespacedServiceAccountAsync("kube-system")).Items.Select(a => a.Metadata.Name).ToList();
+        Assert.Contains("generic-garbage-collector", accounts);
+        Assert.Contains("namespace-controller", accounts);
     }
 }

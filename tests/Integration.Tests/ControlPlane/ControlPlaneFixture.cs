@@ -13,7 +13,7 @@ namespace AiGatewayModels.Integration.Tests.ControlPlane;
 
 /// <summary>
 /// A real, isolated Kubernetes v1.20 control plane for one test run: etcd, kube-apiserver and kube-controller-manager
-/// (garbage collector on, no leader election) on free loopback ports, in a fresh temporary directory, with every
+/// (garbage collector on, every controller under its own ServiceAccount, no leader election) on free loopback ports, in a fresh temporary directory, with every
 /// upstream CRD installed. Tests get an admin <see cref="Client"/>, the <see cref="KubeconfigPath"/> and a namespace
 /// of their own from <see cref="CreateNamespaceAsync"/>. Every process is stopped by its PID on dispose, also when
 /// tests fail or startup fails. Binaries come from hack/control-plane/build.sh; without them, startup fails.
@@ -182,9 +182,13 @@ public sealed class ControlPlaneFixture : IAsyncLifetime, IDisposable
         InstalledCrds = await CrdInstaller.InstallAsync(client, crdsDir);
         var crdsReady = total.Elapsed;
 
-        // started after the CRDs, so that the garbage collector watches the custom resources from its first sync
+        // started after the CRDs, so that the garbage collector watches the custom resources from its first sync.
+        // --use-service-account-credentials, as real clusters run it: each controller acts as its own ServiceAccount in
+        // kube-system (system:serviceaccount:kube-system:generic-garbage-collector, ...:namespace-controller) with the
+        // bootstrap RBAC, so admission webhooks see the identities they see in production. The admin kubeconfig only
+        // creates those ServiceAccounts; the token controller signs their tokens with the private key below.
         var controllerManager = Start("kcm", binaries.KubeControllerManager,
-            $"--kubeconfig={KubeconfigPath}", "--leader-elect=false",
+            $"--kubeconfig={KubeconfigPath}", "--leader-elect=false", "--use-service-account-credentials",
             "--bind-address=127.0.0.1", "--port=0", "--secure-port=0",
             $"--service-account-private-key-file={credentials.ServiceAccountPrivateKeyFile}",
             $"--root-ca-file={credentials.CaFile}",
