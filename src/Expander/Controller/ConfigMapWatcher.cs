@@ -99,6 +99,19 @@ internal sealed class ConfigMapWatcher : IListWatchHandler
 
     private string Store(JsonObject item)
     {
+        if (item.Obj("metadata")?["deletionTimestamp"] is not null)
+        {
+            // being deleted (foreground or orphan deletion waits on the garbage collector): as good as gone. Applying
+            // again would recreate what the collector is deleting, and the owner would wait on its dependents for ever.
+            var key = item.Namespace() + "/" + item.Name();
+            if (cache.TryRemove(key, out _))
+            {
+                enqueue(key);
+            }
+
+            return key;
+        }
+
         var values = item.Obj("data").Str(WellKnown.ValuesDataKey);
         var marked = item.Annotation(WellKnown.ValuesAnnotation) == "true";
         var uid = item.Uid() ?? string.Empty;
