@@ -55,26 +55,35 @@ public sealed class ModelsWebhookTests(ControlPlaneFixture controlPlane)
         Assert.False(await ApiErrors.ExistsAsync(() => client.CoreV1.ReadNamespacedConfigMapAsync("dry-good", ns)));
         Assert.False(await ApiErrors.ExistsAsync(() => client.CoreV1.ReadNamespacedConfigMapAsync("dry-bad", ns)));
 
-        // a manual edit of a generated object is denied (the Secret kind needs no CRD); so is deleting it
+        // a manual edit of a generated object (our labels and a controller owner reference to the live values
+        // ConfigMap; the Secret kind needs no CRD) is denied, cluster-admin's included; so is deleting it
         var secret = new V1Secret
         {
             Metadata = new V1ObjectMeta
             {
                 Name = "openai-apikey-projected",
                 Labels = new Dictionary<string, string> { [WellKnown.ManagedByLabel] = WellKnown.ManagedByValue, [WellKnown.SourceLabel] = "models" },
+                OwnerReferences = [new V1OwnerReference { ApiVersion = "v1", Kind = "ConfigMap", Name = "models", Uid = stored.Metadata.Uid, Controller = true }],
             },
             Data = new Dictionary<string, byte[]> { ["apiKey"] = Encoding.ASCII.GetBytes("old") },
         };
         await client.CoreV1.CreateNamespacedSecretAsync(secret, ns);
-        var edit = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.PatchNamespacedSecretAsync(
-            new V1Patch("{\"data\":{\"apiKey\":\"bmV3\"},\"metadata\":{\"labels\":{\"app.kubernetes.io/managed-by\":null}}}", V1Patch.PatchType.MergePatch),
-            secret.Metadata.Name, ns));
+        var patch = new V1Patch("{\"data\":{\"apiKey\":\"bmV3\"},\"metadata\":{\"labels\":{\"app.kubernetes.io/managed-by\":null}}}", V1Patch.PatchType.MergePatch);
+        // (dry runs until the webhook's watch has seen the ConfigMap)
+        await ApiErrors.EventuallyDeniedAsync(() => client.CoreV1.PatchNamespacedSecretAsync(patch, secret.Metadata.Name, ns, dryRun: "All"), TimeSpan.FromSeconds(30), "the owner is live");
+        var edit = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.PatchNamespacedSecretAsync(patch, secret.Metadata.Name, ns));
         Assert.Equal(HttpStatusCode.Forbidden, edit.Response.StatusCode);
         Assert.Contains($"edit ConfigMap {ns}/models instead", ApiErrors.MessageOf(edit), StringComparison.Ordinal);
         var delete = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.DeleteNamespacedSecretAsync(secret.Metadata.Name, ns));
         Assert.Equal(HttpStatusCode.Forbidden, delete.Response.StatusCode);
         await client.CoreV1.PatchNamespacedSecretAsync(
             new V1Patch("{\"metadata\":{\"annotations\":{\"note\":\"metadata is free\"}}}", V1Patch.PatchType.MergePatch), secret.Metadata.Name, ns);
+
+        // our labels without an owner prove nothing: such an object is anyone's to change and delete
+        var labelsOnly = new V1Secret { Metadata = new V1ObjectMeta { Name = "labels-only", Labels = secret.Metadata.Labels } };
+        await client.CoreV1.CreateNamespacedSecretAsync(labelsOnly, ns);
+        await client.CoreV1.PatchNamespacedSecretAsync(patch, labelsOnly.Metadata.Name, ns);
+        await client.CoreV1.DeleteNamespacedSecretAsync(labelsOnly.Metadata.Name, ns);
 
         // the webhook stops: failurePolicy Fail blocks values ConfigMaps, and nothing else
         await webhook.StopAsync();
