@@ -57,7 +57,7 @@ public sealed class DriftGuardTests(WebhookServerFixture fixture) : IClassFixtur
 
         var admin = await Send("DELETE", null, Route(), "admin", masters: true);
         Assert.True(admin.Allowed);
-        Assert.Contains("AIGatewayRoute team-a/gpt-4: its owner ConfigMap team-a/models cannot be verified yet; allowed for system:masters", admin.Warnings);
+        Assert.Contains("AIGatewayRoute team-a/gpt-4: owner ConfigMap team-a/models not verifiable yet; allowed for system:masters", admin.Warnings);
         Assert.True((await Send("UPDATE", Route(retries: 5), Route(), Expander)).Allowed);
         Assert.True((await Send("DELETE", null, Route(), "system:serviceaccount:kube-system:generic-garbage-collector")).Allowed);
     }
@@ -68,7 +68,7 @@ public sealed class DriftGuardTests(WebhookServerFixture fixture) : IClassFixtur
         var answer = await Send("DELETE", null, Route(owned: false));
         Assert.True(answer.Allowed);
         var warning = Assert.Single(answer.Warnings);
-        Assert.StartsWith("orphan AIGatewayRoute team-a/gpt-4: it has our labels but no controller owner", warning, StringComparison.Ordinal);
+        Assert.Equal("orphan AIGatewayRoute team-a/gpt-4: our labels, but no controller owner reference to a values ConfigMap; not guarded", warning);
         Assert.DoesNotContain("edit ConfigMap", warning, StringComparison.Ordinal);
     }
 

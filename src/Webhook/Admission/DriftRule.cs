@@ -111,16 +111,16 @@ internal static class DriftRule
         var what = $"{kind} {ns}/{name}";
         if (owner is null || state is OwnerState.None or OwnerState.Gone)
         {
-            // a warning (kubectl prints it), one short line: what it is and why nothing holds it
+            // a warning (kubectl prints it; at most 120 characters): what it is and why nothing holds it
             return new DriftVerdict(true, owner is null
-                ? $"orphan {what}: it has our labels but no controller owner reference to a values ConfigMap, so it is not guarded"
-                : $"orphan {what}: its owner ConfigMap {ns}/{owner.Name} is not a live values ConfigMap, so it is not guarded");
+                ? $"orphan {what}: our labels, but no controller owner reference to a values ConfigMap; not guarded"
+                : $"orphan {what}: owner ConfigMap {ns}/{owner.Name} is not a live values ConfigMap; not guarded");
         }
 
         var masters = request.UserInfo?.Groups?.Contains(Masters, StringComparer.Ordinal) == true;
         if (state == OwnerState.Unknown && masters)
         {
-            return new DriftVerdict(true, $"{what}: its owner ConfigMap {ns}/{owner.Name} cannot be verified yet; allowed for {Masters}");
+            return new DriftVerdict(true, $"{what}: owner ConfigMap {ns}/{owner.Name} not verifiable yet; allowed for {Masters}");
         }
 
         string Refuse(string change) => state == OwnerState.Unknown
