@@ -19,7 +19,7 @@ public interface IClusterView
     IReadOnlyCollection<StoredValues> ValuesConfigMaps { get; }
 
     /// <summary>
-    /// Whether a values ConfigMap (labelled <c>models.ai-gateway.io/values=true</c>) with this name and uid exists in
+    /// Whether a values ConfigMap (labelled and annotated <c>models.ai-gateway.io/values: "true"</c>) with this name and uid exists in
     /// <paramref name="ns"/>: the drift guard's proof of ownership. Null when it cannot tell.
     /// </summary>
     Task<bool?> ValuesConfigMapLiveAsync(string ns, string name, string uid, CancellationToken cancellationToken);

@@ -24,7 +24,8 @@ public sealed partial class KubernetesCluster : BackgroundService, IClusterView
     private readonly ILogger<KubernetesCluster> logger;
     private readonly ConcurrentDictionary<string, StoredValues> values = new(StringComparer.Ordinal);
 
-    // the uid of every ConfigMap the watch delivers, by namespace/name, whatever its data: the drift guard's owners
+    // the uid of every values ConfigMap (labelled and annotated, whatever its data), by namespace/name: the drift guard's
+    // owners. A ConfigMap that is only labelled is not expanded, so it owns nothing the guard should hold.
     private readonly ConcurrentDictionary<string, string> owners = new(StringComparer.Ordinal);
     private readonly ListWatcher valuesWatcher;
     private readonly PolicyWatch policy;
@@ -55,7 +56,7 @@ public sealed partial class KubernetesCluster : BackgroundService, IClusterView
         {
             // not listed yet (startup): ask the apiserver for this one, with the list permission the watch has already
             var list = await client.ListAsync(ApiResource.ConfigMaps, ns, WellKnown.ValuesAnnotation + "=true", "metadata.name=" + name, cancellationToken);
-            return (list["items"] as JsonArray ?? []).OfType<JsonObject>().Any(i => i.Uid() == uid);
+            return (list["items"] as JsonArray ?? []).OfType<JsonObject>().Any(i => i.Uid() == uid && i.Annotation(WellKnown.ValuesAnnotation) == "true");
         }
         catch (Exception e) when (e is KubeApiException or HttpRequestException or TimeoutException or System.Text.Json.JsonException)
         {
@@ -156,7 +157,15 @@ public sealed partial class KubernetesCluster : BackgroundService, IClusterView
 
         private void Store(JsonObject item)
         {
-            owners[Key(item)] = item.Uid() ?? string.Empty;
+            if (item.Annotation(WellKnown.ValuesAnnotation) == "true")
+            {
+                owners[Key(item)] = item.Uid() ?? string.Empty;
+            }
+            else
+            {
+                owners.TryRemove(Key(item), out _);
+            }
+
             var text = item.Obj("data").Str(WellKnown.ValuesDataKey);
             if (text is null || item.Annotation(WellKnown.ValuesAnnotation) != "true" || item.Namespace() is not { } ns || item.Name() is not { } name)
             {
