@@ -1,5 +1,6 @@
 using AiGatewayModels.Engine.Diagnostics;
 using AiGatewayModels.Engine.Input;
+using AiGatewayModels.Engine.Layers;
 using AiGatewayModels.Engine.Model;
 using AiGatewayModels.Engine.Policy;
 using AiGatewayModels.Engine.Rules;
@@ -78,17 +79,33 @@ public static class ValuesEvaluator
             return new Evaluation([.. parsed.Diagnostics, .. CredentialRules.CheckText(document.ValuesYaml, null)], null, null);
         }
 
+        // Credential findings in the text are for what no scalar holds: comments, tags, anchors, directives. In a text
+        // the block parser read verbatim there are no tags, anchors or directives, so its comments are all there is to
+        // scan besides the scalars.
         var root = parsed.Root!;
-        var context = new RuleContext(policy ?? ModelsPolicy.Default, document.Namespace, document.Name);
-
-        // Credential findings come first and win their path: the binder's "unknown key apiKey" says less. The scalars are
-        // scanned with their paths (escapes and line folding make values the text does not spell); the text for what no
-        // scalar holds: comments, tags, anchors, directives. In a text the block parser read verbatim there are no tags,
-        // anchors or directives, so its comments are all there is to scan besides the scalars.
-        var credentialFindings = CredentialRules.Check(root);
         var textFindings = parsed.ScalarsVerbatim
             ? CredentialRules.CheckComments(document.ValuesYaml, root)
             : CredentialRules.CheckText(document.ValuesYaml, root);
+        return Judge(root, textFindings, parsed.Warnings, parsed.HasOrigins, new RuleContext(policy ?? ModelsPolicy.Default, document.Namespace, document.Name), kept);
+    }
+
+    /// <summary>
+    /// Values given in layers (several <c>-f</c> files, <c>--set</c>): the merged tree judged as one document, each
+    /// finding saying which file or <c>--set</c> gave the value (<see cref="ValuesLayering"/>).
+    /// </summary>
+    public static Evaluation Evaluate(string ns, string name, LayeredValues values, ModelsPolicy? policy = null)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return values.Root is not { } root
+            ? new Evaluation([.. values.Diagnostics, .. values.Warnings], null, null)
+            : Judge(root, values.TextFindings, values.Warnings, hasOrigins: true, new RuleContext(policy ?? ModelsPolicy.Default, ns, name), int.MaxValue);
+    }
+
+    private static Evaluation Judge(YNode root, IReadOnlyList<Diagnostic> textFindings, IReadOnlyList<Diagnostic> readerWarnings, bool hasOrigins, RuleContext context, int kept)
+    {
+        // Credential findings come first and win their path: the binder's "unknown key apiKey" says less. The scalars are
+        // scanned with their paths (escapes and line folding make values the text does not spell).
+        var credentialFindings = CredentialRules.Check(root);
         var bag = new DiagnosticBag(kept);
         bag.AddRange(credentialFindings);
         bag.AddRange(textFindings);
@@ -111,11 +128,11 @@ public static class ValuesEvaluator
             bag.AddRange(family(spec, context));
         }
 
-        bag.AddRange(parsed.Warnings);
+        bag.AddRange(readerWarnings);
         var diagnostics = CredentialRules.Redact(bag.Items, root);
-        if (parsed.HasOrigins)
+        if (hasOrigins)
         {
-            diagnostics = [.. diagnostics.Select(d => d.Path.Length > 0 && Provenance.Describe(root, d.Path) is { } origin ? d with { Origin = origin } : d)];
+            diagnostics = [.. diagnostics.Select(d => d.Origin is null && d.Path.Length > 0 && Provenance.Describe(root, d.Path) is { } origin ? d with { Origin = origin } : d)];
         }
 
         return bag.HasErrors

@@ -28,7 +28,14 @@ public static class Provenance
         {
             if (next.Origin is { } origin)
             {
-                layer = origin.Layer ?? layer;
+                // The lines of the aliases on the way are lines of the file that held them: a value another file or a
+                // --set put below them did not come through them.
+                if (origin.Layer is not null && origin.Layer != layer)
+                {
+                    vias.Clear();
+                    layer = origin.Layer;
+                }
+
                 vias.AddRange(origin.Vias);
             }
 

@@ -33,7 +33,23 @@ internal static class CommandLine
     {
         var plugin = program == PluginExecutable;
         var usageName = plugin ? "kubectl models" : "expander";
-        var file = new Option<string>("--file", "-f") { Description = "values ConfigMap manifest or raw values.yaml ('-' for stdin)", Required = true };
+        var file = new Option<string[]>("--file", "-f")
+        {
+            Description = "values ConfigMap manifest or raw values.yaml ('-' for stdin); several are merged in order, as helm -f does",
+            Required = true,
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var set = new Option<string[]>("--set")
+        {
+            Description = "set values as helm --set does: a.b=v, escaped dots a\\.b=v, list[0]=v, a={x,y}, several comma-separated; true/false/null/integers typed",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var setString = new Option<string[]>("--set-string")
+        {
+            Description = "as --set, but every value is a string (applied after every --set, as in helm)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        ValuesInput Values(ParseResult r) => new(r.GetValue(file) ?? [], r.GetValue(set) ?? [], r.GetValue(setString) ?? []);
         var ns = new Option<string?>("--namespace", "-n") { Description = "namespace for a raw values file (default: default)" };
         var name = new Option<string?>("--name") { Description = "ConfigMap name for a raw values file (default: models)" };
         var policy = new Option<string?>("--policy") { Description = "policy YAML file (default: the built-in policy)" };
@@ -46,15 +62,15 @@ internal static class CommandLine
         var requiredNs = new Option<string>("--namespace", "-n") { Description = "namespace of the ConfigMap", Required = true };
         var requiredName = new Option<string>("--name") { Description = "name of the ConfigMap", Required = true };
 
-        var render = new Command("render", "render the gateway resources for values, offline") { file, ns, name, policy, apiVersions, ownerUid };
+        var render = new Command("render", "render the gateway resources for values, offline") { file, set, setString, ns, name, policy, apiVersions, ownerUid };
         render.SetAction(r => RenderCommand.Run(
-            new RenderCommand.Options(r.GetValue(file)!, r.GetValue(ns), r.GetValue(name), r.GetValue(policy), r.GetValue(apiVersions) ?? [], r.GetValue(ownerUid)),
+            new RenderCommand.Options(Values(r), r.GetValue(ns), r.GetValue(name), r.GetValue(policy), r.GetValue(apiVersions) ?? [], r.GetValue(ownerUid)),
             stdin, stdout, stderr));
-        var validate = new Command("validate", "check values against every rule and the policy; prints findings only") { file, ns, name, policy };
-        validate.SetAction(r => ValidateCommand.Run(new ValidateCommand.Options(r.GetValue(file)!, r.GetValue(ns), r.GetValue(name), r.GetValue(policy)), stdin, stderr));
-        var convert = new Command("convert", "wrap a models chart values.yaml into an annotated values ConfigMap") { file, requiredNs, requiredName, policy };
+        var validate = new Command("validate", "check values against every rule and the policy; prints findings only") { file, set, setString, ns, name, policy };
+        validate.SetAction(r => ValidateCommand.Run(new ValidateCommand.Options(Values(r), r.GetValue(ns), r.GetValue(name), r.GetValue(policy)), stdin, stderr));
+        var convert = new Command("convert", "wrap a models chart values.yaml into an annotated values ConfigMap") { file, set, setString, requiredNs, requiredName, policy };
         convert.SetAction(r => ConvertCommand.Run(
-            new ConvertCommand.Options(r.GetValue(file)!, r.GetValue(requiredNs)!, r.GetValue(requiredName)!, r.GetValue(policy)), stdin, stdout, stderr));
+            new ConvertCommand.Options(Values(r), r.GetValue(requiredNs)!, r.GetValue(requiredName)!, r.GetValue(policy)), stdin, stdout, stderr));
 
         var root = plugin
             ? Root(PluginExecutable, "ai-gateway-models as a kubectl plugin, called as 'kubectl models COMMAND': render, validate and convert values offline")
@@ -62,7 +78,7 @@ internal static class CommandLine
         root.Subcommands.Add(render);
         root.Subcommands.Add(validate);
         root.Subcommands.Add(convert);
-        root.Subcommands.Add(DiffCommandOptions(file, name, policy, stdin, stdout, stderr));
+        root.Subcommands.Add(DiffCommandOptions(file, set, setString, Values, name, policy, stdin, stdout, stderr));
         if (!plugin)
         {
             root.Subcommands.Add(RunCommandOptions(stderr));
@@ -101,7 +117,8 @@ internal static class CommandLine
         return root;
     }
 
-    private static Command DiffCommandOptions(Option<string> file, Option<string?> name, Option<string?> policy, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    private static Command DiffCommandOptions(
+        Option<string[]> file, Option<string[]> set, Option<string[]> setString, Func<ParseResult, ValuesInput> values, Option<string?> name, Option<string?> policy, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
         var kubeconfig = new Option<string?>("--kubeconfig") { Description = "kubeconfig file (default: KUBECONFIG, else ~/.kube/config)" };
         var context = new Option<string?>("--context") { Description = "kubeconfig context (default: its current-context)" };
@@ -112,10 +129,10 @@ internal static class CommandLine
         var color = new Option<bool?>("--color") { Description = "colour the diff (default: when stdout is a terminal and NO_COLOR is unset)" };
         var diff = new Command("diff", "what applying the values would change in the cluster, read-only, like kubectl diff (exit 0 none, 1 differences, 2 error)")
         {
-            file, ns, name, policy, kubeconfig, context, policyNs, policyName, output, color,
+            file, set, setString, ns, name, policy, kubeconfig, context, policyNs, policyName, output, color,
         };
         diff.SetAction(r => DiffCommand.Run(
-            new DiffCommand.Options(r.GetValue(file)!, r.GetValue(ns), r.GetValue(name), r.GetValue(policy), r.GetValue(kubeconfig), r.GetValue(context),
+            new DiffCommand.Options(values(r), r.GetValue(ns), r.GetValue(name), r.GetValue(policy), r.GetValue(kubeconfig), r.GetValue(context),
                 r.GetValue(policyNs)!, r.GetValue(policyName)!, r.GetValue(output)!, r.GetValue(color)),
             stdin, stdout, stderr));
         return diff;

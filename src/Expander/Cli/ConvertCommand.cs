@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using AiGatewayModels.Engine;
 using AiGatewayModels.Engine.Diagnostics;
 using AiGatewayModels.Engine.Input;
+using AiGatewayModels.Engine.Layers;
 using AiGatewayModels.Engine.Rendering;
 using AiGatewayModels.Engine.Values;
 using AiGatewayModels.Engine.Yaml;
@@ -15,18 +16,36 @@ namespace AiGatewayModels.Expander.Cli;
 /// </summary>
 internal static class ConvertCommand
 {
-    public sealed record Options(string File, string Namespace, string Name, string? Policy);
+    public sealed record Options(ValuesInput Values, string Namespace, string Name, string? Policy);
 
     public static int Run(Options o, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
         var policy = InputLoader.LoadPolicy(o.Policy, stdin);
-        var written = InputLoader.ReadText(o.File, stdin);
-        var text = Canonical(written, stderr);
+        LayeredValues? layers = null;
+        string written;
+        if (!o.Values.IsLayered)
+        {
+            written = InputLoader.ReadText(o.Values.Files[0], stdin);
+        }
+        else if (InputLoader.Load(o.Values, o.Namespace, o.Name, stdin, stderr) is { Layers: { } loaded } values)
+        {
+            // several files and --set: the merged values, written out, are what the ConfigMap keeps
+            (layers, written) = (loaded, values.Document.ValuesYaml);
+        }
+        else
+        {
+            return ExitCodes.InvalidValues;
+        }
+
+        var text = layers is { Ok: false } ? written : Canonical(written, stderr);
 
         // Chart 0.1.4 routes a model or slot without enabled, as we do; only 0.1.3 values change meaning there.
         var release014 = !ReferenceEquals(text, written);
-        var document = new ValuesDocument(o.Namespace, o.Name, text);
-        var evaluation = ValuesEvaluator.Evaluate(document, policy);
+
+        // Unconverted layers are judged as merged, so that findings name the file or --set of each value.
+        var evaluation = layers is not null && !release014
+            ? ValuesEvaluator.Evaluate(o.Namespace, o.Name, layers, policy)
+            : ValuesEvaluator.Evaluate(new ValuesDocument(o.Namespace, o.Name, text), policy);
         DiagnosticPrinter.Print(release014 ? evaluation.Diagnostics : evaluation.Diagnostics.Concat(SemanticsChanges(text)), stderr);
         if (!evaluation.IsValid)
         {

@@ -17,7 +17,7 @@ internal static class DiffCommand
     public const int Error = 2;
 
     public sealed record Options(
-        string File, string? Namespace, string? Name, string? Policy, string? Kubeconfig, string? Context,
+        ValuesInput Values, string? Namespace, string? Name, string? Policy, string? Kubeconfig, string? Context,
         string PolicyNamespace, string PolicyConfigMap, string Output, bool? Color);
 
     public static int Run(Options o, TextReader stdin, TextWriter stdout, TextWriter stderr)
@@ -27,9 +27,7 @@ internal static class DiffCommand
             throw new UsageException($"-o {o.Output}: the output is diff (default) or json");
         }
 
-        var (document, inputDiagnostics) = InputLoader.Load(InputLoader.ReadText(o.File, stdin), o.Namespace, o.Name);
-        DiagnosticPrinter.Print(inputDiagnostics, stderr);
-        if (document is null)
+        if (InputLoader.Load(o.Values, o.Namespace, o.Name, stdin, stderr) is not { } loaded)
         {
             return Error;
         }
@@ -48,7 +46,7 @@ internal static class DiffCommand
         {
             try
             {
-                return RunAsync(o, document, client, stdin, stdout, stderr).GetAwaiter().GetResult();
+                return RunAsync(o, loaded, client, stdin, stdout, stderr).GetAwaiter().GetResult();
             }
             catch (Exception e) when (e is KubeApiException or HttpRequestException or TaskCanceledException)
             {
@@ -58,10 +56,11 @@ internal static class DiffCommand
         }
     }
 
-    private static async Task<int> RunAsync(Options o, Engine.Input.ValuesDocument document, KubeClient client, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    private static async Task<int> RunAsync(Options o, LoadedValues loaded, KubeClient client, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
         var policy = o.Policy is not null ? InputLoader.LoadPolicy(o.Policy, stdin) : await ClusterPolicyAsync(client, o.PolicyNamespace, o.PolicyConfigMap);
-        var evaluation = ValuesEvaluator.Evaluate(document, policy);
+        var document = loaded.Document;
+        var evaluation = InputLoader.Evaluate(loaded, policy);
         var report = new DiffReport();
         report.Errors.AddRange(evaluation.Diagnostics.Where(d => d.IsError).Select(d => d.ToString()));
         report.Warnings.AddRange(evaluation.Diagnostics.Where(d => !d.IsError).Select(d => d.ToString()));

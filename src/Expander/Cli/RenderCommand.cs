@@ -5,11 +5,11 @@ namespace AiGatewayModels.Expander.Cli;
 /// <summary><c>render</c>: the desired objects as YAML on stdout, like <c>helm template</c>; findings on stderr.</summary>
 internal static class RenderCommand
 {
-    public sealed record Options(string File, string? Namespace, string? Name, string? Policy, IReadOnlyList<string> ApiVersions, string? OwnerUid);
+    public sealed record Options(ValuesInput Values, string? Namespace, string? Name, string? Policy, IReadOnlyList<string> ApiVersions, string? OwnerUid);
 
     public static int Run(Options o, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
-        if (InputLoader.Evaluate(o.File, o.Namespace, o.Name, o.Policy, stdin, stderr) is not { } loaded)
+        if (InputLoader.Evaluate(o.Values, o.Namespace, o.Name, o.Policy, stdin, stderr) is not { } loaded)
         {
             return ExitCodes.InvalidValues;
         }
