@@ -99,7 +99,7 @@ internal static class CredentialsBinder
                 provider?.String("tokenEndpoint"),
                 oidc.String("clientID", required: true),
                 RequiredSecretRef(oidc, "clientSecret", bag),
-                oidc.StringList("scopes", ValuesBounds.OidcScopes));
+                oidc.StringList("scopes"));
         }
 
         return new OidcExchangeSpec(r.Path, bound, r.String("aud"), awsRoleArn);

@@ -27,10 +27,14 @@ public sealed record ScalarType(ScalarKind Kind, IReadOnlyList<string>? OneOf = 
 /// <summary>A mapping whose keys are those of <see cref="Table"/>.</summary>
 public sealed record ObjectType(KeyTable Table) : KeyType;
 
-/// <summary>A mapping whose keys the user chooses (<see cref="KeysAre"/>: backend names, model names, label keys).</summary>
-public sealed record MapType(KeyType Values, string KeysAre) : KeyType;
+/// <summary>
+/// A mapping whose keys the user chooses (<see cref="KeysAre"/>: backend names, model names, label keys), with at most
+/// <see cref="MaxEntries"/> of them (<see cref="ValuesBounds"/>; the binder reads the bound from here).
+/// </summary>
+public sealed record MapType(KeyType Values, string KeysAre, int MaxEntries = int.MaxValue) : KeyType;
 
-public sealed record ListType(KeyType Items) : KeyType;
+/// <summary>A list of at most <see cref="MaxItems"/> items (<see cref="ValuesBounds"/>; the binder reads the bound from here).</summary>
+public sealed record ListType(KeyType Items, int MaxItems = int.MaxValue) : KeyType;
 
 /// <summary>One key of a mapping: its type, whether the binder requires it, and what it means (for editors).</summary>
 public sealed record KeyField(string Name, KeyType Type, string Description, bool Required = false);
@@ -38,7 +42,7 @@ public sealed record KeyField(string Name, KeyType Type, string Description, boo
 /// <summary>
 /// The keys of one mapping of the values. The binder reads a mapping only through its table (unknown keys, the type
 /// each getter reads, required fields: <see cref="MappingReader"/> checks every access against it), so that a JSON
-/// Schema for editors generated from the same tables could not drift from the binder (the generator is still to do).
+/// Schema for editors generated from the same tables (<see cref="ValuesSchema"/>) cannot drift from the binder.
 /// </summary>
 public sealed class KeyTable
 {

@@ -185,6 +185,18 @@ internal sealed class MappingReader
 
     public string ChildPath(string key) => FieldPath.Child(Path, key);
 
+    /// <summary>
+    /// How many entries or items <paramref name="key"/> may hold: its key table says (<see cref="ValuesBounds"/>); a
+    /// table of names only (the policy's) bounds nothing.
+    /// </summary>
+    public int Bound(string key) => table.Field(key)?.Type switch
+    {
+        null => int.MaxValue,
+        MapType m => m.MaxEntries,
+        ListType l => l.MaxItems,
+        var other => throw new InvalidOperationException($"the binder bounds {key} of {table.Name}, but its key table says {other}"),
+    };
+
     public string? String(string key, bool required = false)
     {
         Expect(key, required, ScalarKind.Text, ScalarKind.Duration);
@@ -337,10 +349,10 @@ internal sealed class MappingReader
         return null;
     }
 
-    public IReadOnlyList<long>? IntegerList(string key, int maxItems = int.MaxValue)
+    public IReadOnlyList<long>? IntegerList(string key)
     {
         Expect(key, required: false, ScalarKind.Number);
-        if (Sequence(key, maxItems) is not { } seq)
+        if (Sequence(key, Bound(key)) is not { } seq)
         {
             return null;
         }
@@ -370,10 +382,10 @@ internal sealed class MappingReader
         return items;
     }
 
-    public IReadOnlyList<string>? StringList(string key, int maxItems = int.MaxValue)
+    public IReadOnlyList<string>? StringList(string key)
     {
         Expect(key, required: false, ScalarKind.Text);
-        if (Sequence(key, maxItems) is not { } seq)
+        if (Sequence(key, Bound(key)) is not { } seq)
         {
             return null;
         }

@@ -50,8 +50,8 @@ internal static class TrafficBinder
             case YScalar s when ScalarTyping.IsNull(s):
                 bag.Error(holder.ChildPath("limits"), "limits is null (written as ~, null or nothing after the colon); write limits: [] for none, or list the limits, or remove the key for the defaults");
                 return null;
-            case YSequence { Items.Count: > ValuesBounds.TrafficLimitsPerHolder } many:
-                bag.Error(holder.ChildPath("limits"), string.Create(System.Globalization.CultureInfo.InvariantCulture, $"holds {many.Items.Count} items; at most {ValuesBounds.TrafficLimitsPerHolder} are allowed here"));
+            case YSequence many when many.Items.Count > holder.Bound(key):
+                bag.Error(holder.ChildPath("limits"), string.Create(System.Globalization.CultureInfo.InvariantCulture, $"holds {many.Items.Count} items; at most {holder.Bound(key)} are allowed here"));
                 return null;
             case YSequence seq:
                 var limits = new List<TrafficLimitSpec>(seq.Items.Count);
@@ -97,8 +97,8 @@ internal static class TrafficBinder
         return new FailoverSpec(
             r.Path,
             r.Integer("numRetries"),
-            retryOn?.IntegerList("httpStatusCodes", ValuesBounds.HttpStatusCodes),
-            retryOn?.StringList("triggers", ValuesBounds.Triggers),
+            retryOn?.IntegerList("httpStatusCodes"),
+            retryOn?.StringList("triggers"),
             r.Duration("perRetryTimeout"),
             backOff?.Duration("baseInterval"),
             backOff?.Duration("maxInterval"));

@@ -21,13 +21,13 @@ public static class ValuesBinder
         var gatewayRef = BindGatewayRef(r, bag);
         var rateLimitPolicy = BindRateLimitPolicy(r.Node("rateLimitPolicy"), r.ChildPath("rateLimitPolicy"), bag);
         var backends = new List<BackendSpec>(EntryCount(r.Node("backends")));
-        foreach (var (key, path, value) in MappingReader.Entries(r.Node("backends"), "backends", bag, "backend names to backend settings", ValuesBounds.Backends))
+        foreach (var (key, path, value) in MappingReader.Entries(r.Node("backends"), "backends", bag, "backend names to backend settings", r.Bound("backends")))
         {
             backends.Add(BindBackend(key, path, value, bag));
         }
 
         var models = new List<ModelSpec>(EntryCount(r.Node("models")));
-        foreach (var (key, path, value) in MappingReader.Entries(r.Node("models"), "models", bag, "model names to model settings", ValuesBounds.Models))
+        foreach (var (key, path, value) in MappingReader.Entries(r.Node("models"), "models", bag, "model names to model settings", r.Bound("models")))
         {
             if (BindModel(key, path, value, bag) is { } model)
             {
@@ -74,8 +74,8 @@ public static class ValuesBinder
         return new RateLimitPolicySpec(
             path,
             r.Bool("enabled") ?? true,
-            BindStringMap(r.Node("labels"), r.ChildPath("labels"), bag, "label keys to label values", ValuesBounds.Labels),
-            BindStringMap(r.Node("annotations"), r.ChildPath("annotations"), bag, "annotation keys to annotation values", ValuesBounds.Annotations),
+            BindStringMap(r.Node("labels"), r.ChildPath("labels"), bag, "label keys to label values", r.Bound("labels")),
+            BindStringMap(r.Node("annotations"), r.ChildPath("annotations"), bag, "annotation keys to annotation values", r.Bound("annotations")),
             defaultLimits);
     }
 
@@ -119,7 +119,7 @@ public static class ValuesBinder
         }
 
         var limits = new List<LimitSpec>();
-        foreach (var (name, path, value) in MappingReader.Entries(node, holder.ChildPath("limits"), bag, "limit names to limits", ValuesBounds.LimitsPerHolder))
+        foreach (var (name, path, value) in MappingReader.Entries(node, holder.ChildPath("limits"), bag, "limit names to limits", holder.Bound("limits")))
         {
             var r = MappingReader.Open(value, path, bag, ValuesKeys.Limit);
             if (r is null)
@@ -139,8 +139,8 @@ public static class ValuesBinder
                 case var empty when MappingReader.IsNull(empty):
                     bag.Error(r.ChildPath("rates"), "required field rates is null (written as ~, null or nothing after the colon); for example rates: [{limit: 100, window: 1m}]");
                     break;
-                case YSequence { Items.Count: > ValuesBounds.RatesPerLimit } many:
-                    bag.Error(r.ChildPath("rates"), $"holds {many.Items.Count} rates; at most {ValuesBounds.RatesPerLimit} are allowed per limit");
+                case YSequence many when many.Items.Count > r.Bound("rates"):
+                    bag.Error(r.ChildPath("rates"), $"holds {many.Items.Count} rates; at most {r.Bound("rates")} are allowed per limit");
                     break;
                 case YSequence seq:
                     rates.Capacity = seq.Items.Count;
@@ -222,7 +222,7 @@ public static class ValuesBinder
         var slots = new List<SlotSpec>(EntryCount(slotsNode));
         if (slotsNode is not null)
         {
-            foreach (var (slotKey, slotPath, value) in MappingReader.Entries(slotsNode, r.ChildPath("backends"), bag, "slot names to backend references", ValuesBounds.SlotsPerModel))
+            foreach (var (slotKey, slotPath, value) in MappingReader.Entries(slotsNode, r.ChildPath("backends"), bag, "slot names to backend references", r.Bound("backends")))
             {
                 slots.Add(BindSlot(slotKey, slotPath, value, bag));
             }

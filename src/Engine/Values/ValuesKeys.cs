@@ -37,7 +37,7 @@ public static class ValuesKeys
         F("provider", new ObjectType(OidcProvider), "the OIDC provider", required: true),
         F("clientID", Str, "the OIDC client id", required: true),
         F("clientSecret", new ObjectType(SecretRef), "the Secret holding the client secret", required: true),
-        F("scopes", new ListType(Str), "scopes to request"));
+        F("scopes", new ListType(Str, ValuesBounds.OidcScopes), "scopes to request"));
 
     public static readonly KeyTable OidcExchange = new("oidcExchangeToken", "a token exchange with OIDC client credentials",
         F("oidc", new ObjectType(Oidc), "the OIDC client", required: true),
@@ -103,15 +103,15 @@ public static class ValuesKeys
         F("window", Duration, "a Kuadrant duration: 30s, 1m, 1h30m", required: true));
 
     public static readonly KeyTable Limit = new("rateLimit", "one named request limit of the chart's RateLimitPolicy",
-        F("rates", new ListType(new ObjectType(Rate)), "the rates, e.g. [{limit: 100, window: 1m}]", required: true));
+        F("rates", new ListType(new ObjectType(Rate), ValuesBounds.RatesPerLimit), "the rates, e.g. [{limit: 100, window: 1m}]", required: true));
 
     public static readonly KeyTable LimitsHolder = new("limitsHolder", "the chart's request limits",
-        F("limits", new MapType(new ObjectType(Limit), "limit names"), "named limits", required: true));
+        F("limits", new MapType(new ObjectType(Limit), "limit names", ValuesBounds.LimitsPerHolder), "named limits", required: true));
 
     public static readonly KeyTable RateLimitPolicy = new("rateLimitPolicy", "the chart's Kuadrant RateLimitPolicy per model",
         F("enabled", Bool, "create a RateLimitPolicy per model; default true"),
-        F("labels", new MapType(new ScalarType(ScalarKind.AnyScalar), "label keys"), "labels of each RateLimitPolicy"),
-        F("annotations", new MapType(new ScalarType(ScalarKind.AnyScalar), "annotation keys"), "annotations of each RateLimitPolicy"),
+        F("labels", new MapType(new ScalarType(ScalarKind.AnyScalar), "label keys", ValuesBounds.Labels), "labels of each RateLimitPolicy"),
+        F("annotations", new MapType(new ScalarType(ScalarKind.AnyScalar), "annotation keys", ValuesBounds.Annotations), "annotations of each RateLimitPolicy"),
         F("defaults", new ObjectType(LimitsHolder), "limits for models without their own"));
 
     public static readonly KeyTable TrafficLimit = new("limit", "a request or token limit, per model or per client",
@@ -127,11 +127,11 @@ public static class ValuesKeys
     public static readonly KeyTable RateLimiting = new("rateLimiting", "who counts the limits lists",
         F("engine", new ScalarType(ScalarKind.Text, ["Kuadrant", "EnvoyGateway"]), "Kuadrant (default) or EnvoyGateway"),
         F("clientHeader", Str, "the header that names a client for per: client limits; default x-user-id; set it only behind authentication"),
-        F("acrossModels", new ListType(new ObjectType(TrafficLimit)), "limits counted across all models of the Gateway (EnvoyGateway only), e.g. one budget per client"));
+        F("acrossModels", new ListType(new ObjectType(TrafficLimit), ValuesBounds.TrafficLimitsPerHolder), "limits counted across all models of the Gateway (EnvoyGateway only), e.g. one budget per client"));
 
     public static readonly KeyTable RetryOn = new("retryOn", "what a retry is made on",
-        F("httpStatusCodes", new ListType(Int), "status codes; default [500, 502, 503, 504]"),
-        F("triggers", new ListType(Str), "Envoy Gateway retry triggers; default [connect-failure, retriable-status-codes, reset]"));
+        F("httpStatusCodes", new ListType(Int, ValuesBounds.HttpStatusCodes), "status codes; default [500, 502, 503, 504]"),
+        F("triggers", new ListType(Str, ValuesBounds.Triggers), "Envoy Gateway retry triggers; default [connect-failure, retriable-status-codes, reset]"));
 
     public static readonly KeyTable BackOff = new("backOff", "the wait between tries",
         F("baseInterval", Duration, "default 100ms"),
@@ -162,7 +162,7 @@ public static class ValuesKeys
         F("reasoning", Amount, "per million reasoning tokens, where the provider bills them apart; default the output price"));
 
     public static readonly KeyTable ModelDefaults = new("modelDefaults", "what every model gets unless it sets the same key",
-        F("limits", new ListType(new ObjectType(TrafficLimit)), "limits of every model without its own"),
+        F("limits", new ListType(new ObjectType(TrafficLimit), ValuesBounds.TrafficLimitsPerHolder), "limits of every model without its own"),
         F("failover", new ObjectType(Failover), "retry settings of every model without its own"),
         F("healthCheck", new ObjectType(HealthCheck), "health checks of every model without its own"),
         F("price", new ObjectType(Price), "the price of every model without its own"));
@@ -179,8 +179,8 @@ public static class ValuesKeys
         F("enabled", Bool, "route this model; default true"),
         F("modelMatch", Str, "the exact model id clients send; default the key"),
         F("rateLimit", new ObjectType(LimitsHolder), "the chart's request limits, replacing the defaults"),
-        F("limits", new ListType(new ObjectType(TrafficLimit)), "request and token limits; [] for none"),
-        F("backends", new MapType(new ObjectType(Slot), "slot names"), "the backends that serve this model", required: true),
+        F("limits", new ListType(new ObjectType(TrafficLimit), ValuesBounds.TrafficLimitsPerHolder), "request and token limits; [] for none"),
+        F("backends", new MapType(new ObjectType(Slot), "slot names", ValuesBounds.SlotsPerModel), "the backends that serve this model", required: true),
         F("timeout", Duration, "request timeout; default 60s"),
         F("streamIdleTimeout", Duration, "longest silence from a provider"),
         F("failover", new ObjectType(Failover), "retry settings"),
@@ -197,6 +197,6 @@ public static class ValuesKeys
         F("rateLimitPolicy", new ObjectType(RateLimitPolicy), "the chart's Kuadrant RateLimitPolicy per model"),
         F("rateLimiting", new ObjectType(RateLimiting), "who counts the limits lists"),
         F("modelDefaults", new ObjectType(ModelDefaults), "what every model gets unless it sets the same key"),
-        F("backends", new MapType(new ObjectType(Backend), "backend names"), "provider endpoints"),
-        F("models", new MapType(new ObjectType(Model), "model names"), "models and the backends that serve them")).WithExtensionKeys();
+        F("backends", new MapType(new ObjectType(Backend), "backend names", ValuesBounds.Backends), "provider endpoints"),
+        F("models", new MapType(new ObjectType(Model), "model names", ValuesBounds.Models), "models and the backends that serve them")).WithExtensionKeys();
 }

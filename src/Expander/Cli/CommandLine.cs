@@ -78,6 +78,13 @@ internal static class CommandLine
         root.Subcommands.Add(render);
         root.Subcommands.Add(validate);
         root.Subcommands.Add(convert);
+        var schema = new Command("schema", $"write the JSON Schema of the values format (for editors; the repository keeps it in {Engine.Values.ValuesSchema.RepositoryPath})");
+        schema.SetAction(_ =>
+        {
+            stdout.Write(Engine.Values.ValuesSchema.Write());
+            return ExitCodes.Valid;
+        });
+        root.Subcommands.Add(schema);
         root.Subcommands.Add(DiffCommandOptions(file, set, setString, Values, name, policy, stdin, stdout, stderr));
         if (!plugin)
         {

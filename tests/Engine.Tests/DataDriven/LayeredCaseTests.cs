@@ -17,7 +17,7 @@ public sealed class LayeredCaseTests
 {
     public const string Layered = "layered";
     private const string ArgsFile = "args.txt";
-    private const string MergedFile = "expected.merged.yaml";
+    public const string MergedFile = "expected.merged.yaml";
 
     public static TheoryData<string> Cases() => CaseFiles.Theory(Layered);
 
