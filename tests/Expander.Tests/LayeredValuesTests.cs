@@ -131,6 +131,16 @@ public class LayeredValuesTests
     }
 
     [Fact]
+    public void Diff_stops_at_layers_that_cannot_be_merged_before_it_asks_the_cluster()
+    {
+        var r = CliRunner.Run("diff", "-f", In(Deep, "base.yaml"), "--set", "models..enabled=false", "--kubeconfig", Path.Combine(Path.GetTempPath(), "no-such-kubeconfig"));
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--set: an empty key name after \"models\"", r.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("cannot connect", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Standard_input_is_one_layer_at_most()
     {
         var r = CliRunner.RunWithInput("gatewayRef: {name: x}\n", "validate", "-f", "-", "-f", "-");

@@ -32,6 +32,13 @@ internal static class DiffCommand
             return Error;
         }
 
+        if (loaded.Layers is { Ok: false } unmerged)
+        {
+            // no values to send to the cluster's admission: the layers themselves are the error
+            DiagnosticPrinter.Print([.. unmerged.Diagnostics, .. unmerged.Warnings], stderr);
+            return Error;
+        }
+
         KubeClient client;
         try
         {
