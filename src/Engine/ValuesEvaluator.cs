@@ -123,9 +123,25 @@ public static class ValuesEvaluator
 
         bag.AddOmitted(binderBag);
 
-        foreach (var family in RuleFamilies)
+        // past the policy's ceiling of models no rule family runs: the values are refused for their size whatever else they
+        // hold, and a tenant cannot make every review and reconcile check thousands of models
+        if (SizeRules.Models(spec, context) is { } tooMany)
         {
-            bag.AddRange(family(spec, context));
+            bag.Add(tooMany);
+        }
+        else
+        {
+            foreach (var family in RuleFamilies)
+            {
+                bag.AddRange(family(spec, context));
+            }
+        }
+
+        var model = bag.HasErrors ? null : ModelNormalizer.Normalize(spec, context);
+        if (model is not null && SizeRules.Objects(model, context) is { } tooLarge)
+        {
+            bag.Add(tooLarge);
+            model = null;
         }
 
         bag.AddRange(readerWarnings);
@@ -135,8 +151,8 @@ public static class ValuesEvaluator
             diagnostics = [.. diagnostics.Select(d => d.Origin is null && d.Path.Length > 0 && Provenance.Describe(root, d.Path) is { } origin ? d with { Origin = origin } : d)];
         }
 
-        return bag.HasErrors
+        return model is null
             ? new Evaluation(diagnostics, null, root, bag.OmittedErrors, bag.OmittedWarnings)
-            : new Evaluation(diagnostics, ModelNormalizer.Normalize(spec, context), root, 0, bag.OmittedWarnings);
+            : new Evaluation(diagnostics, model, root, 0, bag.OmittedWarnings);
     }
 }

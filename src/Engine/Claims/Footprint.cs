@@ -12,6 +12,9 @@ public sealed record Footprint(string Namespace, IReadOnlyList<string> Objects, 
     /// <summary><see cref="Objects"/> for lookups.</summary>
     public IReadOnlySet<string> ObjectSet { get; } = Objects.ToHashSet(StringComparer.Ordinal);
 
+    /// <summary>Entries under <c>models</c>, disabled ones included: what the policy's model ceilings count.</summary>
+    public int Models { get; init; }
+
     public static Footprint Of(ValidatedModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -31,7 +34,10 @@ public sealed record Footprint(string Namespace, IReadOnlyList<string> Objects, 
             objects,
             $"{model.Gateway.Namespace ?? model.Namespace}/{model.Gateway.Name}",
             model.Gateway.SectionName,
-            matches);
+            matches)
+        {
+            Models = model.DeclaredModels,
+        };
     }
 
     /// <summary>How claims name an object: <c>"Kind name"</c>.</summary>

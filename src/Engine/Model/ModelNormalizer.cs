@@ -51,6 +51,7 @@ public static class ModelNormalizer
             engine)
         {
             AcrossModels = ToTrafficLimits(TrafficLimits.AcrossModels(values), values),
+            DeclaredModels = values.Models.Count,
         };
     }
 

@@ -22,6 +22,9 @@ public sealed record ValidatedModel(
     /// by shared rules of one BackendTrafficPolicy on the Gateway that every model's policy merges.
     /// </summary>
     public IReadOnlyList<TrafficLimit> AcrossModels { get; init; } = [];
+
+    /// <summary>Entries under <c>models</c>, disabled ones included: what the policy's model ceilings count (<see cref="Models"/> holds the enabled ones).</summary>
+    public int DeclaredModels { get; init; }
 }
 
 public sealed record GatewayTarget(string Name, string? Namespace, string? SectionName);

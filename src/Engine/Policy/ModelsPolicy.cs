@@ -102,6 +102,32 @@ public sealed record ModelsPolicy
 
     /// <summary>The policy's say on prices and budgets.</summary>
     public BudgetPolicy Budgets { get; init; } = BudgetPolicy.Default;
+
+    /// <summary>How much one values ConfigMap, and one namespace's values ConfigMaps together, may declare and generate.</summary>
+    public SizeCeilings Ceilings { get; init; } = SizeCeilings.Default;
+}
+
+/// <summary>
+/// <c>ceilings</c> of the policy: the most models and generated objects per values ConfigMap and per namespace. They bound
+/// what one tenant can make the expander hold and write (each object is rendered, applied, watched and cached); the
+/// defaults are sized so that the expander stays under its 512 MiB memory limit with one ConfigMap at the largest
+/// allowed size (docs/benchmarks.md, "Expander memory at the ceilings").
+/// </summary>
+public sealed record SizeCeilings
+{
+    public static SizeCeilings Default { get; } = new();
+
+    /// <summary>Entries under <c>models</c>, enabled or not (each is read and checked on every review and reconcile).</summary>
+    public int ModelsPerConfigMap { get; init; } = 1_000;
+
+    /// <summary>Objects one values ConfigMap generates: every rendered object and every projected Secret.</summary>
+    public int ObjectsPerConfigMap { get; init; } = 5_000;
+
+    /// <summary>Models of every values ConfigMap in one namespace together.</summary>
+    public int ModelsPerNamespace { get; init; } = 2_000;
+
+    /// <summary>Objects of every values ConfigMap in one namespace together.</summary>
+    public int ObjectsPerNamespace { get; init; } = 10_000;
 }
 
 /// <summary><c>rateLimiting.budgets</c> of the policy: the currency, ceilings for budgets and prices, and whether every model needs a per-client budget.</summary>

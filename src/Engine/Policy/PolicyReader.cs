@@ -12,7 +12,7 @@ public static class PolicyReader
     /// <summary>The data key that holds the policy in the policy ConfigMap.</summary>
     public const string DataKey = "policy.yaml";
 
-    private static readonly KeyTable RootKeys = KeyTable.Untyped("root", "minBackendsPerModel", "hostnames", "allowPlaintext", "allowedSchemas", "credentials", "allowedGateways", "maxRequestsPerWindow", "rateLimiting", "knownCrashPatterns");
+    private static readonly KeyTable RootKeys = KeyTable.Untyped("root", "minBackendsPerModel", "hostnames", "allowPlaintext", "allowedSchemas", "credentials", "allowedGateways", "maxRequestsPerWindow", "rateLimiting", "knownCrashPatterns", "ceilings");
 
     private static readonly KeyTable RateLimitingKeys = KeyTable.Untyped("rateLimiting", "allowedEngines", "perClientLimits", "allowedClientHeaders", "maxTokensPerWindow", "envoyGatewayVersion", "allowAcrossModels", "budgets");
 
@@ -20,6 +20,7 @@ public static class PolicyReader
 
     private static readonly KeyTable HostnameKeys = KeyTable.Untyped("hostname", "allowed", "denied", "allowIPLiterals", "allowPrivateIPs");
     private static readonly KeyTable CredentialKeys = KeyTable.Untyped("credential", "allowedTypes", "deniedTypes", "requireKeyless", "gatewayIdentityNamespaces", "requireSecretLabel");
+    private static readonly KeyTable CeilingKeys = KeyTable.Untyped("ceilings", "modelsPerConfigMap", "objectsPerConfigMap", "modelsPerNamespace", "objectsPerNamespace");
     private static readonly KeyTable GrantKeys = KeyTable.Untyped("grant", "namespaces", "gateways");
 
     public static (ModelsPolicy? Policy, IReadOnlyList<Diagnostic> Diagnostics) Read(string text)
@@ -108,6 +109,7 @@ public static class PolicyReader
         }
 
         policy = ReadRateLimiting(MappingReader.Open(r.Node("rateLimiting"), "rateLimiting", bag, RateLimitingKeys), policy, bag);
+        policy = policy with { Ceilings = ReadCeilings(MappingReader.Open(r.Node("ceilings"), "ceilings", bag, CeilingKeys), bag) };
 
         return bag.HasErrors ? (null, bag.Items) : (policy, bag.Items);
     }
@@ -222,6 +224,43 @@ public static class PolicyReader
             MaxPerWindow = maxBudget,
             MaxPricePerMillionTokens = maxPrice,
             PerClient = perClient,
+        };
+    }
+
+    /// <summary>The largest ceiling a policy may set: past it a values ConfigMap could not hold that much anyway (1 MiB).</summary>
+    private const int MaxCeiling = 1_000_000;
+
+    private static SizeCeilings ReadCeilings(MappingReader? r, DiagnosticBag bag)
+    {
+        if (r is null)
+        {
+            return SizeCeilings.Default;
+        }
+
+        var defaults = SizeCeilings.Default;
+        int Ceiling(string key, int fallback)
+        {
+            var value = r.Integer(key);
+            if (value is null)
+            {
+                return fallback;
+            }
+
+            if (value is < 1 or > MaxCeiling)
+            {
+                bag.Error(r.ChildPath(key), string.Create(CultureInfo.InvariantCulture, $"must be between 1 and {MaxCeiling:N0}, got {value}"));
+                return fallback;
+            }
+
+            return (int)value;
+        }
+
+        return new SizeCeilings
+        {
+            ModelsPerConfigMap = Ceiling("modelsPerConfigMap", defaults.ModelsPerConfigMap),
+            ObjectsPerConfigMap = Ceiling("objectsPerConfigMap", defaults.ObjectsPerConfigMap),
+            ModelsPerNamespace = Ceiling("modelsPerNamespace", defaults.ModelsPerNamespace),
+            ObjectsPerNamespace = Ceiling("objectsPerNamespace", defaults.ObjectsPerNamespace),
         };
     }
 

@@ -75,6 +75,32 @@ public static class Renderer
     }
 
     /// <summary>
+    /// How many objects <see cref="Render"/> writes with every kind served in its newest version, plus the distinct Secrets
+    /// the expander projects: what the policy's object ceilings count. Counted by the predicates that decide rendering,
+    /// without building a single object, so that every evaluation can afford it (a test holds it equal to the render).
+    /// </summary>
+    public static int ObjectCount(ValidatedModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var engine = model.LimitEngine;
+        var count = 0;
+        foreach (var b in model.Backends)
+        {
+            // Backend, AIServiceBackend, BackendSecurityPolicy (the newest version expresses every credential), BackendTLSPolicy
+            count += b.TlsHostname is null ? 3 : 4;
+        }
+
+        foreach (var m in model.Models)
+        {
+            count += 1 + (TrafficPolicyObjects.Needed(m, engine) ? 1 : 0) + (LimitObjects.NeedsRateLimitPolicy(m, engine) ? 1 : 0)
+                     + (LimitObjects.NeedsTokenRateLimitPolicy(m, engine) ? 1 : 0);
+        }
+
+        count += model.AcrossModels.Count > 0 && model.Models.Count > 0 ? 1 : 0;
+        return count + model.Projections.Select(p => p.ProjectedName).Distinct(StringComparer.Ordinal).Count();
+    }
+
+    /// <summary>
     /// The Secret the expander writes for a projected reference: the user's value under the data key AI Gateway reads
     /// for its purpose. Built here so that its shape lives with every other generated object; only the expander ever
     /// calls it with real data.

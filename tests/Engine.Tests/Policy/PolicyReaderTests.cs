@@ -139,6 +139,10 @@ public sealed class PolicyReaderTests
     [InlineData("rateLimiting: {budgets: {perClient: Forbidden}}\n", "rateLimiting.budgets.perClient", "rateLimiting.perClientLimits: Forbidden")]
     [InlineData("rateLimiting: {allowAcrossModels: no}\n", "rateLimiting.allowAcrossModels", "expected true or false")]
     [InlineData("credentials: {requireSecretLabel: no}\n", "credentials.requireSecretLabel", "expected true or false")]
+    [InlineData("ceilings: {modelsPerConfigMap: 0}\n", "ceilings.modelsPerConfigMap", "must be between 1 and 1,000,000, got 0")]
+    [InlineData("ceilings: {objectsPerNamespace: 1000001}\n", "ceilings.objectsPerNamespace", "must be between 1 and 1,000,000, got 1000001")]
+    [InlineData("ceilings: {modelsPerNamespce: 5}\n", "ceilings.modelsPerNamespce", "(did you mean \"modelsPerNamespace\"?)")]
+    [InlineData("ceilings: {objectsPerConfigMap: ~}\n", "ceilings.objectsPerConfigMap", "null")]
     public void Mistakes_are_reported_and_yield_no_policy(string text, string path, string fragment)
     {
         var (policy, diagnostics) = PolicyReader.Read(text);
@@ -165,5 +169,18 @@ public sealed class PolicyReaderTests
         Assert.Equal(PerClientLimits.Required, policy.Budgets.PerClient);
         Assert.True(ModelsPolicy.Default.AllowAcrossModels);
         Assert.Same(BudgetPolicy.Default, ModelsPolicy.Default.Budgets);
+    }
+
+    [Fact]
+    public void The_size_ceilings_are_read_and_unset_ones_keep_their_defaults()
+    {
+        var (policy, diagnostics) = PolicyReader.Read("ceilings: {modelsPerConfigMap: 200, objectsPerNamespace: 3000}\n");
+        Assert.Empty(diagnostics);
+        Assert.NotNull(policy);
+        Assert.Equal(new SizeCeilings { ModelsPerConfigMap = 200, ObjectsPerNamespace = 3000 }, policy.Ceilings);
+        Assert.Equal(SizeCeilings.Default.ObjectsPerConfigMap, policy.Ceilings.ObjectsPerConfigMap);
+        Assert.Equal(SizeCeilings.Default.ModelsPerNamespace, policy.Ceilings.ModelsPerNamespace);
+        Assert.Equal((1_000, 5_000, 2_000, 10_000), (SizeCeilings.Default.ModelsPerConfigMap, SizeCeilings.Default.ObjectsPerConfigMap, SizeCeilings.Default.ModelsPerNamespace, SizeCeilings.Default.ObjectsPerNamespace));
+        Assert.Same(SizeCeilings.Default, ModelsPolicy.Default.Ceilings);
     }
 }
