@@ -11,26 +11,50 @@ namespace AiGatewayModels.Expander.Controller;
 /// wins). This book keeps the footprint of every values ConfigMap the watch knows (evaluated again only when its values
 /// or the policy change), remembers who lost to whom, and queues the ConfigMaps whose outcome a reconcile changed: the
 /// losers of a new winner (so that they withdraw what they applied) and those of a winner that went away or gave the
-/// claim up (so that they take it over).
+/// claim up (so that they take it over). It decides the policy's ceilings per namespace the same way (the older
+/// ConfigMaps count first), and queues those whose answer changed.
 /// </summary>
 internal sealed class ClaimBook(ConfigMapWatcher configMaps, Action<string> enqueue)
 {
     private readonly ConcurrentDictionary<string, (string Uid, string Values, ModelsPolicy Policy, Footprint? Footprint)> footprints = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IReadOnlySet<string>> winnersOf = new(StringComparer.Ordinal); // loser key → winner keys
+    private readonly ConcurrentDictionary<string, IReadOnlySet<string>> refusedIn = new(StringComparer.Ordinal); // namespace → ConfigMaps over its ceilings
     private readonly Lock gate = new();
 
-    /// <summary>Decides the claims of <paramref name="cm"/> against every other values ConfigMap known.</summary>
+    /// <summary>
+    /// Why <paramref name="cm"/> does not fit under the policy's ceilings of its namespace (<see cref="NamespaceCeilings"/>:
+    /// the older values ConfigMaps count first), or null. Queues the ConfigMaps of the namespace whose answer this changed.
+    /// </summary>
+    public string? NamespaceRefusal(ValuesConfigMap cm, Footprint mine, ModelsPolicy policy)
+    {
+        var me = new Claimant(cm.Namespace, cm.Name, cm.Uid, cm.Created, mine);
+        var refused = NamespaceCeilings.Refused([me, .. Others(cm, policy).Where(o => o.Namespace == cm.Namespace)], policy.Ceilings);
+        var keys = refused.Keys.ToHashSet(StringComparer.Ordinal);
+        List<string> changed;
+        lock (gate)
+        {
+            var before = refusedIn.TryGetValue(cm.Namespace, out var known) ? known : new HashSet<string>(StringComparer.Ordinal);
+            refusedIn[cm.Namespace] = keys;
+            changed = [.. keys.Union(before).Where(k => k != cm.Key && keys.Contains(k) != before.Contains(k))];
+        }
+
+        foreach (var key in changed)
+        {
+            enqueue(key); // refused now and applied before (an older ConfigMap grew), or the other way round
+        }
+
+        return refused.GetValueOrDefault(cm.Key);
+    }
+
+    /// <summary>Decides the claims of <paramref name="cm"/> against every other values ConfigMap known that fits its namespace's ceilings.</summary>
     public ClaimOutcome Decide(ValuesConfigMap cm, Footprint mine, ModelsPolicy policy)
     {
         var me = new Claimant(cm.Namespace, cm.Name, cm.Uid, cm.Created, mine);
-        var others = new List<Claimant>();
-        foreach (var other in configMaps.All)
-        {
-            if (other.Key != cm.Key && FootprintOf(other, policy) is { } theirs)
-            {
-                others.Add(new Claimant(other.Namespace, other.Name, other.Uid, other.Created, theirs));
-            }
-        }
+        var all = Others(cm, policy);
+        var refused = all.GroupBy(o => o.Namespace, StringComparer.Ordinal)
+            .SelectMany(g => NamespaceCeilings.Refused(g.Key == cm.Namespace ? [me, .. g] : g, policy.Ceilings).Keys)
+            .ToHashSet(StringComparer.Ordinal);
+        var others = all.Where(o => !refused.Contains(o.Key)).ToList(); // a ConfigMap refused for its size applies nothing, so it claims nothing
 
         var lost = ClaimRules.Lost(me, others);
         var beaten = ClaimRules.Beaten(me, others);
@@ -69,7 +93,10 @@ internal sealed class ClaimBook(ConfigMapWatcher configMaps, Action<string> enqu
         return new ClaimOutcome(lost, beaten.Select(b => b.Uid).ToHashSet(StringComparer.Ordinal));
     }
 
-    /// <summary>A ConfigMap went away: the claims it won are handed over to those that lost them.</summary>
+    /// <summary>
+    /// A ConfigMap went away, or its values are not used (invalid, or refused for their size): the claims it won are handed
+    /// over to those that lost them, and those of its namespace refused for their size may fit now.
+    /// </summary>
     public void Forget(string key)
     {
         footprints.TryRemove(key, out _);
@@ -78,12 +105,34 @@ internal sealed class ClaimBook(ConfigMapWatcher configMaps, Action<string> enqu
         {
             winnersOf.TryRemove(key, out _);
             losers = [.. winnersOf.Where(w => w.Value.Contains(key)).Select(w => w.Key)];
+
+            // only a ConfigMap that counted frees room (one refused for its size calls this too, and must not wake the others
+            // refused with it, which would wake it again)
+            if (refusedIn.TryGetValue(key[..key.IndexOf('/', StringComparison.Ordinal)], out var refused) && !refused.Contains(key))
+            {
+                losers.AddRange(refused);
+            }
         }
 
-        foreach (var loser in losers)
+        foreach (var loser in losers.Distinct(StringComparer.Ordinal))
         {
             enqueue(loser);
         }
+    }
+
+    /// <summary>Every other values ConfigMap known whose values are valid under <paramref name="policy"/>, as a claimant.</summary>
+    private List<Claimant> Others(ValuesConfigMap cm, ModelsPolicy policy)
+    {
+        var others = new List<Claimant>();
+        foreach (var other in configMaps.All)
+        {
+            if (other.Key != cm.Key && FootprintOf(other, policy) is { } theirs)
+            {
+                others.Add(new Claimant(other.Namespace, other.Name, other.Uid, other.Created, theirs));
+            }
+        }
+
+        return others;
     }
 
     private Footprint? FootprintOf(ValuesConfigMap cm, ModelsPolicy policy)

@@ -12,7 +12,7 @@ namespace AiGatewayModels.Expander.Controller;
 /// <summary>
 /// One values ConfigMap → its objects, in named phases that fill one <see cref="ReconcileOutcome"/>:
 /// <see cref="Evaluate"/> (values → rules with the cluster policy → model; invalid values stop here and touch nothing),
-/// <see cref="RenderAsync"/> (the engine's objects in the versions the cluster serves), <see cref="DecideClaims"/> (contested
+/// <see cref="FitsNamespace"/> (the policy's ceilings of the namespace, older ConfigMaps first), <see cref="RenderAsync"/> (the engine's objects in the versions the cluster serves), <see cref="DecideClaims"/> (contested
 /// names and model ids: the older ConfigMap wins, the loser's objects are withheld), <see cref="ProjectAsync"/>
 /// (Secrets copied from the user's source Secrets), <see cref="ApplyAsync"/> (server-side apply of what differs),
 /// <see cref="PruneAsync"/> (what is no longer desired, only after every apply succeeded) and <see cref="ReportAsync"/>
@@ -46,10 +46,10 @@ internal sealed class Reconciler(
 
         var outcome = new ReconcileOutcome(cm);
         var currentPolicy = policy.Current; // one policy for the whole reconcile: the rules and the Secrets' use
-        if (Evaluate(outcome, currentPolicy) is { } model)
+        if (Evaluate(outcome, currentPolicy) is { } model && FitsNamespace(model, currentPolicy, outcome) is { } footprint)
         {
             var (rendered, options) = await RenderAsync(model, outcome, ct);
-            DecideClaims(model, currentPolicy, outcome);
+            DecideClaims(footprint, currentPolicy, outcome);
             var desired = await ProjectAsync(model, rendered, options, currentPolicy, outcome, ct);
             var live = await LiveObjects.ListAsync(client, cm, Served(options.Versions), liveCache, metrics.LiveListed, ct);
             await ApplyAsync(desired, live, outcome, ct);
@@ -119,12 +119,30 @@ internal sealed class Reconciler(
     }
 
     /// <summary>
+    /// The policy's ceilings of the namespace (the per-ConfigMap ones are engine rules): values that do not fit with the older
+    /// values ConfigMaps of their namespace are refused like invalid values, nothing is applied and nothing pruned. The
+    /// expander decides this even when the webhook judged the values (two creations at once both pass its check), and
+    /// when no webhook was in the path. Returns the values' footprint when they fit.
+    /// </summary>
+    private Footprint? FitsNamespace(ValidatedModel model, ModelsPolicy currentPolicy, ReconcileOutcome outcome)
+    {
+        var footprint = Footprint.Of(model);
+        if (claims.NamespaceRefusal(outcome.ConfigMap, footprint, currentPolicy) is not { } refusal)
+        {
+            return footprint;
+        }
+
+        outcome.Reject($"{refusal}; nothing is applied, existing objects are kept");
+        return null;
+    }
+
+    /// <summary>
     /// Which contested claims (a generated name, a model id on the Gateway) these values hold: one lost to an older ConfigMap
     /// withholds the objects it covers; they are never applied, and what was applied of them before is pruned with the rest.
     /// </summary>
-    private void DecideClaims(ValidatedModel model, ModelsPolicy currentPolicy, ReconcileOutcome outcome)
+    private void DecideClaims(Footprint footprint, ModelsPolicy currentPolicy, ReconcileOutcome outcome)
     {
-        outcome.Claims = claims.Decide(outcome.ConfigMap, Footprint.Of(model), currentPolicy);
+        outcome.Claims = claims.Decide(outcome.ConfigMap, footprint, currentPolicy);
         foreach (var lost in outcome.Claims.Lost)
         {
             outcome.Event(EventReasons.Conflict, lost.Message, true);

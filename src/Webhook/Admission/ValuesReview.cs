@@ -71,6 +71,11 @@ internal sealed class ValuesReview(PolicyWatch policy, IClusterView cluster, Eva
                 return Verdicts.Deny(uid, $"ConfigMap {display}: {collision}", 403, warnings);
             }
 
+            if (NamespaceTooLarge(model, judged.Footprint!) is { } tooLarge)
+            {
+                return Verdicts.Deny(uid, $"ConfigMap {display}: {tooLarge}", 403, warnings);
+            }
+
             await MissingReferencesAsync(model, warnings, cancellationToken);
         }
 
@@ -268,6 +273,33 @@ internal sealed class ValuesReview(PolicyWatch policy, IClusterView cluster, Eva
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The policy's ceilings of the namespace, summed over its values ConfigMaps in the watch cache (the one being changed
+    /// counted with its new values). The early warning: the expander decides (older ConfigMaps first) and also refuses what
+    /// two simultaneous creations let through here.
+    /// </summary>
+    private string? NamespaceTooLarge(ValidatedModel model, Footprint mine)
+    {
+        var others = new List<Footprint>();
+        Footprint? before = null;
+        foreach (var other in cluster.ValuesConfigMaps)
+        {
+            if (other.Document.Namespace == model.Namespace && FootprintOf(other) is { } theirs)
+            {
+                if (other.Document.Name == model.SourceName)
+                {
+                    before = theirs;
+                }
+                else
+                {
+                    others.Add(theirs);
+                }
+            }
+        }
+
+        return NamespaceCeilings.Exceeded(mine, before, others, policy.Snapshot.Policy.Ceilings);
     }
 
     /// <summary>
