@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using AiGatewayModels.Common.Metrics;
 using AiGatewayModels.Integration.Tests.ApiServer;
 using AiGatewayModels.Integration.Tests.ControlPlane;
 using AiGatewayModels.Integration.Tests.Expander;
@@ -26,8 +27,23 @@ public sealed class MonitoringQueriesTests(ControlPlaneFixture controlPlane)
     [Fact]
     public async Task Every_metric_and_label_in_the_dashboard_and_the_rules_is_exposed_by_the_running_programs()
     {
-        var scraped = await ScrapeBothProgramsAsync();
+        var (expanderText, webhookText) = await ScrapeBothProgramsAsync();
+        var scraped = ScrapedMetrics.Parse(expanderText, webhookText);
         var targetLabels = TargetLabels();
+
+        // the process and GC figures (a metric set with no instruments of its own writes exactly those) on each program's
+        // endpoint, not only on one of the two: the memory alerts and panels ask both
+        using (var runtimeOnly = new MetricSet("runtime-figures"))
+        {
+            var runtime = ScrapedMetrics.Parse(runtimeOnly.Render()).Families.ToList();
+            Assert.Contains("process_resident_memory_bytes", runtime);
+            Assert.Contains("dotnet_gc_heap_size_bytes", runtime);
+            foreach (var (program, text) in new[] { ("expander", expanderText), ("webhook", webhookText) })
+            {
+                var families = ScrapedMetrics.Parse(text).Families.ToHashSet(StringComparer.Ordinal);
+                Assert.True(runtime.All(families.Contains), $"{program} lacks {string.Join(", ", runtime.Where(f => !families.Contains(f)))}");
+            }
+        }
 
         var queries = DashboardQueries().Concat(RuleQueries()).ToList();
         Assert.True(queries.Count >= 30, $"{queries.Count} queries");
@@ -60,7 +76,7 @@ public sealed class MonitoringQueriesTests(ControlPlaneFixture controlPlane)
     {
         var readme = File.ReadAllText(Path.Combine(RepoPaths.RepoRoot, "README.md"));
         var alerts = Rules().Select(r => r["alert"]!.GetValue<string>()).ToList();
-        Assert.Equal(6, alerts.Count);
+        Assert.Equal(7, alerts.Count);
         foreach (var alert in alerts)
         {
             Assert.Contains($"<a id=\"alert-{alert.ToLowerInvariant()}\"></a>`{alert}` |", readme, StringComparison.Ordinal);
@@ -75,7 +91,7 @@ public sealed class MonitoringQueriesTests(ControlPlaneFixture controlPlane)
         }
     }
 
-    private async Task<ScrapedMetrics> ScrapeBothProgramsAsync()
+    private async Task<(string Expander, string Webhook)> ScrapeBothProgramsAsync()
     {
         var client = controlPlane.Client;
         var webhookNs = await controlPlane.CreateNamespaceAsync("monitoring-home");
@@ -91,8 +107,7 @@ public sealed class MonitoringQueriesTests(ControlPlaneFixture controlPlane)
             async () => (expanderText = await expander.MetricsAsync()).Contains($"expander_values_configmap_ready{{configmap_namespace=\"{ns}\",configmap=\"{ValuesFixtures.Name}\"}} 1", StringComparison.Ordinal),
             TimeSpan.FromSeconds(60),
             "the values ConfigMap is reported ready");
-        var webhookText = await webhook.GetTextAsync("/metrics");
-        return ScrapedMetrics.Parse(expanderText, webhookText);
+        return (expanderText, await webhook.GetTextAsync("/metrics"));
     }
 
     /// <summary>The operator's target labels plus the ServiceMonitors' targetLabels, as Prometheus sanitizes them.</summary>
