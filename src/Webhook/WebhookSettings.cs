@@ -14,7 +14,8 @@ public sealed record WebhookSettings(
     string? Context = null,
     long EvaluationCacheBytes = Admission.EvaluationCache.DefaultMaxBytes,
     long JudgingBytes = Admission.ReviewBudget.DefaultJudgingBytes,
-    TimeSpan? ReviewWait = null)
+    TimeSpan? ReviewWait = null,
+    IReadOnlyList<string>? Namespaces = null)
 {
     /// <summary>--review-wait-seconds: how long a review waits for room in the body and judging budgets before a 429.</summary>
     public TimeSpan Wait => ReviewWait ?? Admission.ReviewBudget.DefaultWait;
@@ -49,7 +50,8 @@ public sealed record WebhookSettings(
             configuration["context"] is { Length: > 0 } c ? c : null,
             Bytes("evaluation-cache-bytes", configuration["evaluation-cache-bytes"], Admission.EvaluationCache.DefaultMaxBytes, "32 MiB"),
             Bytes("judging-bytes", configuration["judging-bytes"], Admission.ReviewBudget.DefaultJudgingBytes, "1 MiB"),
-            WaitSeconds(configuration["review-wait-seconds"]));
+            WaitSeconds(configuration["review-wait-seconds"]),
+            Common.NamespaceList.Parse(configuration["namespaces"] is { Length: > 0 } n ? n : null));
     }
 
     /// <summary>

@@ -4,7 +4,7 @@ using Xunit;
 
 namespace AiGatewayModels.Webhook.Tests;
 
-/// <summary>--evaluation-cache-bytes, --judging-bytes, --review-wait-seconds: the default, a value, and a clear error for what is not one.</summary>
+/// <summary>--evaluation-cache-bytes, --judging-bytes, --review-wait-seconds, --namespaces: the default, a value, and a clear error for what is not one.</summary>
 public sealed class WebhookSettingsTests
 {
     [Theory]
@@ -57,6 +57,17 @@ public sealed class WebhookSettingsTests
         var e = Assert.Throws<ArgumentException>(() => Settings(null, ("review-wait-seconds", value)));
         Assert.Contains($"--review-wait-seconds {value}: expected seconds between 0.1 and 60", e.Message, StringComparison.Ordinal);
         Assert.Contains("below the webhook configurations' timeoutSeconds", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_namespaces_of_the_namespaced_install_are_read_and_a_bad_one_is_named()
+    {
+        Assert.Null(Settings(null).Namespaces);
+        Assert.Equal(["team-a", "team-b"], Settings(null, ("namespaces", " team-a,team-b,team-a")).Namespaces);
+        var e = Assert.Throws<ArgumentException>(() => Settings(null, ("namespaces", "team-a,Team_B")));
+        Assert.Contains("--namespaces team-a,Team_B: \"Team_B\" is not a namespace name", e.Message, StringComparison.Ordinal);
+        Assert.Contains("e.g. team-a,team-b", e.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => Settings(null, ("namespaces", "team-a,")));
     }
 
     private static WebhookSettings Settings(string? cacheBytes, params (string Key, string? Value)[] more)

@@ -150,7 +150,7 @@ internal static class CommandLine
         var kubeconfig = new Option<string?>("--kubeconfig") { Description = "kubeconfig file (default: KUBECONFIG, else the in-cluster service account, else ~/.kube/config)" };
         var context = new Option<string?>("--context") { Description = "kubeconfig context (default: its current-context)" };
         var ns = new Option<string?>("--namespace", "-n") { Description = "the expander's namespace, for the Lease and the policy ConfigMap (default: POD_NAMESPACE)" };
-        var watchNs = new Option<string?>("--watch-namespace") { Description = "only reconcile values ConfigMaps in this namespace (default: all namespaces)" };
+        var watchNs = new Option<string?>("--namespaces", "--watch-namespace") { Description = "only watch and reconcile these namespaces, comma-separated, e.g. team-a,team-b (default: all namespaces; the namespaced install sets it)" };
         var metrics = new Option<string>("--metrics-bind-address") { Description = "address for /metrics and /healthz", DefaultValueFactory = _ => "127.0.0.1:8081" };
         var leaderElect = new Option<bool>("--leader-elect") { Description = "elect a leader on a Lease, so that replicas never reconcile at once", DefaultValueFactory = _ => true };
         var policyName = new Option<string>("--policy-configmap") { Description = "name of the policy ConfigMap in the expander's namespace", DefaultValueFactory = _ => Common.Policy.PolicyWatch.DefaultName };

@@ -11,7 +11,7 @@ internal static class RunCommand
         string? Kubeconfig,
         string? Context,
         string? Namespace,
-        string? WatchNamespace,
+        string? WatchNamespaces,
         string MetricsBindAddress,
         bool LeaderElect,
         string PolicyConfigMap,
@@ -47,7 +47,7 @@ internal static class RunCommand
         var options = new ControllerOptions
         {
             Namespace = ns,
-            WatchNamespace = o.WatchNamespace,
+            WatchNamespaces = Namespaces(o.WatchNamespaces),
             MetricsBindAddress = o.MetricsBindAddress,
             LeaderElect = o.LeaderElect,
             PolicyConfigMap = o.PolicyConfigMap,
@@ -81,6 +81,18 @@ internal static class RunCommand
         catch (KubeConfigurationException e)
         {
             throw new UsageException("cannot connect: " + e.Message);
+        }
+    }
+
+    private static IReadOnlyList<string>? Namespaces(string? text)
+    {
+        try
+        {
+            return Common.NamespaceList.Parse(text);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
         }
     }
 }

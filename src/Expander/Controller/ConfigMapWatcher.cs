@@ -27,23 +27,26 @@ internal sealed class ConfigMapWatcher : IListWatchHandler
 
     private readonly ConcurrentDictionary<string, ValuesConfigMap> cache = new(StringComparer.Ordinal);
     private readonly Action<string> enqueue;
-    private readonly ListWatcher watcher;
+    private readonly IReadOnlyList<ListWatcher> watchers;
 
-    public ConfigMapWatcher(KubeClient client, string? watchNamespace, Action<string> enqueue, ControllerLog log, Action<string>? expired = null)
+    /// <param name="namespaces">null: one watch of the whole cluster; else one watch per namespace.</param>
+    public ConfigMapWatcher(KubeClient client, IReadOnlyList<string>? namespaces, Action<string> enqueue, ControllerLog log, Action<string>? expired = null)
     {
         this.enqueue = enqueue;
-        watcher = new ListWatcher(client, ApiResource.ConfigMaps, watchNamespace, Selector, null, this, log, "values ConfigMaps", expired);
+        watchers = namespaces is null
+            ? [new ListWatcher(client, ApiResource.ConfigMaps, null, Selector, null, this, log, "values ConfigMaps", expired)]
+            : [.. namespaces.Select(ns => new ListWatcher(client, ApiResource.ConfigMaps, ns, Selector, null, new InNamespace(this, ns), log, $"values ConfigMaps in {ns}", expired))];
     }
 
-    public bool Synced => watcher.Synced;
+    public bool Synced => watchers.All(w => w.Synced);
 
-    public ListWatcher Watcher => watcher;
+    public IReadOnlyList<ListWatcher> Watchers => watchers;
 
     public IEnumerable<string> Keys => cache.Keys;
 
     public int Count => cache.Count;
 
-    public Task RunAsync(CancellationToken ct) => watcher.RunAsync(ct);
+    public Task RunAsync(CancellationToken ct) => Task.WhenAll(watchers.Select(w => w.RunAsync(ct)));
 
     /// <summary>Every values ConfigMap and whether the status annotation we last wrote or saw on it says ready.</summary>
     public IEnumerable<(string Namespace, string Name, bool Ready)> Readiness() =>
@@ -63,7 +66,10 @@ internal sealed class ConfigMapWatcher : IListWatchHandler
         }
     }
 
-    public void Relisted(IReadOnlyList<JsonObject> items)
+    public void Relisted(IReadOnlyList<JsonObject> items) => Relisted(null, items);
+
+    /// <summary>A list of <paramref name="ns"/> (null: of every namespace) is the whole state of that scope, and only of it.</summary>
+    private void Relisted(string? ns, IReadOnlyList<JsonObject> items)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in items)
@@ -71,7 +77,7 @@ internal sealed class ConfigMapWatcher : IListWatchHandler
             seen.Add(Store(item));
         }
 
-        foreach (var key in cache.Keys.Where(k => !seen.Contains(k)).ToList())
+        foreach (var key in cache.Keys.Where(k => !seen.Contains(k) && (ns is null || k.StartsWith(ns + "/", StringComparison.Ordinal))).ToList())
         {
             if (cache.TryRemove(key, out _))
             {
@@ -133,6 +139,14 @@ internal sealed class ConfigMapWatcher : IListWatchHandler
         }
 
         return next.Key;
+    }
+
+    /// <summary>The handler of one namespace's watch: its list replaces that namespace's ConfigMaps only.</summary>
+    private sealed class InNamespace(ConfigMapWatcher owner, string ns) : IListWatchHandler
+    {
+        public void Relisted(IReadOnlyList<JsonObject> items) => owner.Relisted(ns, items);
+
+        public void Changed(string type, JsonObject item) => owner.Changed(type, item);
     }
 
     private static string ContentHash(string uid, bool marked, string? values)

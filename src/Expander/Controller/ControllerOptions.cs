@@ -6,8 +6,19 @@ internal sealed record ControllerOptions
     /// <summary>The expander's own namespace: the Lease and the policy ConfigMap live there. Null: no policy ConfigMap, and no leader election.</summary>
     public string? Namespace { get; init; }
 
-    /// <summary>Only this namespace's values ConfigMaps (null: the whole cluster).</summary>
-    public string? WatchNamespace { get; init; }
+    /// <summary>
+    /// Only these namespaces' values ConfigMaps and generated objects, each watched on its own (null: the whole cluster,
+    /// one watch per kind). The namespaced install (deploy/overlays/namespaced) names them, so that the expander needs
+    /// Secrets only there.
+    /// </summary>
+    public IReadOnlyList<string>? WatchNamespaces { get; init; }
+
+    /// <summary>One namespace: <see cref="WatchNamespaces"/> of one.</summary>
+    public string? WatchNamespace
+    {
+        get => WatchNamespaces is [var only] ? only : null;
+        init => WatchNamespaces = value is null ? null : [value];
+    }
 
     public string PolicyConfigMap { get; init; } = Common.Policy.PolicyWatch.DefaultName;
 

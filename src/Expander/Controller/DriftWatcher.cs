@@ -22,12 +22,15 @@ internal sealed class DriftWatcher
     private readonly ConcurrentDictionary<string, DateTime> nextAllowed = new(StringComparer.Ordinal);
     private readonly Func<string, bool> isValuesConfigMap;
     private readonly Action<string, TimeSpan> enqueueAfter;
-    private readonly Dictionary<ResourceKind, KindCache> kinds = [];
+    private readonly Dictionary<(ResourceKind Kind, string? Namespace), KindCache> kinds = [];
+    private readonly bool namespaced;
 
-    public DriftWatcher(KubeClient client, string? watchNamespace, ApiVersionSelection served, Func<string, bool> isValuesConfigMap, Action<string, TimeSpan> enqueueAfter, ControllerLog log)
+    /// <param name="namespaces">null: one watch per kind of the whole cluster; else one per kind and namespace (each with a cache of its own).</param>
+    public DriftWatcher(KubeClient client, IReadOnlyList<string>? namespaces, ApiVersionSelection served, Func<string, bool> isValuesConfigMap, Action<string, TimeSpan> enqueueAfter, ControllerLog log)
     {
         this.isValuesConfigMap = isValuesConfigMap;
         this.enqueueAfter = enqueueAfter;
+        namespaced = namespaces is not null;
         foreach (var kind in ResourceKind.All)
         {
             if (served.For(kind) is not { } apiVersion)
@@ -35,9 +38,13 @@ internal sealed class DriftWatcher
                 continue;
             }
 
-            var cache = new KindCache(this, kind, apiVersion);
-            cache.Watcher = new ListWatcher(client, ApiResource.Of(apiVersion, kind.Plural), watchNamespace, Selector, null, cache, log, "generated " + kind.Plural);
-            kinds[kind] = cache;
+            var scopes = namespaces is null ? new string?[] { null } : namespaces.ToArray<string?>();
+            foreach (var ns in scopes)
+            {
+                var cache = new KindCache(this, kind, apiVersion);
+                cache.Watcher = new ListWatcher(client, ApiResource.Of(apiVersion, kind.Plural), ns, Selector, null, cache, log, "generated " + kind.Plural + (ns is null ? string.Empty : " in " + ns));
+                kinds[(kind, ns)] = cache;
+            }
         }
     }
 
@@ -56,7 +63,7 @@ internal sealed class DriftWatcher
     /// </summary>
     public bool TryGet(ResourceKind kind, string apiVersion, string ns, string source, out Dictionary<string, JsonObject> items)
     {
-        if (kinds.TryGetValue(kind, out var cache) && cache.ApiVersion == apiVersion && cache.Watcher!.Synced)
+        if (kinds.TryGetValue((kind, namespaced ? ns : null), out var cache) && cache.ApiVersion == apiVersion && cache.Watcher!.Synced)
         {
             items = cache.Get(ns, source);
             return true;

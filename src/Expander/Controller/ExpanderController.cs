@@ -102,7 +102,7 @@ internal sealed class ExpanderController : IDisposable
         liveness.Starting();
         var queue = new WorkQueue(options.MinRetry, options.MaxRetry);
         activeQueue = queue;
-        var configMaps = new ConfigMapWatcher(client, options.WatchNamespace, queue.Add, log, Metrics.WatchExpired);
+        var configMaps = new ConfigMapWatcher(client, options.WatchNamespaces, queue.Add, log, Metrics.WatchExpired);
         void RequeueAll()
         {
             foreach (var key in configMaps.Keys)
@@ -145,7 +145,7 @@ internal sealed class ExpanderController : IDisposable
                 }
             }
 
-            var drift = new DriftWatcher(client, options.WatchNamespace, ApiVersionSelection.From(served, unmentionedAreServed: false),
+            var drift = new DriftWatcher(client, options.WatchNamespaces, ApiVersionSelection.From(served, unmentionedAreServed: false),
                 key => configMaps.Get(key) is not null, (key, delay) => queue.AddAfter(key, delay, stop.Token), log);
             Metrics.CachedObjects = () => drift.Count;
             // live objects come from the drift watcher's cache once it has synced (a LIST per kind until then)
@@ -159,10 +159,10 @@ internal sealed class ExpanderController : IDisposable
                 ResyncAsync(configMaps, queue, stop.Token),
             };
             tasks.AddRange(Enumerable.Range(0, Math.Max(1, options.Workers)).Select(i => WorkerAsync(i, queue, reconciler, stop.Token)));
-            liveness.Watching(() => [configMaps.Watcher, .. Policy.Watcher is { } p ? [p] : Array.Empty<ListWatcher>(), .. drift.Watchers, .. sourceSecrets.Watchers]);
+            liveness.Watching(() => [.. configMaps.Watchers, .. Policy.Watcher is { } p ? [p] : Array.Empty<ListWatcher>(), .. drift.Watchers, .. sourceSecrets.Watchers]);
             Metrics.ConfigMaps = () => configMaps.Synced ? configMaps.Count : null;
             Metrics.Readiness = () => configMaps.Synced ? configMaps.Readiness() : [];
-            log.Info($"reconciling values ConfigMaps in {options.WatchNamespace ?? "all namespaces"} with {options.Workers} workers, resync every {options.ResyncPeriod.TotalSeconds:F0} s");
+            log.Info($"reconciling values ConfigMaps in {(options.WatchNamespaces is { } scoped ? string.Join(", ", scoped) : "all namespaces")} with {options.Workers} workers, resync every {options.ResyncPeriod.TotalSeconds:F0} s");
             await Task.WhenAll(tasks);
         }
         finally

@@ -27,27 +27,31 @@ public sealed partial class KubernetesCluster : BackgroundService, IClusterView
     // the uid of every values ConfigMap (labelled and annotated, whatever its data), by namespace/name: the drift guard's
     // owners. A ConfigMap that is only labelled is not expanded, so it owns nothing the guard should hold.
     private readonly ConcurrentDictionary<string, string> owners = new(StringComparer.Ordinal);
-    private readonly ListWatcher valuesWatcher;
+    private readonly IReadOnlyList<ListWatcher> valuesWatchers;
     private readonly PolicyWatch policy;
 
-    public KubernetesCluster(KubeClient client, PolicyWatch policy, ILogger<KubernetesCluster> logger)
+    /// <summary>The values ConfigMaps of the whole cluster, or (<c>--namespaces</c>) of each named namespace by a watch of its own.</summary>
+    public KubernetesCluster(KubeClient client, PolicyWatch policy, WebhookSettings settings, ILogger<KubernetesCluster> logger)
     {
         this.client = client;
         this.logger = logger;
         this.policy = policy;
-        valuesWatcher = new ListWatcher(client, ApiResource.ConfigMaps, null, WellKnown.ValuesAnnotation + "=true", null, new ValuesHandler(values, owners),
-            new LoggerKubeLog(logger), "values ConfigMaps");
+        var log = new LoggerKubeLog(logger);
+        var selector = WellKnown.ValuesAnnotation + "=true";
+        valuesWatchers = settings.Namespaces is not { } namespaces
+            ? [new ListWatcher(client, ApiResource.ConfigMaps, null, selector, null, new ValuesHandler(values, owners, null), log, "values ConfigMaps")]
+            : [.. namespaces.Select(ns => new ListWatcher(client, ApiResource.ConfigMaps, ns, selector, null, new ValuesHandler(values, owners, ns), log, "values ConfigMaps"))];
     }
 
     public bool Available => true;
 
-    public bool Synced => valuesWatcher.Synced && policy.Synced;
+    public bool Synced => valuesWatchers.All(w => w.Synced) && policy.Synced;
 
     public IReadOnlyCollection<StoredValues> ValuesConfigMaps => (IReadOnlyCollection<StoredValues>)values.Values;
 
     public async Task<bool?> ValuesConfigMapLiveAsync(string ns, string name, string uid, CancellationToken cancellationToken)
     {
-        if (valuesWatcher.Synced)
+        if (valuesWatchers.All(w => w.Synced))
         {
             return owners.TryGetValue(ns + "/" + name, out var live) && live == uid;
         }
@@ -115,23 +119,23 @@ public sealed partial class KubernetesCluster : BackgroundService, IClusterView
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(valuesWatcher.RunAsync(stoppingToken), policy.RunAsync(stoppingToken));
+        Task.WhenAll([.. valuesWatchers.Select(w => w.RunAsync(stoppingToken)), policy.RunAsync(stoppingToken)]);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "looking up a {Kind} failed ({Error}); skipping that check")]
     private static partial void LogLookupFailed(ILogger logger, string kind, string error);
 
-    /// <summary>Every values ConfigMap by namespace/name, as the engine reads it.</summary>
-    private sealed class ValuesHandler(ConcurrentDictionary<string, StoredValues> values, ConcurrentDictionary<string, string> owners) : IListWatchHandler
+    /// <summary>Every values ConfigMap by namespace/name, as the engine reads it; a list of <paramref name="ns"/> replaces that namespace's only.</summary>
+    private sealed class ValuesHandler(ConcurrentDictionary<string, StoredValues> values, ConcurrentDictionary<string, string> owners, string? ns) : IListWatchHandler
     {
         public void Relisted(IReadOnlyList<JsonObject> items)
         {
             var listed = items.Select(i => Key(i)).ToHashSet(StringComparer.Ordinal);
-            foreach (var gone in values.Keys.Where(k => !listed.Contains(k)))
+            foreach (var gone in values.Keys.Where(k => !listed.Contains(k) && (ns is null || k.StartsWith(ns + "/", StringComparison.Ordinal))))
             {
                 values.TryRemove(gone, out _);
             }
 
-            foreach (var gone in owners.Keys.Where(k => !listed.Contains(k)))
+            foreach (var gone in owners.Keys.Where(k => !listed.Contains(k) && (ns is null || k.StartsWith(ns + "/", StringComparison.Ordinal))))
             {
                 owners.TryRemove(gone, out _);
             }

@@ -16,9 +16,12 @@ internal static class Kubectl
         TestProcess.RunAsync(Path, (kubeconfig is null ? Array.Empty<string>() : ["--kubeconfig", kubeconfig]).Concat(args), stdin);
 
     /// <summary><c>kubectl kustomize deploy/manifests</c>, as JSON objects (the apiserver's reading of the YAML).</summary>
-    public static async Task<(string Yaml, IReadOnlyList<JsonObject> Objects)> KustomizeManifestsAsync()
+    public static Task<(string Yaml, IReadOnlyList<JsonObject> Objects)> KustomizeManifestsAsync() => KustomizeAsync("deploy", "manifests");
+
+    /// <summary><c>kubectl kustomize</c> of a directory of the repository (e.g. deploy/overlays/namespaced), as JSON objects.</summary>
+    public static async Task<(string Yaml, IReadOnlyList<JsonObject> Objects)> KustomizeAsync(params string[] repoPath)
     {
-        var dir = System.IO.Path.Combine(RepoPaths.RepoRoot, "deploy", "manifests");
+        var dir = System.IO.Path.Combine([RepoPaths.RepoRoot, .. repoPath]);
         var (code, yaml, err) = await RunAsync(["kustomize", dir]);
         if (code != 0)
         {
