@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Net;
-using System.Text;
 using AiGatewayModels.Engine.Policy;
 using AiGatewayModels.Integration.Tests.ControlPlane;
 using AiGatewayModels.Integration.Tests.Expander;
@@ -40,24 +38,24 @@ public sealed class WebhookCeilingTests(ControlPlaneFixture controlPlane)
         await Eventually.UntilAsync(async () => (await webhook.GetTextAsync("/readyz")).Contains($"policy: ConfigMap {home}/{policyName}", StringComparison.Ordinal), WatchTimeout, "the policy is read");
 
         // one ConfigMap past its own ceiling
-        var single = await ApiErrors.DeniedAsync(() => client.CoreV1.CreateNamespacedConfigMapAsync(ModelsWebhookHost.Values("big", Values("a", 4)), ns));
+        var single = await ApiErrors.DeniedAsync(() => client.CoreV1.CreateNamespacedConfigMapAsync(ModelsWebhookHost.Values("big", ValuesFixtures.OwnBackends("a", 4, "openai-apikey")), ns));
         Assert.Contains("models: 4 models (enabled or not), above the ceiling of 3 models per values ConfigMap (policy ceilings.modelsPerConfigMap)", single, StringComparison.Ordinal);
 
         // two that fit alone but not together: the second is denied once the webhook's watch has the first
-        await client.CoreV1.CreateNamespacedConfigMapAsync(ModelsWebhookHost.Values("first", Values("a", 3)), ns);
+        await client.CoreV1.CreateNamespacedConfigMapAsync(ModelsWebhookHost.Values("first", ValuesFixtures.OwnBackends("a", 3, "openai-apikey")), ns);
         var together = await ApiErrors.EventuallyDeniedAsync(
-            () => client.CoreV1.CreateNamespacedConfigMapAsync(ModelsWebhookHost.Values("second", Values("b", 2)), ns, dryRun: "All"), WatchTimeout, "the webhook's watch has the first");
+            () => client.CoreV1.CreateNamespacedConfigMapAsync(ModelsWebhookHost.Values("second", ValuesFixtures.OwnBackends("b", 2, "openai-apikey")), ns, dryRun: "All"), WatchTimeout, "the webhook's watch has the first");
         Assert.Contains($"ConfigMap {ns}/second: namespace {ns} would hold 5 models in its values ConfigMaps (2 here, 3 in the others), above the ceiling of 4 models per namespace (policy ceilings.modelsPerNamespace)", together, StringComparison.Ordinal);
 
         // one fits beside it
-        await client.CoreV1.CreateNamespacedConfigMapAsync(ModelsWebhookHost.Values("second", Values("b", 1)), ns);
+        await client.CoreV1.CreateNamespacedConfigMapAsync(ModelsWebhookHost.Values("second", ValuesFixtures.OwnBackends("b", 1, "openai-apikey")), ns);
 
         // the second may not grow past the ceiling; the first may shrink, and then the second may grow into the room
-        var grow = await ApiErrors.DeniedAsync(() => ValuesFixtures.UpdateValuesAsync(client, ns, Values("b", 2), "second"));
+        var grow = await ApiErrors.DeniedAsync(() => ValuesFixtures.UpdateValuesAsync(client, ns, ValuesFixtures.OwnBackends("b", 2, "openai-apikey"), "second"));
         Assert.Contains("would hold 5 models in its values ConfigMaps (2 here, 3 in the others)", grow, StringComparison.Ordinal);
-        await ValuesFixtures.UpdateValuesAsync(client, ns, Values("a", 2), "first");
+        await ValuesFixtures.UpdateValuesAsync(client, ns, ValuesFixtures.OwnBackends("a", 2, "openai-apikey"), "first");
         await Eventually.UntilAsync(
-            async () => await DenialAsync(() => ValuesFixtures.UpdateValuesAsync(client, ns, Values("b", 2), "second")) is null,
+            async () => await DenialAsync(() => ValuesFixtures.UpdateValuesAsync(client, ns, ValuesFixtures.OwnBackends("b", 2, "openai-apikey"), "second")) is null,
             WatchTimeout,
             "the second grows once the first shrank");
     }
@@ -73,25 +71,5 @@ public sealed class WebhookCeilingTests(ControlPlaneFixture controlPlane)
         {
             return ApiErrors.MessageOf(e);
         }
-    }
-
-    /// <summary><paramref name="models"/> models over two backends of their own (prefix <paramref name="p"/>: no generated name is shared).</summary>
-    private static string Values(string p, int models)
-    {
-        var sb = new StringBuilder($$$"""
-            gatewayRef: {name: ai-gateway}
-            rateLimitPolicy: {enabled: false}
-            backends:
-              {{{p}}}1: {resourceName: {{{p}}}1, schema: OpenAI, fqdn: {hostname: api.openai.com, port: 443}, apiKeySecretRef: {name: openai-apikey, key: apiKey}}
-              {{{p}}}2: {resourceName: {{{p}}}2, schema: OpenAI, fqdn: {hostname: example.openai.azure.com, port: 443}, apiKeySecretRef: {name: openai-apikey, key: apiKey}}
-            models:
-
-            """);
-        for (var i = 0; i < models; i++)
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"  {p}-model-{i}: {{backends: {{one: {{ref: {p}1}}, two: {{ref: {p}2}}}}}}\n");
-        }
-
-        return sb.ToString();
     }
 }

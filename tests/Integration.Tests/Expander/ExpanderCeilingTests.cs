@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using AiGatewayModels.Engine.Policy;
 using AiGatewayModels.Engine.Rendering;
@@ -40,10 +39,10 @@ public sealed class ExpanderCeilingTests(ControlPlaneFixture controlPlane)
         }, ns);
         await using var expander = RunningExpander.Start(controlPlane, ns);
 
-        var first = await ValuesFixtures.CreateValuesAsync(Cluster, ns, Values("a", 2), "first");
+        var first = await ValuesFixtures.CreateValuesAsync(Cluster, ns, ValuesFixtures.OwnBackends("a", 2, "ceiling-key"), "first");
         await Eventually.UntilAsync(async () => (await ValuesFixtures.StatusAsync(Cluster, ns, "first"))?["ready"]?.GetValue<bool>() == true, Timeout, "first ready");
         await Task.Delay(1100); // a creation timestamp of its own (whole seconds): "second" is the younger
-        var second = await ValuesFixtures.CreateValuesAsync(Cluster, ns, Values("b", 2), "second");
+        var second = await ValuesFixtures.CreateValuesAsync(Cluster, ns, ValuesFixtures.OwnBackends("b", 2, "ceiling-key"), "second");
 
         string? message = null;
         await Eventually.UntilAsync(
@@ -69,25 +68,5 @@ public sealed class ExpanderCeilingTests(ControlPlaneFixture controlPlane)
         var expected = await ValuesFixtures.ExpectedAsync(expander.Client, second);
         Assert.Contains(expected, o => o.Kind == ResourceKind.AIGatewayRoute);
         await Eventually.UntilAsync(() => ValuesFixtures.AllMatchAsync(expander.Client, expected, ns), Timeout, "second's objects");
-    }
-
-    /// <summary><paramref name="models"/> models over two backends of their own (prefix <paramref name="p"/>: no generated name is shared).</summary>
-    private static string Values(string p, int models)
-    {
-        var sb = new StringBuilder($$$"""
-            gatewayRef: {name: ai-gateway}
-            rateLimitPolicy: {enabled: false}
-            backends:
-              {{{p}}}1: {resourceName: {{{p}}}1, schema: OpenAI, fqdn: {hostname: api.openai.com, port: 443}, apiKeySecretRef: {name: ceiling-key, key: apiKey}}
-              {{{p}}}2: {resourceName: {{{p}}}2, schema: OpenAI, fqdn: {hostname: example.openai.azure.com, port: 443}, apiKeySecretRef: {name: ceiling-key, key: apiKey}}
-            models:
-
-            """);
-        for (var i = 0; i < models; i++)
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"  {p}-model-{i}: {{backends: {{one: {{ref: {p}1}}, two: {{ref: {p}2}}}}}}\n");
-        }
-
-        return sb.ToString();
     }
 }

@@ -165,6 +165,29 @@ internal static class ValuesFixtures
         return cm.Metadata.Annotations?.TryGetValue(StatusAnnotation.Key, out var s) == true ? JsonNode.Parse(s) as JsonObject : null;
     }
 
+    /// <summary>
+    /// <paramref name="models"/> models over two backends of their own (names prefixed with <paramref name="p"/>, so
+    /// that ConfigMaps of different prefixes share no generated name), both reading <paramref name="secret"/>.
+    /// </summary>
+    public static string OwnBackends(string p, int models, string secret)
+    {
+        var sb = new StringBuilder($$$"""
+            gatewayRef: {name: ai-gateway}
+            rateLimitPolicy: {enabled: false}
+            backends:
+              {{{p}}}1: {resourceName: {{{p}}}1, schema: OpenAI, fqdn: {hostname: api.openai.com, port: 443}, apiKeySecretRef: {name: {{{secret}}}, key: apiKey}}
+              {{{p}}}2: {resourceName: {{{p}}}2, schema: OpenAI, fqdn: {hostname: example.openai.azure.com, port: 443}, apiKeySecretRef: {name: {{{secret}}}, key: apiKey}}
+            models:
+
+            """);
+        for (var i = 0; i < models; i++)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"  {p}-model-{i}: {{backends: {{one: {{ref: {p}1}}, two: {{ref: {p}2}}}}}}\n");
+        }
+
+        return sb.ToString();
+    }
+
     /// <summary>N models over a pool of three API-key backends (no projected Secrets), two slots each, rate limits on.</summary>
     public static string Generate(int models)
     {
