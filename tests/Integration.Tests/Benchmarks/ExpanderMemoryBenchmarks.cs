@@ -99,7 +99,7 @@ public sealed class ExpanderMemoryBenchmarks(ControlPlaneFixture controlPlane, I
         Assert.True(hwm < Limit, $"peak resident memory {Mib(hwm)} reached the limit {Mib(Limit)}");
         // the GC derived its heap limit from the cgroup's, at the shipped share: outside a container's cgroup namespace the
         // program's cgroup is not the root of the mount, so the limit gauge falls back to the GC's figure, which is that limit
-        var heapLimit = Limit * int.Parse(gcPercent[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture) / 100;
+        var heapLimit = Limit * int.Parse(gcPercent, NumberStyles.HexNumber, CultureInfo.InvariantCulture) / 100;
         Assert.Equal(heapLimit, Sample(metrics, "process_memory_limit_bytes"));
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
