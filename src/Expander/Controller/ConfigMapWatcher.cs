@@ -29,13 +29,14 @@ internal sealed class ConfigMapWatcher : IListWatchHandler
     private readonly Action<string> enqueue;
     private readonly IReadOnlyList<ListWatcher> watchers;
 
-    /// <param name="namespaces">null: one watch of the whole cluster; else one watch per namespace.</param>
+    /// <param name="namespaces">null: one watch of the whole cluster; else one watch per namespace, all named "values ConfigMaps"
+    /// (the label of <c>expander_watch_relists_total</c> and the name in /healthz stay what dashboards and probes know).</param>
     public ConfigMapWatcher(KubeClient client, IReadOnlyList<string>? namespaces, Action<string> enqueue, ControllerLog log, Action<string>? expired = null)
     {
         this.enqueue = enqueue;
         watchers = namespaces is null
             ? [new ListWatcher(client, ApiResource.ConfigMaps, null, Selector, null, this, log, "values ConfigMaps", expired)]
-            : [.. namespaces.Select(ns => new ListWatcher(client, ApiResource.ConfigMaps, ns, Selector, null, new InNamespace(this, ns), log, $"values ConfigMaps in {ns}", expired))];
+            : [.. namespaces.Select(ns => new ListWatcher(client, ApiResource.ConfigMaps, ns, Selector, null, new InNamespace(this, ns), log, "values ConfigMaps", expired))];
     }
 
     public bool Synced => watchers.All(w => w.Synced);

@@ -42,7 +42,7 @@ internal sealed class DriftWatcher
             foreach (var ns in scopes)
             {
                 var cache = new KindCache(this, kind, apiVersion);
-                cache.Watcher = new ListWatcher(client, ApiResource.Of(apiVersion, kind.Plural), ns, Selector, null, cache, log, "generated " + kind.Plural + (ns is null ? string.Empty : " in " + ns));
+                cache.Watcher = new ListWatcher(client, ApiResource.Of(apiVersion, kind.Plural), ns, Selector, null, cache, log, "generated " + kind.Plural);
                 kinds[(kind, ns)] = cache;
             }
         }
