@@ -59,7 +59,10 @@ internal static class DriftRule
     /// BackendSecurityPolicy it reconciles and removes it when one is deleted (envoyproxy/ai-gateway
     /// internal/controller/controller.go, handleFinalizer), whatever created the object. Its ServiceAccount's name depends
     /// on how AI Gateway was installed, so the finalizer, not the user, is what is allowed, and only on those kinds: that
-    /// controller takes it off again, so it cannot hold a deletion.
+    /// controller takes it off again, so it cannot hold a deletion. No other controller of a kind we generate adds one:
+    /// Envoy Gateway v1.9.0 puts its finalizer on GatewayClasses only (internal/provider/kubernetes/controller.go), and
+    /// Kuadrant v1.5.2 none on RateLimitPolicy or TokenRateLimitPolicy (its <c>kuadrant.io/extensions</c> finalizer goes on
+    /// extension policies only: pkg/extension/controller/controller.go).
     /// </summary>
     private static readonly (string Group, string Kind, string Finalizer)[] ControllerFinalizers =
     [
