@@ -77,7 +77,7 @@ internal static class DiffCommand
         // other values ConfigMaps) are what an apply would meet
         if (await diff.AdmitAsync(document, report, CancellationToken.None) && evaluation.Model is { } model)
         {
-            var cluster = await diff.RunAsync(document, model, CancellationToken.None);
+            var cluster = await diff.RunAsync(document, model, policy, CancellationToken.None);
             report.Entries.AddRange(cluster.Entries);
             report.ProjectedSecrets.AddRange(cluster.ProjectedSecrets);
             report.Errors.AddRange(cluster.Errors);

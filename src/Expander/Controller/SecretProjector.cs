@@ -35,10 +35,7 @@ internal sealed class SecretProjector(KubeClient client)
             }
 
             var value = source?.Obj("data").Str(s.Key);
-            var facts = source is null
-                ? SecretFacts.Absent
-                : new SecretFacts(true, source.Str("type"), source.Label(Engine.WellKnown.CredentialLabel), value is { Length: > 0 });
-            if (SecretUseRules.Problem(s, facts, policy) is { } problem)
+            if (SecretUseRules.Problem(s, FactsOf(source, s.Key), policy) is { } problem)
             {
                 unusable.Add(problem);
                 projectionSourceUnusable |= s.IsProjected;
@@ -59,6 +56,12 @@ internal sealed class SecretProjector(KubeClient client)
 
         return new SecretCheck(secrets, unusable, withheld, projectionSourceUnusable);
     }
+
+    /// <summary>What <see cref="SecretUseRules"/> judges of a Secret as the apiserver returned it (null: absent); never its data.</summary>
+    public static SecretFacts FactsOf(JsonObject? secret, string key) =>
+        secret is null
+            ? SecretFacts.Absent
+            : new SecretFacts(true, secret.Str("type"), secret.Label(Engine.WellKnown.CredentialLabel), secret.Obj("data").Str(key) is { Length: > 0 });
 }
 
 /// <summary>

@@ -2,7 +2,9 @@ using System.Text.Json.Nodes;
 using AiGatewayModels.Engine;
 using AiGatewayModels.Engine.Input;
 using AiGatewayModels.Engine.Model;
+using AiGatewayModels.Engine.Policy;
 using AiGatewayModels.Engine.Rendering;
+using AiGatewayModels.Engine.Rules;
 using AiGatewayModels.Expander.Controller;
 using AiGatewayModels.Kube;
 
@@ -22,7 +24,7 @@ internal sealed class ClusterDiff(KubeClient client, IDiscovery discovery)
 
     private static readonly string[] ServerSetMetadata = ["managedFields", "resourceVersion", "uid", "creationTimestamp", "generation", "selfLink"];
 
-    public async Task<DiffReport> RunAsync(ValuesDocument document, ValidatedModel model, CancellationToken ct)
+    public async Task<DiffReport> RunAsync(ValuesDocument document, ValidatedModel model, ModelsPolicy policy, CancellationToken ct)
     {
         var report = new DiffReport();
         var uid = (await client.GetAsync(ApiResource.ConfigMaps, document.Namespace, document.Name, ct))?.Uid();
@@ -33,24 +35,70 @@ internal sealed class ClusterDiff(KubeClient client, IDiscovery discovery)
             report.Warnings.Add($"no {kind.Kind} objects: the cluster serves none of {string.Join(", ", kind.Versions.Select(kind.ApiVersion))} (is its CRD installed?)");
         }
 
-        foreach (var desired in rendered.Objects.Select(DesiredObject.From))
+        var secrets = await SecretUseAsync(document.Namespace, model, policy, report, ct);
+        var objects = rendered.Objects.Where(o => !(o.Kind == ResourceKind.BackendSecurityPolicy && secrets.WithheldPolicies.Contains(o.Name))).ToList();
+        foreach (var desired in objects.Select(DesiredObject.From))
         {
             report.Entries.Add(await CompareAsync(document.Namespace, uid, desired, ct));
         }
 
-        foreach (var p in rendered.SecretProjections)
+        var projections = rendered.SecretProjections.Where(p => !secrets.Unusable.Contains((p.Name, p.Key))).ToList();
+        foreach (var p in projections)
         {
             report.ProjectedSecrets.Add($"Secret {p.ProjectedName} (projected from Secret {p.Name}, key {p.Key})");
         }
 
-        if (uid is not null)
+        if (uid is not null && secrets.ProjectionSourceUnusable)
         {
-            var wanted = rendered.Objects.Select(o => (o.Kind, o.Name))
-                .Concat(rendered.SecretProjections.Select(p => (ResourceKind.Secret, p.ProjectedName!))).ToHashSet();
+            report.Warnings.Add("nothing is pruned while a Secret the expander projects cannot be used (the last projected copy stays)");
+        }
+        else if (uid is not null)
+        {
+            var wanted = objects.Select(o => (o.Kind, o.Name))
+                .Concat(projections.Select(p => (ResourceKind.Secret, p.ProjectedName!))).ToHashSet();
             await PrunesAsync(document, uid, selection, wanted, report, ct);
         }
 
         return report;
+    }
+
+    /// <summary>
+    /// The Secrets the values name, judged as the expander judges them (<see cref="SecretUseRules"/>, read with the caller's
+    /// own rights): one it may not use withholds its backend's BackendSecurityPolicy and its projection, as in a reconcile.
+    /// A Secret the caller may not read is a warning: the expander may still use it, and diff cannot tell.
+    /// </summary>
+    private async Task<(HashSet<string> WithheldPolicies, HashSet<(string Name, string Key)> Unusable, bool ProjectionSourceUnusable)> SecretUseAsync(
+        string ns, ValidatedModel model, ModelsPolicy policy, DiffReport report, CancellationToken ct)
+    {
+        var withheld = new HashSet<string>(StringComparer.Ordinal);
+        var unusable = new HashSet<(string Name, string Key)>();
+        var projectionSourceUnusable = false;
+        foreach (var s in model.Secrets)
+        {
+            JsonObject? secret;
+            try
+            {
+                secret = await client.GetAsync(ApiResource.Secrets, ns, s.Name, ct);
+            }
+            catch (KubeApiException e) when (e.Status == System.Net.HttpStatusCode.Forbidden)
+            {
+                report.Warnings.Add($"Secret {s.Name} ({s.Path}): you may not read it, so diff cannot tell whether the expander may use it " +
+                                    $"(it uses only Secrets labelled {WellKnown.CredentialLabel}=true that hold key {s.Key})");
+                continue;
+            }
+
+            if (SecretUseRules.Problem(s, SecretProjector.FactsOf(secret, s.Key), policy) is { } problem)
+            {
+                unusable.Add((s.Name, s.Key));
+                projectionSourceUnusable |= s.IsProjected;
+                if (model.Backends.FirstOrDefault(b => b.Key == s.BackendKey) is { } backend && withheld.Add(ObjectNames.SecurityPolicy(backend)))
+                {
+                    report.Warnings.Add($"{problem}; the expander withholds BackendSecurityPolicy {ObjectNames.SecurityPolicy(backend)} until it can be used");
+                }
+            }
+        }
+
+        return (withheld, unusable, projectionSourceUnusable);
     }
 
     /// <summary>

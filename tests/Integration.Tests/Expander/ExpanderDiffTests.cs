@@ -128,6 +128,31 @@ public sealed class ExpanderDiffTests(ControlPlaneFixture controlPlane)
         Assert.Equal(versions, await ResourceVersionsAsync(ns));
     }
 
+    [Fact]
+    public async Task A_Secret_the_expander_may_not_use_withholds_its_BackendSecurityPolicy_in_the_diff_as_in_a_reconcile()
+    {
+        var ns = await controlPlane.CreateNamespaceAsync("diff-secret-use");
+        await ValuesFixtures.CreateSourceSecretAsync(Cluster, ns, "diff-withheld-key-do-not-print");
+        // the OpenAI Secret loses its opt-in label: the expander may not use it (SecretUseRules), so it withholds the policy
+        var openAi = await Cluster.CoreV1.ReadNamespacedSecretAsync(ValuesFixtures.OpenAiSecret, ns);
+        openAi.Metadata.Labels = new Dictionary<string, string>();
+        await Cluster.CoreV1.ReplaceNamespacedSecretAsync(openAi, ValuesFixtures.OpenAiSecret, ns);
+
+        var model = ValuesEvaluator.Evaluate(new Engine.Input.ValuesDocument(ns, ValuesFixtures.Name, ValuesFixtures.Values())).Model!;
+        var openAiBackend = model.Backends.Single(b => b.Key == model.Secrets.Single(s => s.Name == ValuesFixtures.OpenAiSecret).BackendKey);
+        var withheld = ObjectNames.SecurityPolicy(openAiBackend);
+        var policies = model.Backends.Select(ObjectNames.SecurityPolicy).Distinct(StringComparer.Ordinal).Count();
+        Assert.True(policies >= 2, $"{policies} BackendSecurityPolicies: the case needs one withheld and one applied");
+
+        var result = Diff(ns, ValuesFixtures.Values());
+        Assert.True(result.ExitCode == 1, result.Stderr);
+        Assert.Contains($"the expander withholds BackendSecurityPolicy {withheld} until it can be used", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"Secret {ValuesFixtures.OpenAiSecret} (", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain($"desired/BackendSecurityPolicy/{withheld}", result.Stdout, StringComparison.Ordinal);
+        Assert.Matches($@"BackendSecurityPolicy: {policies - 1} to create, 0 to update, 0 to prune", result.Stderr);
+        Assert.DoesNotContain("diff-withheld-key", result.Stdout + result.Stderr, StringComparison.Ordinal);
+    }
+
     private (int ExitCode, string Stdout, string Stderr) Diff(string ns, string values, params string[] extra) => DiffWithPolicy(ns, ns, values, extra);
 
     /// <summary>The CLI in-process on a ConfigMap manifest of <paramref name="values"/>; the cluster's policy read from <paramref name="policyNs"/>.</summary>
