@@ -27,7 +27,10 @@ internal sealed class ValuesReview(PolicyWatch policy, IClusterView cluster, Eva
     /// <summary>kubectl prints the whole denial: past this many errors, the rest are counted, not listed.</summary>
     private const int MaxListedErrors = CachedEvaluation.MaxKeptErrors;
 
-    private readonly ConcurrentDictionary<string, (long Generation, string Values, Footprint? Footprint)> footprints = new(StringComparer.Ordinal);
+    // Per values ConfigMap of the view: its footprint under a policy generation, and its values text held weakly (the
+    // view holds the text; a footprint kept here must not keep an old or deleted ConfigMap's text alive). Entries of
+    // ConfigMaps that left the view are dropped when their namespace is next reviewed, so this follows the view's size.
+    private readonly ConcurrentDictionary<string, (long Generation, WeakReference<string> Values, Footprint? Footprint)> footprints = new(StringComparer.Ordinal);
 
     /// <summary>The scope filter, on metadata only: other ConfigMaps are never parsed.</summary>
     public static bool IsValuesConfigMap(JsonElement? obj) => ObjectJson.Annotation(obj, WellKnown.ValuesAnnotation) == "true";
@@ -284,8 +287,14 @@ internal sealed class ValuesReview(PolicyWatch policy, IClusterView cluster, Eva
     {
         var others = new List<Footprint>();
         Footprint? before = null;
+        var present = new HashSet<string>(StringComparer.Ordinal);
         foreach (var other in cluster.ValuesConfigMaps)
         {
+            if (other.Document.Namespace == model.Namespace)
+            {
+                present.Add(FootprintKey(other.Document));
+            }
+
             if (other.Document.Namespace == model.Namespace && FootprintOf(other) is { } theirs)
             {
                 if (other.Document.Name == model.SourceName)
@@ -299,8 +308,19 @@ internal sealed class ValuesReview(PolicyWatch policy, IClusterView cluster, Eva
             }
         }
 
+        var prefix = model.Namespace + "/";
+        foreach (var key in footprints.Keys)
+        {
+            if (key.StartsWith(prefix, StringComparison.Ordinal) && !present.Contains(key))
+            {
+                footprints.TryRemove(key, out _);
+            }
+        }
+
         return NamespaceCeilings.Exceeded(mine, before, others, policy.Snapshot.Policy.Ceilings);
     }
+
+    private static string FootprintKey(ValuesDocument doc) => $"{doc.Namespace}/{doc.Name}";
 
     /// <summary>
     /// The footprint of another values ConfigMap under the current policy, kept per ConfigMap while its values and the
@@ -310,8 +330,9 @@ internal sealed class ValuesReview(PolicyWatch policy, IClusterView cluster, Eva
     {
         var (current, generation) = policy.Snapshot;
         var doc = other.Document;
-        var key = $"{doc.Namespace}/{doc.Name}";
-        if (footprints.TryGetValue(key, out var known) && known.Generation == generation && string.Equals(known.Values, doc.ValuesYaml, StringComparison.Ordinal))
+        var key = FootprintKey(doc);
+        if (footprints.TryGetValue(key, out var known) && known.Generation == generation && known.Values.TryGetTarget(out var values) &&
+            (ReferenceEquals(values, doc.ValuesYaml) || string.Equals(values, doc.ValuesYaml, StringComparison.Ordinal)))
         {
             return known.Footprint;
         }
@@ -323,7 +344,7 @@ internal sealed class ValuesReview(PolicyWatch policy, IClusterView cluster, Eva
             footprints.Clear();
         }
 
-        footprints[key] = (generation, doc.ValuesYaml, footprint);
+        footprints[key] = (generation, new WeakReference<string>(doc.ValuesYaml), footprint);
         return footprint;
     }
 
